@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Vireo.Cli;
+using Vireo.Cli.Commands;
+
+var root = new RootCommand("vireo: a KVM compute service configured the nova.conf way.");
+GlobalOptions.AddTo(root);
+VersionCommands.AddTo(root);
+
+return CommandRunner.Run(root, args);
