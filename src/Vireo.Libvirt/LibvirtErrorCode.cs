@@ -1,0 +1,60 @@
+namespace Vireo.Libvirt;
+
+/// <summary>libvirt's <c>virErrorNumber</c> (virterror.h); values are libvirt's, names without the VIR_ERR_ prefix.</summary>
+public enum LibvirtErrorCode
+{
+    Ok = 0,
+    InternalError = 1,
+    NoMemory = 2,
+    NoSupport = 3,
+    UnknownHost = 4,
+    NoConnect = 5,
+    InvalidConn = 6,
+    InvalidDomain = 7,
+    InvalidArg = 8,
+    OperationFailed = 9,
+    XmlError = 27,
+    DomExist = 28,
+    OperationDenied = 29,
+    OpenFailed = 30,
+    ReadFailed = 31,
+    ParseFailed = 32,
+    ConfSyntax = 33,
+    WriteFailed = 34,
+    XmlDetail = 35,
+    SystemError = 38,
+    Rpc = 39,
+    NoDomain = 42,
+    AuthFailed = 45,
+    OperationInvalid = 55,
+    ConfigUnsupported = 67,
+    OperationTimeout = 68,
+    ArgumentUnsupported = 74,
+    OperationAborted = 78,
+    AuthCancelled = 79,
+    NoDomainMetadata = 80,
+    OperationUnsupported = 84,
+    AgentUnresponsive = 86,
+    ResourceBusy = 87,
+    AccessDenied = 88,
+    CpuIncompatible = 91,
+    XmlInvalidSchema = 92,
+    AgentUnsynced = 97,
+}
+
+/// <summary>libvirt's <c>virErrorDomain</c>: which part of libvirt raised the error (a few named; others keep their number).</summary>
+public enum LibvirtErrorDomain
+{
+    None = 0,
+    Xen = 1,
+    Xend = 2,
+    Dom = 6,
+    Rpc = 7,
+    Qemu = 10,
+    Conf = 13,
+    Test = 15,
+    Remote = 16,
+    Security = 24,
+    Domain = 20,
+    Cpu = 44,
+}

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Vireo.Libvirt.Interop;
+
+namespace Vireo.Libvirt;
+
+/// <summary>
+/// Lifecycle events (VIR_DOMAIN_EVENT_ID_LIFECYCLE) read from a channel. The callback runs on the
+/// event-loop thread and only copies the domain's identity into the channel: consumers run
+/// elsewhere, so they may call libvirt without blocking the loop.
+/// </summary>
+public sealed class LifecycleSubscription : IDisposable
+{
+    private const int VirDomainEventIdLifecycle = 0;
+    private readonly Connection connection;
+    private readonly Channel<DomainLifecycleEvent> channel = Channel.CreateUnbounded<DomainLifecycleEvent>(new() { SingleWriter = true });
+    private readonly int callbackId;
+    private int disposed;
+
+    internal unsafe LifecycleSubscription(Connection connection)
+    {
+        this.connection = connection;
+        var opaque = GCHandle.Alloc(channel.Writer);
+        var id = NativeMethods.virConnectDomainEventRegisterAny(
+            connection.Handle, 0, VirDomainEventIdLifecycle, &OnLifecycle, GCHandle.ToIntPtr(opaque),
+            (nint)(delegate* unmanaged<nint, void>)&Connection.FreeOpaque);
+        if (id < 0)
+        {
+            opaque.Free();
+            throw Checked.LastError("virConnectDomainEventRegisterAny");
+        }
+        callbackId = id;
+    }
+
+    public ChannelReader<DomainLifecycleEvent> Events => channel.Reader;
+
+    [UnmanagedCallersOnly]
+    private static unsafe int OnLifecycle(nint conn, nint dom, int evt, int detail, nint opaque)
+    {
+        if (GCHandle.FromIntPtr(opaque).Target is not ChannelWriter<DomainLifecycleEvent> writer)
+        {
+            return 0;
+        }
+        var buffer = stackalloc byte[37];
+        var uuid = NativeMethods.virDomainGetUUIDString(dom, buffer) == 0
+            ? Guid.Parse(new ReadOnlySpan<byte>(buffer, 36))
+            : Guid.Empty;
+        var name = Marshal.PtrToStringUTF8(NativeMethods.virDomainGetName(dom)) ?? string.Empty;
+        writer.TryWrite(new DomainLifecycleEvent(uuid, name, (DomainEventType)evt, detail));
+        return 0;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+        if (NativeMethods.virConnectDomainEventDeregisterAny(connection.Handle, callbackId) < 0)
+        {
+            NativeMethods.virResetLastError();
+        }
+        channel.Writer.TryComplete();
+    }
+}
