@@ -15,6 +15,9 @@ public sealed class DependencyRuleTests
         { "Vireo.DomainXml", [] },
         { "Vireo.Libvirt", [] },
         { "Vireo.State", ["Vireo.Core", "Vireo.Configuration"] },
+        { "Vireo.Api", ["Vireo.Core"] },
+        { "Vireo.Virt", ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.Configuration"] },
+        { "Vireo.Storage", ["Vireo.Core", "Vireo.ImageFormats", "Vireo.Configuration"] },
     };
 
     [Theory]
