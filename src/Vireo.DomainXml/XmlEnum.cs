@@ -1,0 +1,116 @@
+namespace Vireo.DomainXml;
+
+/// <summary>An explicit two-way table between an enum and libvirt's spelling; no reflection, so renaming a member cannot change the XML.</summary>
+internal sealed class XmlEnum<T>
+    where T : struct, Enum
+{
+    private readonly (T Value, string Xml)[] _pairs;
+
+    public XmlEnum(params (T Value, string Xml)[] pairs)
+    {
+        _pairs = pairs;
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (!Array.Exists(pairs, p => p.Value.Equals(value)))
+            {
+                throw new InvalidOperationException($"{typeof(T).Name}.{value} has no XML spelling");
+            }
+        }
+    }
+
+    public string Choices => string.Join(", ", _pairs.Select(p => p.Xml));
+
+    public string ToXml(T value)
+    {
+        foreach (var (v, xml) in _pairs)
+        {
+            if (v.Equals(value))
+            {
+                return xml;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(value), value, $"not a defined {typeof(T).Name}");
+    }
+
+    public bool TryParse(string xml, out T value)
+    {
+        foreach (var (v, x) in _pairs)
+        {
+            if (string.Equals(x, xml, StringComparison.Ordinal))
+            {
+                value = v;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+}
+
+/// <summary>libvirt's spellings, from formatdomain and the domaincommon.rng schema.</summary>
+internal static class Vocabulary
+{
+    public static readonly XmlEnum<DomainType> DomainTypes = new((DomainType.Kvm, "kvm"), (DomainType.Qemu, "qemu"));
+
+    public static readonly XmlEnum<LifecycleAction> LifecycleActions = new(
+        (LifecycleAction.Destroy, "destroy"),
+        (LifecycleAction.Restart, "restart"),
+        (LifecycleAction.Preserve, "preserve"),
+        (LifecycleAction.RenameRestart, "rename-restart"),
+        (LifecycleAction.CoredumpDestroy, "coredump-destroy"),
+        (LifecycleAction.CoredumpRestart, "coredump-restart"));
+
+    public static readonly XmlEnum<BootDevice> BootDevices = new(
+        (BootDevice.Hd, "hd"), (BootDevice.Cdrom, "cdrom"), (BootDevice.Network, "network"), (BootDevice.Fd, "fd"));
+
+    public static readonly XmlEnum<ClockOffset> ClockOffsets = new((ClockOffset.Utc, "utc"), (ClockOffset.Localtime, "localtime"));
+
+    public static readonly XmlEnum<TimerTickPolicy> TickPolicies = new(
+        (TimerTickPolicy.Delay, "delay"),
+        (TimerTickPolicy.Catchup, "catchup"),
+        (TimerTickPolicy.Merge, "merge"),
+        (TimerTickPolicy.Discard, "discard"));
+
+    public static readonly XmlEnum<DiskDevice> DiskDevices = new((DiskDevice.Disk, "disk"), (DiskDevice.Cdrom, "cdrom"));
+
+    public static readonly XmlEnum<DiskFormat> DiskFormats = new((DiskFormat.Raw, "raw"), (DiskFormat.Qcow2, "qcow2"));
+
+    public static readonly XmlEnum<DiskBus> DiskBuses = new(
+        (DiskBus.Virtio, "virtio"), (DiskBus.Sata, "sata"), (DiskBus.Scsi, "scsi"), (DiskBus.Ide, "ide"), (DiskBus.Usb, "usb"));
+
+    public static readonly XmlEnum<DiskCache> DiskCaches = new(
+        (DiskCache.Default, "default"),
+        (DiskCache.None, "none"),
+        (DiskCache.Writethrough, "writethrough"),
+        (DiskCache.Writeback, "writeback"),
+        (DiskCache.Directsync, "directsync"),
+        (DiskCache.Unsafe, "unsafe"));
+
+    public static readonly XmlEnum<DiskDiscard> DiskDiscards = new((DiskDiscard.Unmap, "unmap"), (DiskDiscard.Ignore, "ignore"));
+
+    public static readonly XmlEnum<MemballoonModel> MemballoonModels = new(
+        (MemballoonModel.Virtio, "virtio"),
+        (MemballoonModel.VirtioTransitional, "virtio-transitional"),
+        (MemballoonModel.VirtioNonTransitional, "virtio-non-transitional"),
+        (MemballoonModel.None, "none"));
+
+    public static readonly XmlEnum<CpuMode> CpuModes = new(
+        (CpuMode.Custom, "custom"),
+        (CpuMode.HostModel, "host-model"),
+        (CpuMode.HostPassthrough, "host-passthrough"),
+        (CpuMode.Maximum, "maximum"));
+
+    public static readonly XmlEnum<CpuModelFallback> Fallbacks = new((CpuModelFallback.Allow, "allow"), (CpuModelFallback.Forbid, "forbid"));
+
+    public static readonly XmlEnum<CpuFeaturePolicy> FeaturePolicies = new(
+        (CpuFeaturePolicy.Force, "force"),
+        (CpuFeaturePolicy.Require, "require"),
+        (CpuFeaturePolicy.Optional, "optional"),
+        (CpuFeaturePolicy.Disable, "disable"),
+        (CpuFeaturePolicy.Forbid, "forbid"));
+
+    public static readonly XmlEnum<CpuModelUsability> Usabilities = new(
+        (CpuModelUsability.Unknown, "unknown"), (CpuModelUsability.Yes, "yes"), (CpuModelUsability.No, "no"));
+}
