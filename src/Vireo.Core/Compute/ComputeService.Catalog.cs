@@ -1,0 +1,87 @@
+namespace Vireo.Core.Compute;
+
+public sealed partial class ComputeService
+{
+    private const long BytesPerGiB = 1L << 30;
+
+    public Task<IReadOnlyList<Flavor>> ListFlavorsAsync(CancellationToken cancellationToken) => _flavors.ListAsync(cancellationToken);
+
+    /// <summary>A flavor by id ("1") or name ("m1.tiny"); NotFound otherwise.</summary>
+    public Task<Flavor> ShowFlavorAsync(string flavorRef, CancellationToken cancellationToken) => ResolveFlavorAsync(flavorRef, cancellationToken);
+
+    private async Task<Flavor> ResolveFlavorAsync(string flavorRef, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(flavorRef))
+        {
+            throw VireoException.InvalidInput("a flavor is required; give its id or name, e.g. m1.tiny");
+        }
+
+        return await _flavors.GetAsync(flavorRef, cancellationToken).ConfigureAwait(false)
+            ?? await _flavors.FindByNameAsync(flavorRef, cancellationToken).ConfigureAwait(false)
+            ?? throw VireoException.NotFound($"flavor '{flavorRef}' does not exist; list the flavors to see their ids and names");
+    }
+
+    private async Task<ImageRecord> ResolveImageAsync(string imageRef, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(imageRef))
+        {
+            throw VireoException.InvalidInput("an image is required; give its id or name");
+        }
+
+        ImageRecord? image;
+        if (Guid.TryParse(imageRef, out var id))
+        {
+            image = await _images.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var matches = await _images.FindByNameAsync(imageRef, cancellationToken).ConfigureAwait(false);
+            if (matches.Count > 1)
+            {
+                throw VireoException.Conflict($"image name '{imageRef}' matches {matches.Count} images; give the id of the one you mean");
+            }
+
+            image = matches.Count == 1 ? matches[0] : null;
+        }
+
+        if (image is null || image.Status is ImageStatus.Deleted or ImageStatus.PendingDelete)
+        {
+            throw VireoException.NotFound($"image '{imageRef}' does not exist; list the images to see their ids and names");
+        }
+
+        if (image.Status != ImageStatus.Active)
+        {
+            throw VireoException.Conflict($"{image.Label} is {image.Status.ToGlance()}; only an active image can boot a server (finish its upload first)");
+        }
+
+        return image;
+    }
+
+    /// <summary>Nova's flavor-versus-image checks (<c>compute/api.py _validate_flavor_image</c>).</summary>
+    private static void EnsureFits(ImageRecord image, Flavor flavor)
+    {
+        if (image.MinRamMiB > flavor.MemoryMiB)
+        {
+            throw VireoException.InvalidInput(
+                $"{flavor.Label} has {flavor.MemoryMiB} MiB of memory but {image.Label} needs at least {image.MinRamMiB} MiB (its min_ram); choose a larger flavor");
+        }
+
+        // A root disk of 0 GiB means "as large as the image", as in Nova.
+        if (flavor.RootDiskGiB == 0)
+        {
+            return;
+        }
+
+        if (image.MinDiskGiB > flavor.RootDiskGiB)
+        {
+            throw VireoException.InvalidInput(
+                $"{flavor.Label} has a {flavor.RootDiskGiB} GiB root disk but {image.Label} needs at least {image.MinDiskGiB} GiB (its min_disk); choose a larger flavor");
+        }
+
+        if (image.VirtualSizeBytes is { } virtualSize && virtualSize > flavor.RootDiskGiB * BytesPerGiB)
+        {
+            throw VireoException.InvalidInput(
+                $"{flavor.Label} has a {flavor.RootDiskGiB} GiB root disk but {image.Label} has a virtual size of {virtualSize} bytes; choose a larger flavor");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using Vireo.Core.Ports;
+
+namespace Vireo.Core.Compute;
+
+public sealed partial class ComputeService
+{
+    /// <summary>
+    /// Validates the request, writes the instance (building / scheduling) and records the
+    /// action, then builds it in the background: disks, guest definition, guest start, each
+    /// with its undo registered. A failed build undoes every step it made and leaves the
+    /// instance in ERROR with the reason (Nova keeps failed servers visible until deleted).
+    /// </summary>
+    /// <exception cref="VireoException">
+    /// InvalidInput for a bad name or a flavor too small for the image; NotFound for an
+    /// unknown image or flavor; Conflict for a taken name or an image that is not active.
+    /// Nothing is written when these are thrown.
+    /// </exception>
+    public async Task<ServerOperation> BeginCreateServerAsync(CreateServerRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ServerNames.EnsureValid(request.Name);
+        var image = await ResolveImageAsync(request.ImageRef, cancellationToken).ConfigureAwait(false);
+        var flavor = await ResolveFlavorAsync(request.FlavorRef, cancellationToken).ConfigureAwait(false);
+        EnsureFits(image, flavor);
+        if (await _store.FindByNameAsync(request.Name, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            throw DuplicateName(request.Name, existing.Id);
+        }
+
+        var now = Now;
+        var instance = new Instance(
+            Guid.NewGuid(), request.Name, image.Id, flavor.Id, VmState.Building, TaskState.Scheduling, PowerState.NoState,
+            FaultReason: null, _options.Host, now, now);
+
+        // A racing create of the same name loses here, on the store's unique name.
+        await _store.AddAsync(instance, cancellationToken).ConfigureAwait(false);
+
+        var requestId = request.RequestId ?? NewRequestId();
+        await RecordActionQuietlyAsync(instance, InstanceActionNames.Create, requestId).ConfigureAwait(false);
+
+        var completion = _running.Start(instance.Id, operation: null, token => RunCreateAsync(instance, image, flavor, requestId, token));
+        return new ServerOperation(instance, completion);
+    }
+
+    /// <summary>Creates a server and waits for its build; see <see cref="BeginCreateServerAsync"/>.</summary>
+    public async Task<Instance> CreateServerAsync(CreateServerRequest request, CancellationToken cancellationToken)
+    {
+        var operation = await BeginCreateServerAsync(request, cancellationToken).ConfigureAwait(false);
+        return await operation.Completion.ConfigureAwait(false);
+    }
+
+    internal static VireoException DuplicateName(string name, Guid existingId) =>
+        VireoException.Conflict($"a server named '{name}' already exists (id {existingId}); choose another name or delete that server");
+
+    private async Task<Instance> RunCreateAsync(Instance instance, ImageRecord image, Flavor flavor, string requestId, CancellationToken cancellationToken)
+    {
+        using var lease = await _gates.EnterAsync(instance.Id, CancellationToken.None).ConfigureAwait(false);
+        await using var revert = new RevertScope();
+        var id = instance.Id;
+        var current = instance;
+        var stage = "starting the build";
+        try
+        {
+            _faults.Reached(FaultSteps.CreateRowWritten);
+
+            stage = "creating its disks";
+            current = await _store.UpdateAsync(current with { TaskState = TaskState.BlockDeviceMapping, UpdatedAt = Now }, cancellationToken).ConfigureAwait(false);
+
+            // Each undo is registered before its step: the undo is idempotent, and a step that
+            // fails half-way may already have made something.
+            revert.Add("removing its files", () => _disks.DeleteInstanceFilesAsync(id, CancellationToken.None));
+            var layout = await _disks.CreateRootDiskAsync(current, image, flavor, cancellationToken).ConfigureAwait(false);
+            _faults.Reached(FaultSteps.CreateDiskMade);
+
+            stage = "defining its guest";
+            current = await _store.UpdateAsync(current with { TaskState = TaskState.Spawning, UpdatedAt = Now }, cancellationToken).ConfigureAwait(false);
+            revert.Add("undefining its guest", () => _hypervisor.UndefineGuestAsync(id, CancellationToken.None));
+            await _hypervisor.DefineGuestAsync(new GuestSpec(id, instance.Name, flavor, image, layout), cancellationToken).ConfigureAwait(false);
+            _faults.Reached(FaultSteps.CreateGuestDefined);
+
+            stage = "starting its guest";
+            revert.Add("powering off its guest", () => _hypervisor.DestroyGuestAsync(id, CancellationToken.None));
+            await _hypervisor.StartGuestAsync(id, cancellationToken).ConfigureAwait(false);
+            _faults.Reached(FaultSteps.CreateGuestStarted);
+
+            stage = "recording it as active";
+            var now = Now;
+            current = await _store.UpdateAsync(
+                current with { VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running, FaultReason = null, LaunchedAt = now, UpdatedAt = now },
+                cancellationToken).ConfigureAwait(false);
+            revert.Commit();
+        }
+        catch (Exception exception)
+        {
+            var failures = await revert.RevertAsync().ConfigureAwait(false);
+            throw await FailBuildAsync(instance, requestId, stage, exception, failures).ConfigureAwait(false);
+        }
+
+        await FinishActionQuietlyAsync(id, requestId, ActionResult.Success, message: null).ConfigureAwait(false);
+        return current;
+    }
+
+    /// <summary>
+    /// Puts a failed build into ERROR with its reason (unless a delete took it over) and
+    /// returns the exception for the caller. Its own failures are swallowed: the row then
+    /// stays in BUILD and start-up reconciliation finishes the job.
+    /// </summary>
+    private async Task<VireoException> FailBuildAsync(Instance instance, string requestId, string stage, Exception exception, IReadOnlyList<RevertFailure> revertFailures)
+    {
+        var (kind, message) = Describe(exception);
+        var reason = $"the build failed while {stage}: {message}{DescribeRevertFailures(revertFailures)}";
+        Instance? latest = null;
+        try
+        {
+            latest = await _store.GetAsync(instance.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Leave it to reconciliation.
+        }
+
+        if (latest is { TaskState: TaskState.Deleting } or { IsDeleted: true })
+        {
+            await FinishActionQuietlyAsync(instance.Id, requestId, ActionResult.Error, "the server was deleted while it was building").ConfigureAwait(false);
+            return new VireoException(ErrorKind.Conflict, $"{instance.Label} was deleted while it was building", exception);
+        }
+
+        if (latest is not null)
+        {
+            // After a clean undo there is no guest; after a failed one, record what is left.
+            var power = revertFailures.Count == 0 ? PowerState.NoState : await TryReadPowerAsync(instance.Id).ConfigureAwait(false) ?? PowerState.NoState;
+            try
+            {
+                await _store.UpdateAsync(
+                    latest with { VmState = VmState.Error, TaskState = null, PowerState = power, FaultReason = reason, UpdatedAt = Now },
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Leave it to reconciliation.
+            }
+
+            await AddFaultQuietlyAsync(instance.Id, kind, reason, exception).ConfigureAwait(false);
+        }
+
+        await FinishActionQuietlyAsync(instance.Id, requestId, ActionResult.Error, reason).ConfigureAwait(false);
+        return new VireoException(kind, $"{instance.Label} could not be built: {reason}; it is now in ERROR, delete it", exception);
+    }
+}

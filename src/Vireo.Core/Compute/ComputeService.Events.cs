@@ -1,0 +1,68 @@
+using Vireo.Core.Ports;
+using Vireo.Core.Reconciliation;
+
+namespace Vireo.Core.Compute;
+
+public sealed partial class ComputeService
+{
+    /// <summary>
+    /// Brings an idle instance in line with its guest after a lifecycle event (a guest shut
+    /// down from inside becomes <c>stopped</c>; a stopped instance's guest that runs is
+    /// forced off; a vanished guest puts the instance in ERROR). The event is only a hint:
+    /// the guest is read again, since events can arrive late. Instances with an operation
+    /// in flight are skipped; the operation sets their final state.
+    /// </summary>
+    /// <returns>The instance as stored afterwards, or null when it was skipped.</returns>
+    public async Task<Instance?> ApplyPowerStateChangeAsync(PowerStateChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        using var lease = _gates.TryEnter(change.InstanceId);
+        if (lease is null)
+        {
+            return null;
+        }
+
+        var row = await _store.GetAsync(change.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (row is null || row.IsDeleted || row.TaskState is not null || row.VmState == VmState.Building)
+        {
+            return null;
+        }
+
+        var guest = await _hypervisor.GetGuestAsync(change.InstanceId, cancellationToken).ConfigureAwait(false);
+        var actions = Reconciler.DecideFor(row, row.Id, guest, hasDirectory: true);
+        var executor = new ReconcileExecutor(_store, _hypervisor, _disks, _time);
+        foreach (var action in actions)
+        {
+            await executor.ExecuteAsync(action, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _store.GetAsync(change.InstanceId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Follows the hypervisor's lifecycle events until cancelled, applying each with
+    /// <see cref="ApplyPowerStateChangeAsync"/>; a failure for one event is reported to
+    /// <paramref name="onError"/> and the loop goes on.
+    /// </summary>
+    public async Task FollowPowerStateChangesAsync(Action<PowerStateChange, Exception>? onError, CancellationToken cancellationToken)
+    {
+        await foreach (var change in _hypervisor.WatchPowerStateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await ApplyPowerStateChangeAsync(change, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                onError?.Invoke(change, exception);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Start-up reconciliation over this host (see <see cref="Reconciler"/>). Call it before
+    /// serving requests: every build or task it finds is taken as interrupted.
+    /// </summary>
+    public Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken) =>
+        new ReconcileRunner(_store, _hypervisor, _disks, _time, _options.Host).RunAsync(cancellationToken);
+}

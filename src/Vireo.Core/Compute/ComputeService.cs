@@ -1,0 +1,190 @@
+using System.Globalization;
+using Vireo.Core.Ports;
+
+namespace Vireo.Core.Compute;
+
+/// <summary>
+/// The one application service behind the API and the CLI: create, delete, start, stop,
+/// reboot, show and list servers. Each mutation is accepted quickly (validated, the row
+/// written with its task_state, the action recorded) and then runs in the background; the
+/// <c>Begin*</c> methods return both halves so an API can answer 202 at once, the others
+/// wait for the end. Split by operation into partial files.
+/// </summary>
+public sealed partial class ComputeService
+{
+    private readonly IInstanceStore _store;
+    private readonly IFlavorStore _flavors;
+    private readonly IImageCatalog _images;
+    private readonly IHypervisor _hypervisor;
+    private readonly IInstanceDisks _disks;
+    private readonly IFaultPoints _faults;
+    private readonly TimeProvider _time;
+    private readonly ComputeServiceOptions _options;
+    private readonly InstanceGates _gates = new();
+    private readonly RunningOperations _running = new();
+
+    public ComputeService(
+        IInstanceStore store,
+        IFlavorStore flavors,
+        IImageCatalog images,
+        IHypervisor hypervisor,
+        IInstanceDisks disks,
+        IFaultPoints faults,
+        TimeProvider time,
+        ComputeServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Host);
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _flavors = flavors ?? throw new ArgumentNullException(nameof(flavors));
+        _images = images ?? throw new ArgumentNullException(nameof(images));
+        _hypervisor = hypervisor ?? throw new ArgumentNullException(nameof(hypervisor));
+        _disks = disks ?? throw new ArgumentNullException(nameof(disks));
+        _faults = faults ?? throw new ArgumentNullException(nameof(faults));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _options = options;
+    }
+
+    /// <summary>Completes when every operation running in the background now has ended.</summary>
+    public Task WhenIdleAsync() => _running.WhenIdleAsync();
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    private static string NewRequestId() => "req-" + Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
+
+    private static VireoException ServerNotFound(string serverRef) =>
+        VireoException.NotFound($"server '{serverRef}' does not exist; list the servers to see their names and ids");
+
+    /// <summary>The server that is not deleted, by id or by name.</summary>
+    private async Task<Instance> FindLiveAsync(string serverRef, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(serverRef))
+        {
+            throw VireoException.InvalidInput("a server id or name is required");
+        }
+
+        var instance = Guid.TryParse(serverRef, out var id)
+            ? await _store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+            : await _store.FindByNameAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        return instance is { IsDeleted: false } ? instance : throw ServerNotFound(serverRef);
+    }
+
+    /// <summary>
+    /// Checks the transition table and stores the operation's task_state in one
+    /// compare-and-set; when another request changed the row in between, reads it again
+    /// and re-checks, so two requests never both win.
+    /// </summary>
+    private async Task<Instance> AcceptAsync(Guid instanceId, ComputeOperation operation, CancellationToken cancellationToken)
+    {
+        var rule = Transitions.RuleFor(operation);
+        for (var attempt = 1; ; attempt++)
+        {
+            var instance = await _store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            if (instance is null or { IsDeleted: true })
+            {
+                throw ServerNotFound(instanceId.ToString("D", CultureInfo.InvariantCulture));
+            }
+
+            Transitions.EnsureAllowed(operation, instance);
+            try
+            {
+                return await _store.UpdateAsync(instance with { TaskState = rule.Task, UpdatedAt = Now }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VireoException conflict) when (conflict.Kind == ErrorKind.Conflict && attempt < _options.ConcurrentUpdateAttempts)
+            {
+                // Someone else changed the row first; look again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the newest row and stores it, reading again when
+    /// another request wrote in between. For writes that win regardless (finishing a delete).
+    /// </summary>
+    private async Task<Instance> UpdateLatestAsync(Guid instanceId, Func<Instance, Instance> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var latest = await _store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
+                ?? throw new VireoException(ErrorKind.Internal, $"instance {instanceId} vanished from the store while it was being changed");
+            try
+            {
+                return await _store.UpdateAsync(change(latest), cancellationToken).ConfigureAwait(false);
+            }
+            catch (VireoException conflict) when (conflict.Kind == ErrorKind.Conflict && attempt < _options.ConcurrentUpdateAttempts)
+            {
+                // Someone else changed the row first; look again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records that a request started an action. The instance row is the truth and the
+    /// actions are history, so failing to write one never fails or undoes an operation.
+    /// </summary>
+    private async Task RecordActionQuietlyAsync(Instance instance, string action, string requestId)
+    {
+        try
+        {
+            await _store.AddActionAsync(new InstanceAction(instance.Id, requestId, action, Now), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // History only; see the summary.
+        }
+    }
+
+    /// <summary>Closes an action; quietly, like <see cref="RecordActionQuietlyAsync"/>.</summary>
+    private async Task FinishActionQuietlyAsync(Guid instanceId, string requestId, ActionResult result, string? message)
+    {
+        try
+        {
+            await _store.FinishActionAsync(instanceId, requestId, Now, result, message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // History only; see the summary.
+        }
+    }
+
+    private async Task AddFaultQuietlyAsync(Guid instanceId, ErrorKind kind, string message, Exception? exception)
+    {
+        try
+        {
+            var fault = new InstanceFault(instanceId, ErrorKinds.HttpStatus(kind), message, Now, exception?.ToString());
+            await _store.AddFaultAsync(fault, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // History only: the reason is on the instance row as well.
+        }
+    }
+
+    /// <summary>The guest's power state now, or null when it is gone or cannot be read.</summary>
+    private async Task<PowerState?> TryReadPowerAsync(Guid instanceId)
+    {
+        try
+        {
+            var guest = await _hypervisor.GetGuestAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
+            return guest?.PowerState ?? PowerState.NoState;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The failure's own sentence, with its kind kept; anything unexpected becomes <see cref="ErrorKind.Failed"/>.</summary>
+    private static (ErrorKind Kind, string Message) Describe(Exception exception) => exception switch
+    {
+        VireoException vireo => (vireo.Kind, vireo.Message),
+        OperationCanceledException => (ErrorKind.Failed, "it was cancelled"),
+        _ => (ErrorKind.Failed, exception.Message),
+    };
+
+    private static string DescribeRevertFailures(IReadOnlyList<RevertFailure> failures) =>
+        failures.Count == 0
+            ? string.Empty
+            : "; cleaning up also failed (" + string.Join("; ", failures.Select(failure => $"{failure.Description}: {Describe(failure.Exception).Message}"))
+                + "), delete the server to retry the clean-up";
+}

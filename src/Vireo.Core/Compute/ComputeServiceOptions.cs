@@ -1,0 +1,32 @@
+namespace Vireo.Core.Compute;
+
+/// <summary>Plain settings of the compute service; the composition root fills them from nova.conf.</summary>
+/// <param name="Host">This compute host's name (<c>[DEFAULT] host</c>), stored on each instance.</param>
+public sealed record ComputeServiceOptions(string Host)
+{
+    /// <summary>How long a graceful stop waits for the guest OS (Nova's <c>[DEFAULT] shutdown_timeout</c>, 60 s).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often an accepted state change is retried when another request changed the row first.</summary>
+    public int ConcurrentUpdateAttempts { get; init; } = 5;
+}
+
+/// <summary>What <c>server create</c> asks for.</summary>
+/// <param name="ImageRef">An image id or name.</param>
+/// <param name="FlavorRef">A flavor id ("1") or name ("m1.tiny").</param>
+/// <param name="RequestId">The caller's request id (<c>req-&lt;uuid&gt;</c>); one is made when absent.</param>
+public sealed record CreateServerRequest(string Name, string ImageRef, string FlavorRef, string? RequestId = null);
+
+public enum RebootType
+{
+    Soft,
+    Hard,
+}
+
+/// <summary>
+/// An accepted operation: <see cref="Accepted"/> is the instance as stored when the request
+/// was accepted (what an API answers 202 with); <see cref="Completion"/> finishes with the
+/// final instance, or fails with a <see cref="VireoException"/> after the instance was put
+/// into its failed state (ERROR with a reason for create, delete and reboot).
+/// </summary>
+public sealed record ServerOperation(Instance Accepted, Task<Instance> Completion);

@@ -1,0 +1,34 @@
+namespace Vireo.Core;
+
+/// <summary>
+/// A server as the user owns it (Nova's <c>instances</c> row). The three state fields are
+/// separate on purpose: <see cref="VmState"/> is what the user expects, <see cref="TaskState"/>
+/// the operation in flight, <see cref="PowerState"/> what the hypervisor last reported.
+/// </summary>
+/// <param name="Revision">
+/// Optimistic-concurrency token: a store updates the row only when the stored revision
+/// equals this one, and returns the instance with the next revision.
+/// </param>
+public sealed record Instance(
+    Guid Id,
+    string Name,
+    Guid ImageId,
+    string FlavorId,
+    VmState VmState,
+    TaskState? TaskState,
+    PowerState PowerState,
+    string? FaultReason,
+    string Host,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? LaunchedAt = null,
+    DateTimeOffset? TerminatedAt = null,
+    long Revision = 0)
+{
+    public string Status => ServerStatus.For(VmState, TaskState);
+
+    public bool IsDeleted => VmState == VmState.Deleted;
+
+    /// <summary>"server 'web1'": how messages name an instance.</summary>
+    public string Label => $"server '{Name}'";
+}

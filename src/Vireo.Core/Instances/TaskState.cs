@@ -1,0 +1,24 @@
+namespace Vireo.Core;
+
+/// <summary>
+/// Nova's <c>task_state</c>: the operation in flight; absent (null) when idle
+/// (<c>nova/compute/task_states.py</c>). Only the tasks Vireo runs are listed; the wire
+/// names live in <see cref="NovaNames"/>.
+/// </summary>
+public enum TaskState
+{
+    Scheduling,
+    BlockDeviceMapping,
+    Networking,
+    Spawning,
+    PoweringOff,
+    PoweringOn,
+    Rebooting,
+    RebootPending,
+    RebootStarted,
+    RebootingHard,
+    RebootPendingHard,
+    RebootStartedHard,
+    Migrating,
+    Deleting,
+}

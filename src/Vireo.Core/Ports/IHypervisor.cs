@@ -1,0 +1,68 @@
+namespace Vireo.Core.Ports;
+
+/// <summary>What Vireo asks of a guest's disks when defining it.</summary>
+/// <param name="Role">What the guest uses the disk for.</param>
+/// <param name="Path">Absolute path of the file (or the volume name for non-file backends).</param>
+/// <param name="Format">The detected format passed explicitly to QEMU (raw, qcow2), never probed.</param>
+public sealed record GuestDisk(DiskRole Role, string Path, string Format);
+
+public enum DiskRole
+{
+    Root,
+    Ephemeral,
+    Swap,
+    ConfigDrive,
+}
+
+/// <summary>The files made for one instance.</summary>
+/// <param name="InstanceDirectory">Nova's <c>&lt;instances_path&gt;/&lt;uuid&gt;/</c>: disks, console log, agent socket.</param>
+public sealed record DiskLayout(string InstanceDirectory, IReadOnlyList<GuestDisk> Disks);
+
+/// <summary>Everything a hypervisor needs to define one guest.</summary>
+public sealed record GuestSpec(Guid InstanceId, string Name, Flavor Flavor, ImageRecord Image, DiskLayout Disks);
+
+/// <summary>A guest this installation owns, as the hypervisor sees it now.</summary>
+public sealed record GuestInfo(Guid InstanceId, PowerState PowerState);
+
+/// <summary>The hypervisor said a guest's power state changed; treat it as a hint and re-read.</summary>
+public sealed record PowerStateChange(Guid InstanceId, PowerState PowerState, DateTimeOffset ObservedAt);
+
+/// <summary>
+/// The compute view of the hypervisor. A guest is named by its instance id; the adapter
+/// marks every guest it defines with this installation's id and never touches others.
+/// Each step is separate so a failed build can be undone step by step.
+/// All methods throw <see cref="VireoException"/>: <see cref="ErrorKind.Unavailable"/> when
+/// the hypervisor cannot be reached, <see cref="ErrorKind.Failed"/> when it refused.
+/// </summary>
+public interface IHypervisor
+{
+    /// <summary>Defines (does not start) the guest; <see cref="ErrorKind.Conflict"/> when it is already defined.</summary>
+    Task DefineGuestAsync(GuestSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Starts a defined guest that is shut off (or crashed: the adapter clears it first).</summary>
+    Task StartGuestAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Powers the guest off: when <paramref name="graceful"/>, asks the guest OS (ACPI) and
+    /// waits up to <paramref name="timeout"/> before pulling the plug. A guest already off is fine.
+    /// </summary>
+    Task StopGuestAsync(Guid instanceId, bool graceful, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Soft: asks the guest OS to reboot. Hard: powers off if running, then starts.</summary>
+    Task RebootGuestAsync(Guid instanceId, bool hard, CancellationToken cancellationToken);
+
+    /// <summary>Pulls the plug if running. Idempotent: a guest that is off or unknown is fine.</summary>
+    Task DestroyGuestAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Removes the definition of a guest that is off. Idempotent: an unknown guest is fine.</summary>
+    Task UndefineGuestAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>The owned guest for this instance, or null when there is none.</summary>
+    Task<GuestInfo?> GetGuestAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Every guest carrying this installation's id, defined or running.</summary>
+    Task<IReadOnlyList<GuestInfo>> ListOwnedGuestsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lifecycle events of owned guests until cancelled.</summary>
+    IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync(CancellationToken cancellationToken);
+}

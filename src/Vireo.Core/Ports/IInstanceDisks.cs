@@ -1,0 +1,17 @@
+namespace Vireo.Core.Ports;
+
+/// <summary>The per-instance files on this host (disks, console log, sockets).</summary>
+public interface IInstanceDisks
+{
+    /// <summary>
+    /// Makes the instance directory and its root disk from the image (plus ephemeral and
+    /// swap disks when the flavor asks). On failure it removes what it made itself.
+    /// </summary>
+    Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, CancellationToken cancellationToken);
+
+    /// <summary>Removes the instance directory and everything in it. Idempotent.</summary>
+    Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Ids of the instance directories present, for reconciliation.</summary>
+    Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,118 @@
+using Vireo.Core.Ports;
+
+namespace Vireo.Core.Reconciliation;
+
+/// <summary>
+/// The pure start-up decision: compares rows with the owned guests and the instance
+/// directories and lists the repairs, per instance in the order they must run (guest,
+/// then files, then row), so that afterwards no instance is in BUILD or deleting, no
+/// owned guest or directory lacks a row, and no idle row claims a guest that is gone.
+/// <list type="table">
+/// <listheader><term>row</term><description>repair</description></listheader>
+/// <item><term>none (or deleted)</term><description>destroy the guest, remove the files</description></item>
+/// <item><term>task deleting</term><description>destroy the guest, remove the files, finish the delete</description></item>
+/// <item><term>building, guest running</term><description>ACTIVE: the build had only its last bookkeeping left</description></item>
+/// <item><term>building, otherwise</term><description>destroy the guest, remove the files, ERROR "the service stopped while building it"</description></item>
+/// <item><term>power task, guest present</term><description>settle: clear the task, vm_state from the guest</description></item>
+/// <item><term>not ERROR, guest gone</term><description>ERROR "its guest disappeared"</description></item>
+/// <item><term>idle, guest disagrees</term><description>sync the power state (<see cref="PowerStateSync"/>)</description></item>
+/// </list>
+/// ERROR rows keep their files: the user deletes them, and a failed stop's disk is still needed.
+/// A row of another host is left alone, and so are its guest and files here (a migration's).
+/// </summary>
+public static class Reconciler
+{
+    public const string BuildInterrupted = "the service stopped while building it; delete it and create it again";
+
+    private static readonly HashSet<TaskState> BuildTasks =
+        [TaskState.Scheduling, TaskState.BlockDeviceMapping, TaskState.Networking, TaskState.Spawning];
+
+    public static string GuestDisappeared(VmState vmState) =>
+        $"its guest disappeared while it was {vmState.ToNova()}; delete it and create it again";
+
+    /// <summary>Every repair for every instance, ordered by instance id.</summary>
+    public static IReadOnlyList<ReconcileAction> Decide(ReconcileFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var rows = facts.Instances.Where(instance => !instance.IsDeleted).ToDictionary(instance => instance.Id);
+        var guests = facts.Guests.GroupBy(guest => guest.InstanceId).ToDictionary(group => group.Key, group => group.First());
+        var directories = facts.InstanceDirectories.ToHashSet();
+        var ids = rows.Keys.Concat(guests.Keys).Concat(directories).Distinct().Order();
+        return [.. ids
+            .Where(id => rows.GetValueOrDefault(id) is not { } row || string.Equals(row.Host, facts.Host, StringComparison.Ordinal))
+            .SelectMany(id => DecideFor(rows.GetValueOrDefault(id), id, guests.GetValueOrDefault(id), directories.Contains(id)))];
+    }
+
+    /// <summary>The repairs for one instance (row may be null: a guest or directory without a row).</summary>
+    public static IReadOnlyList<ReconcileAction> DecideFor(Instance? row, Guid instanceId, GuestInfo? guest, bool hasDirectory)
+    {
+        var actions = new List<ReconcileAction>();
+        void CleanUp()
+        {
+            if (guest is not null)
+            {
+                actions.Add(new DestroyGuest(instanceId));
+            }
+
+            if (hasDirectory)
+            {
+                actions.Add(new RemoveFiles(instanceId));
+            }
+        }
+
+        if (row is null or { IsDeleted: true })
+        {
+            CleanUp();
+            return actions;
+        }
+
+        if (row.TaskState == TaskState.Deleting)
+        {
+            CleanUp();
+            actions.Add(new FinishDelete(instanceId));
+            return actions;
+        }
+
+        if (row.VmState == VmState.Building || row.TaskState is { } task && BuildTasks.Contains(task))
+        {
+            // Starting the guest is the build's last step before the row says ACTIVE, so a
+            // running guest is a complete server; anything less is undone.
+            if (guest?.PowerState == PowerState.Running)
+            {
+                actions.Add(new MarkActive(instanceId));
+            }
+            else
+            {
+                CleanUp();
+                actions.Add(new MarkError(instanceId, BuildInterrupted));
+            }
+
+            return actions;
+        }
+
+        if (guest is null)
+        {
+            if (row.VmState != VmState.Error || row.TaskState is not null)
+            {
+                actions.Add(new MarkError(instanceId, GuestDisappeared(row.VmState)));
+            }
+            else if (row.PowerState != PowerState.NoState)
+            {
+                actions.Add(new SyncPower(instanceId, PowerState.NoState));
+            }
+
+            return actions;
+        }
+
+        if (row.TaskState is not null)
+        {
+            actions.Add(new SettleTask(instanceId, guest.PowerState));
+        }
+        else if (PowerStateSync.Decide(row, guest.PowerState, row.UpdatedAt).Changed)
+        {
+            actions.Add(new SyncPower(instanceId, guest.PowerState));
+        }
+
+        return actions;
+    }
+}
