@@ -1,0 +1,33 @@
+namespace Vireo.Core.Ports;
+
+/// <summary>What a client declares when it imports an image; the content follows as a stream.</summary>
+/// <param name="DiskFormat">The declared format (raw, qcow2, ...); checked against the content before the image is accepted.</param>
+public sealed record ImageImportRequest(
+    string Name,
+    string DiskFormat,
+    string ContainerFormat,
+    IReadOnlyDictionary<string, string> Properties,
+    int MinDiskGiB = 0,
+    int MinRamMiB = 0);
+
+/// <summary>
+/// The image store: image bytes under state_path plus their metadata. The service only ever
+/// reads bytes a client streamed to it; it never opens a path a client names.
+/// </summary>
+public interface IImageStore
+{
+    /// <summary>
+    /// Streams <paramref name="content"/> into the store, computing size and sha256, checks it
+    /// (declared format matches, no backing or data file) and registers the image as active.
+    /// On refusal (<see cref="ErrorKind.InvalidInput"/> with the reason) nothing is kept.
+    /// <paramref name="progress"/> receives the number of bytes stored so far.
+    /// </summary>
+    Task<ImageRecord> ImportAsync(ImageImportRequest request, Stream content, IProgress<long>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Removes the image's bytes and metadata; <see cref="ErrorKind.NotFound"/> when there is none.
+    /// Instances booted from it keep their cached base.</summary>
+    Task DeleteAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Opens the stored bytes for reading (the base image cache copies from it).</summary>
+    Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken);
+}
