@@ -1,0 +1,264 @@
+using Vireo.Core.Ports;
+
+namespace Vireo.Core.Tests.Fakes;
+
+/// <summary>
+/// The store in memory with the SQLite store's rules: unique names among instances that
+/// are not deleted, compare-and-set on <see cref="Instance.Revision"/>, soft delete.
+/// </summary>
+public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorStore, IImageCatalog
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Guid, Instance> _instances = [];
+    private readonly List<InstanceAction> _actions = [];
+    private readonly List<InstanceFault> _faults = [];
+    private readonly Dictionary<string, Flavor> _flavors = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, ImageRecord> _images = [];
+
+    public InMemoryStore()
+        : this(new Freezable())
+    {
+    }
+
+    public Failures Failures { get; } = new();
+
+    public IReadOnlyList<Instance> Instances
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _instances.Values];
+            }
+        }
+    }
+
+    public Instance Single(string name) => Instances.Single(instance => instance.Name == name);
+
+    public void Put(Instance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        lock (_lock)
+        {
+            _instances[instance.Id] = instance;
+        }
+    }
+
+    public void Put(Flavor flavor)
+    {
+        ArgumentNullException.ThrowIfNull(flavor);
+        lock (_lock)
+        {
+            _flavors[flavor.Id] = flavor;
+        }
+    }
+
+    public void Put(ImageRecord image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_lock)
+        {
+            _images[image.Id] = image;
+        }
+    }
+
+    public Task AddAsync(Instance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Write(nameof(AddAsync));
+        lock (_lock)
+        {
+            if (_instances.ContainsKey(instance.Id))
+            {
+                throw VireoException.Conflict($"instance {instance.Id} already exists");
+            }
+
+            if (_instances.Values.FirstOrDefault(other => !other.IsDeleted && other.Name == instance.Name) is { } taken)
+            {
+                throw VireoException.Conflict($"a server named '{instance.Name}' already exists (id {taken.Id}); choose another name or delete that server");
+            }
+
+            _instances[instance.Id] = instance;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<Instance?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        Read(nameof(GetAsync));
+        lock (_lock)
+        {
+            return Task.FromResult(_instances.GetValueOrDefault(id));
+        }
+    }
+
+    public Task<Instance?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        Read(nameof(FindByNameAsync));
+        lock (_lock)
+        {
+            return Task.FromResult(_instances.Values.FirstOrDefault(instance => !instance.IsDeleted && instance.Name == name));
+        }
+    }
+
+    public Task<IReadOnlyList<Instance>> ListAsync(bool includeDeleted, CancellationToken cancellationToken)
+    {
+        Read(nameof(ListAsync));
+        lock (_lock)
+        {
+            IReadOnlyList<Instance> list = [.. _instances.Values.Where(instance => includeDeleted || !instance.IsDeleted).OrderByDescending(instance => instance.CreatedAt)];
+            return Task.FromResult(list);
+        }
+    }
+
+    public Task<Instance> UpdateAsync(Instance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Write(nameof(UpdateAsync));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (!_instances.TryGetValue(instance.Id, out var stored))
+            {
+                throw VireoException.NotFound($"instance {instance.Id} does not exist");
+            }
+
+            if (stored.Revision != instance.Revision)
+            {
+                throw VireoException.Conflict($"{instance.Label} was changed by another request; try again");
+            }
+
+            if (!instance.IsDeleted && _instances.Values.Any(other => other.Id != instance.Id && !other.IsDeleted && other.Name == instance.Name))
+            {
+                throw VireoException.Conflict($"a server named '{instance.Name}' already exists; choose another name");
+            }
+
+            var updated = instance with { Revision = instance.Revision + 1 };
+            _instances[instance.Id] = updated;
+            return Task.FromResult(updated);
+        }
+    }
+
+    public Task AddActionAsync(InstanceAction action, CancellationToken cancellationToken)
+    {
+        Write(nameof(AddActionAsync));
+        lock (_lock)
+        {
+            _actions.Add(action);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task FinishActionAsync(Guid instanceId, string requestId, DateTimeOffset finishedAt, ActionResult result, string? message, CancellationToken cancellationToken)
+    {
+        Write(nameof(FinishActionAsync));
+        lock (_lock)
+        {
+            var index = _actions.FindIndex(action => action.InstanceId == instanceId && action.RequestId == requestId);
+            if (index < 0)
+            {
+                throw VireoException.NotFound($"no action {requestId} for instance {instanceId}");
+            }
+
+            _actions[index] = _actions[index] with { FinishedAt = finishedAt, Result = result, Message = message };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<InstanceAction>> ListActionsAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<InstanceAction> list = [.. _actions.Where(action => action.InstanceId == instanceId)];
+            return Task.FromResult(list);
+        }
+    }
+
+    public Task AddFaultAsync(InstanceFault fault, CancellationToken cancellationToken)
+    {
+        Write(nameof(AddFaultAsync));
+        lock (_lock)
+        {
+            _faults.Add(fault);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<InstanceFault>> ListFaultsAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<InstanceFault> list = [.. _faults.Where(fault => fault.InstanceId == instanceId).Reverse()];
+            return Task.FromResult(list);
+        }
+    }
+
+    Task<Flavor?> IFlavorStore.GetAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_flavors.GetValueOrDefault(id));
+        }
+    }
+
+    Task<Flavor?> IFlavorStore.FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_flavors.Values.FirstOrDefault(flavor => flavor.Name == name));
+        }
+    }
+
+    Task<IReadOnlyList<Flavor>> IFlavorStore.ListAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<Flavor> list = [.. _flavors.Values.OrderBy(flavor => flavor.Id, StringComparer.Ordinal)];
+            return Task.FromResult(list);
+        }
+    }
+
+    Task IFlavorStore.AddAsync(Flavor flavor, CancellationToken cancellationToken)
+    {
+        Put(flavor);
+        return Task.CompletedTask;
+    }
+
+    Task<ImageRecord?> IImageCatalog.GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_images.GetValueOrDefault(id));
+        }
+    }
+
+    Task<IReadOnlyList<ImageRecord>> IImageCatalog.FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ImageRecord> list = [.. _images.Values.Where(image => image.Name == name)];
+            return Task.FromResult(list);
+        }
+    }
+
+    Task<IReadOnlyList<ImageRecord>> IImageCatalog.ListAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ImageRecord> list = [.. _images.Values.OrderByDescending(image => image.CreatedAt)];
+            return Task.FromResult(list);
+        }
+    }
+
+    private void Write(string operation)
+    {
+        process.EnsureAlive();
+        Failures.ThrowIfFailing(operation);
+    }
+
+    private void Read(string operation) => Failures.ThrowIfFailing(operation);
+}
