@@ -155,7 +155,7 @@ internal static partial class ConfigRules
         if (!CacheModes.Contains(mode))
         {
             var close = Suggestions.Closest(mode, CacheModes);
-            return $"has the unknown cache mode '{mode}' (Nova logs a warning and ignores it){(close is null ? "" : $"; did you mean {close}?")}; use one of: {string.Join(", ", CacheModes)}";
+            return $"has the unknown cache mode '{mode}' (Nova would log a warning and ignore it); use one of: {string.Join(", ", CacheModes)}{(close is null ? "" : $" (did you mean {close}?)")}";
         }
         return null;
     }

@@ -19,12 +19,13 @@ internal sealed class Interpolator(OptionIndex index, Func<OptionDefinition, str
     /// <summary>Cycles found so far, each as the options on it in reference order.</summary>
     public List<IReadOnlyList<OptionDefinition>> Cycles { get; } = [];
 
-    public string Expand(OptionDefinition owner, string text, List<string> unknownReferences)
+    /// <summary>Expands <paramref name="text"/> as a value of <paramref name="owner"/>, listing the names it could not resolve and the options it refers to.</summary>
+    public string Expand(OptionDefinition owner, string text, List<string> unknownReferences, List<OptionDefinition>? referenced = null)
     {
         stack.Add(owner);
         try
         {
-            return ExpandText(owner.Group, text, unknownReferences);
+            return ExpandText(owner.Group, text, unknownReferences, referenced ?? []);
         }
         finally
         {
@@ -36,7 +37,7 @@ internal sealed class Interpolator(OptionIndex index, Func<OptionDefinition, str
     public string? Suggest(string group, string reference) =>
         Suggestions.Closest(reference, index.Options.Where(o => o.Group == group || o.Group == NovaOptions.DefaultGroup).Select(o => o.Name));
 
-    private string ExpandText(string group, string text, List<string> unknownReferences)
+    private string ExpandText(string group, string text, List<string> unknownReferences, List<OptionDefinition> referenced)
     {
         text = text.Replace("\\$", "$$", StringComparison.Ordinal);
         var result = new StringBuilder(text.Length);
@@ -88,6 +89,7 @@ internal sealed class Interpolator(OptionIndex index, Func<OptionDefinition, str
             }
             else
             {
+                referenced.Add(target);
                 result.Append(ValueOf(target));
             }
             i = end;
@@ -125,7 +127,7 @@ internal sealed class Interpolator(OptionIndex index, Func<OptionDefinition, str
         stack.Add(option);
         try
         {
-            var value = ExpandText(option.Group, rawValue(option), []);
+            var value = ExpandText(option.Group, rawValue(option), [], []);
             cache[option] = value;
             return value;
         }

@@ -22,8 +22,12 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         winners = new OptionResolver(index).Resolve(files, diagnostics);
 
         var interpolator = new Interpolator(index, RawValue);
-        var values = index.Options.ToDictionary(o => o, o => Evaluate(o, interpolator));
+        var found = index.Options.ToDictionary(o => o, _ => new List<ConfigDiagnostic>());
+        var references = index.Options.ToDictionary(o => o, _ => new List<OptionDefinition>());
+        var values = index.Options.ToDictionary(o => o, o => Evaluate(o, interpolator, found[o], references[o]));
         ReportCycles(interpolator, values);
+        SuppressConsequences(values, references, found);
+        diagnostics.AddRange(found.Values.SelectMany(d => d));
         var resolved = new ResolvedValues(values);
         foreach (var value in values.Values.Where(v => v.IsSet))
         {
@@ -58,7 +62,35 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         return option.Default ?? "";
     }
 
-    private OptionValue Evaluate(OptionDefinition option, Interpolator interpolator)
+    /// <summary>
+    /// A value built from an invalid one (e.g. the default instances_path from a relative state_path) is invalid
+    /// too, but only the root cause is reported: fixing it fixes both.
+    /// </summary>
+    private static void SuppressConsequences(
+        Dictionary<OptionDefinition, OptionValue> values,
+        Dictionary<OptionDefinition, List<OptionDefinition>> references,
+        Dictionary<OptionDefinition, List<ConfigDiagnostic>> found)
+    {
+        var done = new HashSet<OptionDefinition>();
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var (option, referenced) in references)
+            {
+                if (!done.Contains(option) && referenced.Any(r => r != option && !values[r].IsValid))
+                {
+                    done.Add(option);
+                    values[option] = values[option] with { IsValid = false, Typed = null };
+                    found[option].RemoveAll(d => d.Code != DiagnosticCodes.UnknownReference);
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+    }
+
+    private OptionValue Evaluate(OptionDefinition option, Interpolator interpolator, List<ConfigDiagnostic> diagnostics, List<OptionDefinition> referenced)
     {
         var raw = winners.TryGetValue(option, out var found)
             ? found.Select(o => (o.Value, (SourceLocation?)o.Location)).ToList()
@@ -68,7 +100,7 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         foreach (var (text, location) in raw)
         {
             var unknown = new List<string>();
-            texts.Add(interpolator.Expand(option, text, unknown));
+            texts.Add(interpolator.Expand(option, text, unknown, referenced));
             foreach (var reference in unknown)
             {
                 valid = false;
@@ -89,13 +121,13 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         {
             return new OptionValue(option, texts, null, sources, false);
         }
-        if (!ValueConverter.TryConvert(option, texts[0], out var typed, out var problem))
+        if (!ValueConverter.TryConvert(option, texts[0], out var typed, out var problem, out var code))
         {
             var hint = LooksLikeInlineComment(texts[0]) ? " (a comment must be on its own line: oslo.config keeps everything after '=' in the value)" : "";
-            diagnostics.Add(Error(DiagnosticCodes.InvalidValue, option, at, $"{ResolvedValues.Describe(option, texts[0])} {problem}{hint}"));
+            diagnostics.Add(Error(code, option, at, $"{ResolvedValues.Describe(option, texts[0])} {problem}{hint}"));
             return new OptionValue(option, texts, null, sources, false);
         }
-        valid = CheckChoices(option, typed, at);
+        valid = CheckChoices(option, typed, at, diagnostics);
         if (valid && at is not null && LooksLikeInlineComment(texts[0]))
         {
             var shown = option.Secret == SecretKind.Whole ? $"{option.FullName} contains" : ResolvedValues.Describe(option, texts[0]) + " contains";
@@ -105,7 +137,7 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         return new OptionValue(option, texts, typed, sources, valid);
     }
 
-    private bool CheckChoices(OptionDefinition option, object? typed, SourceLocation? at)
+    private static bool CheckChoices(OptionDefinition option, object? typed, SourceLocation? at, List<ConfigDiagnostic> diagnostics)
     {
         if (option.Choices.Count == 0 || typed is null)
         {
@@ -116,18 +148,19 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         foreach (var item in items)
         {
             var shown = option.Type == OptionType.List ? $"{option.FullName} item '{item}'" : ResolvedValues.Describe(option, item);
-            var supported = string.Join(", ", option.Choices.Where(c => c.Status == ChoiceStatus.Supported).Select(c => c.Value));
+            var supportedChoices = option.Choices.Where(c => c.Status == ChoiceStatus.Supported).Select(c => c.Value).ToList();
+            var supported = supportedChoices.Count == 1 ? supportedChoices[0] : "one of: " + string.Join(", ", supportedChoices);
             var choice = option.FindChoice(item);
             if (choice is null)
             {
                 var close = Suggestions.Closest(item, option.Choices.Where(c => c.Status != ChoiceStatus.Refused).Select(c => c.Value));
                 var hint = close is null ? "" : $" (did you mean {close}?)";
-                diagnostics.Add(Error(DiagnosticCodes.NotAChoice, option, at, $"{shown} is not a valid value{hint}; use one of: {supported}"));
+                diagnostics.Add(Error(DiagnosticCodes.NotAChoice, option, at, $"{shown} is not a valid value{hint}; use {supported}"));
                 valid = false;
             }
             else if (choice.Status == ChoiceStatus.Refused)
             {
-                diagnostics.Add(Error(DiagnosticCodes.RefusedChoice, option, at, $"{shown} is not supported: {choice.Reason}; use one of: {supported}"));
+                diagnostics.Add(Error(DiagnosticCodes.RefusedChoice, option, at, $"{shown} is not supported: {choice.Reason}; use {supported}"));
                 valid = false;
             }
             else if (choice.Status == ChoiceStatus.DeprecatedAlias)
@@ -171,8 +204,10 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         var close = interpolator.Suggest(option.Group, reference);
         var hint = close is null ? "" : $" (did you mean ${close}?)";
         return Error(DiagnosticCodes.UnknownReference, option, at,
-            $"{ResolvedValues.Describe(option, text)} refers to ${reference}, which is not an option of [{option.Group}] or [DEFAULT]{hint}; correct the name, or write $$ for a literal '$'");
+            $"{ResolvedValues.Describe(option, text)} refers to ${reference}, which is not an option of {Where(option.Group)}{hint}; correct the name, or write $$ for a literal '$'");
     }
+
+    private static string Where(string group) => group == NovaOptions.DefaultGroup ? "[DEFAULT]" : $"[{group}] or [DEFAULT]";
 
     private void ReportCycles(Interpolator interpolator, Dictionary<OptionDefinition, OptionValue> values)
     {

@@ -80,23 +80,22 @@ internal sealed class OptionResolver(OptionIndex index)
 
     private ConfigDiagnostic UnknownKey(string group, ParsedEntry entry)
     {
-        var elsewhere = index.GroupsHaving(entry.Key).Where(g => g != group).ToList();
-        string hint;
-        string code = DiagnosticCodes.UnknownOption;
-        if (elsewhere.Count > 0)
-        {
-            code = DiagnosticCodes.MisplacedOption;
-            hint = $"it belongs in [{elsewhere[0]}]; move it there (here it is ignored, as Nova ignores it)";
-        }
-        else
-        {
-            var close = Suggestions.Closest(entry.Key, index.NamesIn(group));
-            hint = close is null
-                ? "it is ignored (check the spelling; 'vireo config sample' lists every option)"
-                : $"did you mean {close}? (as written it is ignored)";
-        }
         // Never echo the value: unknown keys may hold secrets (transport_url, passwords).
-        return ConfigDiagnostic.Warning(code, entry.Location, group, entry.Key, $"[{group}] {entry.Key} is not an option Vireo knows in [{group}]; {hint}");
+        var elsewhere = index.GroupsHaving(entry.Key).FirstOrDefault(g => g != group);
+        if (elsewhere is not null)
+        {
+            return ConfigDiagnostic.Warning(DiagnosticCodes.MisplacedOption, entry.Location, group, entry.Key,
+                $"[{group}] {entry.Key} is a [{elsewhere}] option, so here it is ignored (as Nova would ignore it); move it under [{elsewhere}]");
+        }
+        var close = Suggestions.Closest(entry.Key, index.NamesIn(group));
+        var closeElsewhere = close is null ? Suggestions.Closest(entry.Key, index.Options.Where(o => o.Group != group).Select(o => o.Name)) : null;
+        var hint = (close, closeElsewhere) switch
+        {
+            (not null, _) => $"did you mean {close}? (as written it is ignored)",
+            (_, not null) => $"did you mean {closeElsewhere} under [{index.GroupsHaving(closeElsewhere).First()}]? (as written it is ignored)",
+            _ => "it is ignored",
+        };
+        return ConfigDiagnostic.Warning(DiagnosticCodes.UnknownOption, entry.Location, group, entry.Key, $"[{group}] {entry.Key} is not an option Vireo reads; {hint}");
     }
 
     private void CheckIgnoredSection(ParsedSection section, List<ConfigDiagnostic> diagnostics)

@@ -13,10 +13,15 @@ internal static partial class ValueConverter
     private static readonly string[] FalseWords = ["false", "no", "off", "0"];
 
     /// <summary>Converts one text. On failure <paramref name="problem"/> ends the sentence "[group] key = value ...".</summary>
-    public static bool TryConvert(OptionDefinition option, string text, out object? value, out string problem)
+    public static bool TryConvert(OptionDefinition option, string text, out object? value, out string problem) =>
+        TryConvert(option, text, out value, out problem, out _);
+
+    /// <summary>As above; <paramref name="code"/> tells an out-of-range number from an unreadable value.</summary>
+    public static bool TryConvert(OptionDefinition option, string text, out object? value, out string problem, out string code)
     {
         value = null;
         problem = "";
+        code = DiagnosticCodes.InvalidValue;
         var trimmed = text.Trim();
         if (trimmed.Length == 0 && option.Type is not (OptionType.String or OptionType.List or OptionType.MultiString))
         {
@@ -47,7 +52,9 @@ internal static partial class ValueConverter
                 return false;
             case OptionType.Integer:
             case OptionType.Port:
-                return TryInteger(option, trimmed, out value, out problem);
+                var inRange = TryInteger(option, trimmed, out value, out problem, out var outOfRange);
+                code = outOfRange ? DiagnosticCodes.OutOfRange : code;
+                return inRange;
             case OptionType.IpAddress:
                 if (TryIpAddress(trimmed, out var address))
                 {
@@ -109,9 +116,10 @@ internal static partial class ValueConverter
         return trimmed.Length == 0 ? [] : [.. trimmed.Split(',').Select(item => item.Trim())];
     }
 
-    private static bool TryInteger(OptionDefinition option, string text, out object? value, out string problem)
+    private static bool TryInteger(OptionDefinition option, string text, out object? value, out string problem, out bool outOfRange)
     {
         value = null;
+        outOfRange = false;
         var minimum = option.Minimum ?? (option.Type == OptionType.Port ? 1 : long.MinValue);
         var maximum = option.Maximum ?? (option.Type == OptionType.Port ? 65535 : long.MaxValue);
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
@@ -123,6 +131,7 @@ internal static partial class ValueConverter
         }
         if (number < minimum || number > maximum)
         {
+            outOfRange = true;
             problem = (minimum, maximum) switch
             {
                 (long.MinValue, _) => $"is above the maximum; use at most {maximum}",
