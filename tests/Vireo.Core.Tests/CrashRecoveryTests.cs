@@ -1,0 +1,142 @@
+using Vireo.Core.Ports;
+using Vireo.Core.Reconciliation;
+
+namespace Vireo.Core.Tests;
+
+/// <summary>
+/// The process dies at each step of create and delete (the fakes freeze, so no undo
+/// reaches them); a restarted service reconciles and nothing is left half-done.
+/// </summary>
+public sealed class CrashRecoveryTests
+{
+    private readonly FakeHost _host = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> CreateSteps => [.. FaultSteps.Create];
+
+    public static TheoryData<string> DeleteSteps => [.. FaultSteps.Delete];
+
+    [Theory]
+    [MemberData(nameof(CreateSteps))]
+    public async Task Dying_at_a_create_step_then_restarting_leaves_the_server_active_or_in_error_and_nothing_orphaned(string step)
+    {
+        var dying = _host.Service(new TestFaultPoints(step, FaultMode.Die, _host.Process));
+        await Should.ThrowAsync<Exception>(() => dying.CreateServerAsync(FakeHost.Request(), Ct));
+        await dying.WhenIdleAsync();
+        var atDeath = _host.Store.Single("web1");
+        atDeath.VmState.ShouldBe(VmState.Building, "the crash left the row building");
+
+        var report = await Restart();
+
+        report.Succeeded.ShouldBeTrue();
+        _host.ShouldBeConsistent();
+        var row = _host.Row(atDeath.Id);
+        if (step == FaultSteps.CreateGuestStarted)
+        {
+            row.VmState.ShouldBe(VmState.Active);
+            row.PowerState.ShouldBe(PowerState.Running);
+            _host.Disks.Directories.ShouldContain(row.Id);
+            (await _host.Store.ListActionsAsync(row.Id, Ct)).Single().Result.ShouldBe(ActionResult.Success);
+        }
+        else
+        {
+            row.VmState.ShouldBe(VmState.Error);
+            row.FaultReason.ShouldBe(Reconciler.BuildInterrupted);
+            _host.ShouldHaveNothingOnHostFor(row.Id);
+            (await _host.Store.ListActionsAsync(row.Id, Ct)).Single().Result.ShouldBe(ActionResult.Error);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DeleteSteps))]
+    public async Task Dying_at_a_delete_step_then_restarting_finishes_the_delete(string step)
+    {
+        var created = await _host.CreateActiveAsync();
+        var dying = _host.Service(new TestFaultPoints(step, FaultMode.Die, _host.Process));
+        await Should.ThrowAsync<Exception>(() => dying.DeleteServerAsync("web1", null, Ct));
+        await dying.WhenIdleAsync();
+
+        var report = await Restart();
+
+        report.Succeeded.ShouldBeTrue();
+        _host.ShouldBeConsistent();
+        _host.Row(created.Id).VmState.ShouldBe(VmState.Deleted);
+        _host.ShouldHaveNothingOnHostFor(created.Id);
+    }
+
+    [Fact]
+    public async Task Dying_during_a_stop_then_restarting_settles_the_server_from_its_guest()
+    {
+        var created = await _host.CreateActiveAsync();
+        _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.StopGuestAsync), () =>
+        {
+            _host.Process.Freeze();
+            return new InvalidOperationException("died");
+        });
+        await Should.ThrowAsync<Exception>(() => _host.Service().StopServerAsync("web1", null, Ct));
+        _host.Hypervisor.Failures.Clear(nameof(IHypervisor.StopGuestAsync));
+        _host.Row(created.Id).TaskState.ShouldBe(TaskState.PoweringOff);
+
+        await Restart();
+
+        var row = _host.Row(created.Id);
+        row.VmState.ShouldBe(VmState.Active, "the guest never stopped");
+        row.TaskState.ShouldBeNull();
+        _host.ShouldBeConsistent();
+    }
+
+    [Fact]
+    public async Task Restarting_cleans_strays_and_marks_servers_whose_guest_vanished()
+    {
+        var kept = await _host.CreateActiveAsync("kept");
+        var vanished = await _host.CreateActiveAsync("vanished");
+        var strayGuest = Guid.NewGuid();
+        var strayDirectory = Guid.NewGuid();
+        _host.Hypervisor.Put(strayGuest, PowerState.Running);
+        _host.Disks.Put(strayDirectory);
+        _host.Hypervisor.ChangeBehindOurBack(vanished.Id, power: null);
+
+        var report = await Restart();
+
+        report.Done.ShouldBe(
+            new ReconcileAction[] { new DestroyGuest(strayGuest), new RemoveFiles(strayDirectory), new MarkError(vanished.Id, Reconciler.GuestDisappeared(VmState.Active)) },
+            ignoreOrder: true);
+        _host.Hypervisor.Guests.Keys.ShouldBe([kept.Id]);
+        _host.Row(vanished.Id).FaultReason.ShouldBe("its guest disappeared while it was active; delete it and create it again");
+        _host.ShouldBeConsistent();
+    }
+
+    [Fact]
+    public async Task A_second_reconciliation_finds_nothing_to_do()
+    {
+        await _host.CreateActiveAsync();
+        _host.Hypervisor.Put(Guid.NewGuid(), PowerState.Running);
+
+        (await Restart()).Done.ShouldNotBeEmpty();
+        (await Restart()).Done.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_repair_that_fails_skips_the_rest_of_that_server_only()
+    {
+        var strayGuest = Guid.NewGuid();
+        var otherStray = Guid.NewGuid();
+        _host.Hypervisor.Put(strayGuest, PowerState.Running);
+        _host.Disks.Put(strayGuest);
+        _host.Disks.Put(otherStray);
+        _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.DestroyGuestAsync));
+
+        var report = await Restart();
+
+        report.Failed.ShouldHaveSingleItem().Action.ShouldBe(new DestroyGuest(strayGuest));
+        report.Skipped.ShouldBe([new RemoveFiles(strayGuest)]);
+        report.Done.ShouldBe([new RemoveFiles(otherStray)]);
+    }
+
+    private Task<ReconcileReport> Restart()
+    {
+        _host.Process.Thaw();
+        return _host.Service().ReconcileAsync(Ct);
+    }
+}

@@ -1,0 +1,13 @@
+using Vireo.Core.Compute;
+
+namespace Vireo.Core.Tests;
+
+public sealed class DependencyRuleTests
+{
+    [Fact]
+    public void Core_references_nothing_but_the_base_library()
+    {
+        var references = typeof(ComputeService).Assembly.GetReferencedAssemblies().Select(name => name.Name ?? string.Empty);
+        references.Where(name => !name.StartsWith("System", StringComparison.Ordinal) && name != "netstandard").ShouldBeEmpty();
+    }
+}
