@@ -1,4 +1,8 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Vireo.Configuration.Loading;
+using Vireo.Configuration.Options;
 using Vireo.Configuration.Parsing;
 
 namespace Vireo.Configuration.Tests;
@@ -18,4 +22,16 @@ internal static class Fixture
 
     public static string Describe(ConfigurationResult result) =>
         string.Join('\n', result.Errors.Concat(result.Warnings).Select(d => $"{d.Severity.ToString().ToLowerInvariant()} {d.Code}{(d.Group is null ? "" : $" [{d.Group}] {d.Key}")}: {d}"));
+
+    /// <summary>The options as JSON, to compare two loads by value (the records hold lists, compared by reference).</summary>
+    public static string Canonical(VireoOptions? options) => JsonSerializer.Serialize(options, JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new IpConverter(), new JsonStringEnumConverter() } };
+
+    private sealed class IpConverter : JsonConverter<IPAddress>
+    {
+        public override IPAddress Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => IPAddress.Parse(reader.GetString()!);
+
+        public override void Write(Utf8JsonWriter writer, IPAddress value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
+    }
 }

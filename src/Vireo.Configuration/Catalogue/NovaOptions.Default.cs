@@ -11,7 +11,7 @@ public static partial class NovaOptions
             Name = "compute_driver",
             Type = OptionType.String,
             Default = "libvirt.LibvirtDriver",
-            NovaDefault = "none: Nova requires it; Vireo has one driver, so it defaults to it",
+            NovaDefault = "none (Nova requires it; Vireo has one driver and defaults to it)",
             Help = "The virtualisation driver. Vireo drives KVM/QEMU through libvirt only.",
             Choices =
             [
