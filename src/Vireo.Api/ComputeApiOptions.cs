@@ -1,0 +1,20 @@
+namespace Vireo.Api;
+
+/// <summary>Settings of the HTTP API; the composition root fills them from nova.conf.</summary>
+public sealed record ComputeApiOptions
+{
+    /// <summary>
+    /// The base of the links in responses, e.g. <c>https://compute.example.com</c> behind a
+    /// proxy (Nova's <c>[api] compute_link_prefix</c>); null uses the request's own scheme and host.
+    /// </summary>
+    public Uri? LinkPrefix { get; init; }
+
+    /// <summary>The project every server and image belongs to (<c>tenant_id</c>, <c>owner</c>): Vireo has one.</summary>
+    public string ProjectId { get; init; } = "vireo";
+
+    /// <summary>The user shown as <c>user_id</c> of every server.</summary>
+    public string UserId { get; init; } = "vireo";
+
+    /// <summary>The availability zone shown on servers (Nova's <c>[DEFAULT] default_availability_zone</c>).</summary>
+    public string AvailabilityZone { get; init; } = "nova";
+}

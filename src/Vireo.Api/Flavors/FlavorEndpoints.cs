@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Vireo.Api.Contracts;
+using Vireo.Api.Http;
+using Vireo.Core.Compute;
+using Vireo.Core.Ports;
+
+namespace Vireo.Api.Flavors;
+
+/// <summary>
+/// <c>/v2.1/flavors</c>. Reads go through <see cref="ComputeService"/>; it has no flavor
+/// create yet, so create writes through the <see cref="IFlavorStore"/> port.
+/// </summary>
+internal static class FlavorEndpoints
+{
+    public static void Map(IEndpointRouteBuilder v21)
+    {
+        var flavors = v21.MapGroup("/flavors");
+        flavors.MapGet("", ListAsync);
+        flavors.MapGet("/detail", ListDetailAsync);
+        flavors.MapGet("/{flavorRef}", ShowAsync);
+        flavors.MapPost("", CreateAsync);
+        flavors.MapDelete("/{flavorRef}", Delete);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
+        var links = new ApiLinks(http.Request, options);
+        return Results.Json(new FlavorListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Summary(flavor, links))] }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> ListDetailAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
+        var links = new ApiLinks(http.Request, options);
+        return Results.Json(new FlavorDetailListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Detail(flavor, links))] }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> ShowAsync(string flavorRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var flavor = await compute.ShowFlavorAsync(flavorRef, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Options);
+    }
+
+    /// <summary>Nova answers a flavor create with 200 and the flavor.</summary>
+    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] IFlavorStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(http.Request, FlavorRequests.CreateExample, cancellationToken).ConfigureAwait(false);
+        var flavor = FlavorRequests.ParseCreate(body);
+        await store.AddAsync(flavor, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Options);
+    }
+
+    private static IResult Delete(string flavorRef) =>
+        throw new ApiRequestException(
+            StatusCodes.Status501NotImplemented,
+            $"deleting flavors is not supported by this service yet; flavor '{flavorRef}' was left as it is");
+}

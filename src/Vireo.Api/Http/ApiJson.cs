@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Vireo.Api.Http;
+
+/// <summary>The JSON settings of the API and of its clients: names come from the contracts' attributes.</summary>
+public static class ApiJson
+{
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            // Properties without an explicit name are snake_case, as Nova's Python writes them.
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

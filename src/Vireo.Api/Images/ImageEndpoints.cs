@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Vireo.Api.Contracts;
+using Vireo.Api.Http;
+using Vireo.Core;
+using Vireo.Core.Ports;
+
+namespace Vireo.Api.Images;
+
+/// <summary>
+/// <c>/image/v2</c>: Glance v2's image list, show and delete, and Vireo's one-step import
+/// (<c>POST /image/v2/vireo-import?...</c> with the bytes as the body, streamed straight
+/// into the image store: never buffered whole, never a path the client names).
+/// </summary>
+internal static class ImageEndpoints
+{
+    public static void Map(IEndpointRouteBuilder v2)
+    {
+        v2.MapGet("/images", ListAsync);
+        v2.MapGet("/images/{imageId}", ShowAsync);
+        v2.MapDelete("/images/{imageId}", DeleteAsync);
+        v2.MapPost("/vireo-import", ImportAsync);
+    }
+
+    /// <summary>Glance's filters used by clients: <c>name</c> (exact), <c>status</c>, <c>id=in:a,b</c>.</summary>
+    private static async Task<IResult> ListAsync(HttpContext http, [FromServices] IImageCatalog catalog, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var query = http.Request.Query;
+        IEnumerable<ImageRecord> images = (await catalog.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(image => image.Status is not (ImageStatus.Deleted or ImageStatus.PendingDelete));
+        if (query["name"].ToString() is { Length: > 0 } name)
+        {
+            images = images.Where(image => string.Equals(image.Name, name, StringComparison.Ordinal));
+        }
+
+        if (query["status"].ToString() is { Length: > 0 } status)
+        {
+            images = images.Where(image => string.Equals(image.Status.ToGlance(), status, StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (query["id"].ToString() is { Length: > 0 } ids)
+        {
+            var wanted = (ids.StartsWith("in:", StringComparison.Ordinal) ? ids[3..] : ids)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            images = images.Where(image => wanted.Contains(image.Id.ToString("D")));
+        }
+
+        return Results.Json(
+            new ImageListResponse
+            {
+                Images = [.. images.Select(image => ImageViews.View(image, options))],
+                First = ImageViews.ImagesPath,
+                Schema = ImageViews.ImagesSchema,
+            },
+            ApiJson.Options);
+    }
+
+    private static async Task<IResult> ShowAsync(string imageId, [FromServices] IImageCatalog catalog, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var id = ParseId(imageId);
+        var image = await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (image is null || image.Status is ImageStatus.Deleted or ImageStatus.PendingDelete)
+        {
+            throw NotFound(imageId);
+        }
+
+        return Results.Json(ImageViews.View(image, options), ApiJson.Options);
+    }
+
+    private static async Task<IResult> DeleteAsync(string imageId, [FromServices] IImageStore store, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(ParseId(imageId), cancellationToken).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var request = http.Request;
+        if (!string.IsNullOrEmpty(request.ContentType)
+            && !request.ContentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiRequestException(
+                StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{request.ContentType}' is not supported for an import; send the image bytes as application/octet-stream");
+        }
+
+        var import = ImageImportQuery.Parse(request.Query);
+
+        // Images are larger than Kestrel's default body limit (30 MB); the store bounds nothing
+        // but the disk, as Glance's [DEFAULT] image_size_cap would.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        var image = await store.ImportAsync(import, request.Body, progress: null, cancellationToken).ConfigureAwait(false);
+        var view = ImageViews.View(image, options);
+        http.Response.Headers.Location = new ApiLinks(request, options).Bookmark("image" + view.Self);
+        return Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Glance answers 404 for an id that is not a UUID.</summary>
+    private static Guid ParseId(string imageId) =>
+        Guid.TryParse(imageId, out var id) ? id : throw NotFound(imageId);
+
+    private static VireoException NotFound(string imageId) =>
+        VireoException.NotFound($"image '{imageId}' does not exist; list the images to see their ids and names");
+}

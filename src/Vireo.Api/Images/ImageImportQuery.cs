@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Vireo.Api.Http;
+using Vireo.Core.Ports;
+
+namespace Vireo.Api.Images;
+
+/// <summary>
+/// Reads the query of <c>POST /image/v2/vireo-import</c>:
+/// <c>name</c>, <c>disk_format</c>, <c>container_format</c> (default bare),
+/// <c>property=key=value</c> (repeatable), <c>min_disk</c>, <c>min_ram</c>.
+/// </summary>
+internal static class ImageImportQuery
+{
+    /// <summary>Glance's default <c>[image_format] disk_formats</c>.</summary>
+    public static IReadOnlyList<string> DiskFormats { get; } = ["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"];
+
+    /// <summary>Glance's default <c>[image_format] container_formats</c>.</summary>
+    public static IReadOnlyList<string> ContainerFormats { get; } = ["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"];
+
+    private const int MaxNameLength = 255;
+
+    public static ImageImportRequest Parse(IQueryCollection query)
+    {
+        var name = Single(query, "name");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
+        {
+            throw ApiRequestException.BadRequest($"'name' is required in the query and must be 1 to {MaxNameLength} characters, e.g. ?name=cirros&disk_format=qcow2");
+        }
+
+        var diskFormat = Single(query, "disk_format");
+        if (string.IsNullOrEmpty(diskFormat) || !DiskFormats.Contains(diskFormat, StringComparer.Ordinal))
+        {
+            throw ApiRequestException.BadRequest(
+                $"'disk_format' must be one of {string.Join(", ", DiskFormats)}, got '{diskFormat}'");
+        }
+
+        var containerFormat = Single(query, "container_format") ?? "bare";
+        if (!ContainerFormats.Contains(containerFormat, StringComparer.Ordinal))
+        {
+            throw ApiRequestException.BadRequest(
+                $"'container_format' must be one of {string.Join(", ", ContainerFormats)}, got '{containerFormat}'");
+        }
+
+        return new ImageImportRequest(
+            name,
+            diskFormat,
+            containerFormat,
+            Properties(query),
+            NonNegative(query, "min_disk"),
+            NonNegative(query, "min_ram"));
+    }
+
+    private static Dictionary<string, string> Properties(IQueryCollection query)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in query["property"])
+        {
+            var separator = pair?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+            if (pair is null || separator <= 0)
+            {
+                throw ApiRequestException.BadRequest($"'property' must be written key=value, e.g. property=hw_qemu_guest_agent=yes, got '{pair}'");
+            }
+
+            var key = pair[..separator];
+            if (ImageViews.ReservedKeys.Contains(key))
+            {
+                throw ApiRequestException.BadRequest($"property '{key}' is reserved for the image's own field; choose another key");
+            }
+
+            if (!properties.TryAdd(key, pair[(separator + 1)..]))
+            {
+                throw ApiRequestException.BadRequest($"property '{key}' is given twice; give each key once");
+            }
+        }
+
+        return properties;
+    }
+
+    private static string? Single(IQueryCollection query, string key)
+    {
+        var values = query[key];
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => throw ApiRequestException.BadRequest($"'{key}' is given {values.Count} times in the query; give it once"),
+        };
+    }
+
+    private static int NonNegative(IQueryCollection query, string key)
+    {
+        var text = Single(query, key);
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw ApiRequestException.BadRequest($"'{key}' must be a non-negative integer, got '{text}'");
+    }
+}
