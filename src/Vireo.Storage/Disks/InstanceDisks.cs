@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.Storage.Qemu;
+
+namespace Vireo.Storage.Disks;
+
+/// <summary>
+/// Nova's instance files: <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/</c> holds <c>disk</c> (a qcow2 overlay
+/// on the cached base, absolute backing path, explicit backing format), <c>disk.info</c>, and
+/// the console log and agent socket the guest definition puts there.
+/// </summary>
+public sealed class InstanceDisks : IInstanceDisks
+{
+    private readonly StorageSettings _settings;
+    private readonly BaseImageCache _bases;
+    private readonly QemuImg _qemuImg;
+
+    /// <summary>With its own base image cache over <paramref name="images"/>.</summary>
+    public InstanceDisks(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null)
+        : this(settings, new BaseImageCache(settings, images, qemuImg, timeProvider), qemuImg)
+    {
+    }
+
+    public InstanceDisks(StorageSettings settings, BaseImageCache bases, QemuImg qemuImg)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(bases);
+        ArgumentNullException.ThrowIfNull(qemuImg);
+        settings.Validate();
+        _settings = settings;
+        _bases = bases;
+        _qemuImg = qemuImg;
+    }
+
+    public string InstanceDirectory(Guid instanceId) => Path.Join(_settings.InstancesPath, instanceId.ToString("D"));
+
+    /// <summary>
+    /// Fills (or reuses) the image's base, checks it, and makes the root disk sized to the
+    /// flavor (its root disk of 0 GiB means the image's virtual size). On failure it removes
+    /// the instance directory if it made it (else the files it made), never the shared base.
+    /// </summary>
+    /// <exception cref="VireoException">
+    /// InvalidInput when the flavor's root disk is smaller than the image or the image cannot
+    /// boot yet; Conflict when the instance already has a root disk; Failed when qemu-img fails
+    /// or the base fails its safety check.
+    /// </exception>
+    public async Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(flavor);
+        if (image.Status != ImageStatus.Active)
+        {
+            throw VireoException.Conflict($"{image.Label} is {image.Status.ToGlance()}, not active; wait for it or pick another image");
+        }
+
+        // Before filling a base for nothing; checked again against the base itself below.
+        if (image.VirtualSizeBytes is { } declaredSize)
+        {
+            EnsureFits(flavor, image, declaredSize);
+        }
+
+        var directory = InstanceDirectory(instance.Id);
+        var disk = Path.Join(directory, InstanceFiles.RootDisk);
+        var diskInfo = Path.Join(directory, InstanceFiles.DiskInfo);
+        var madeDirectory = false;
+        var madeFiles = false;
+        try
+        {
+            using var lease = await _bases.AcquireAsync(image, cancellationToken).ConfigureAwait(false);
+            EnsureFits(flavor, image, lease.Info.VirtualSizeBytes);
+
+            if (!Directory.Exists(directory))
+            {
+                UnixFiles.CreateDirectory(_settings.InstancesPath, UnixFiles.SharedDirectory);
+                UnixFiles.CreateDirectory(directory, UnixFiles.SharedDirectory);
+                madeDirectory = true;
+            }
+            else if (File.Exists(disk) || File.Exists(diskInfo))
+            {
+                throw VireoException.Conflict($"{instance.Label} already has a root disk in {directory}; delete the instance's files first");
+            }
+
+            madeFiles = true;
+            long? sizeBytes = flavor.RootDiskGiB == 0 ? null : flavor.RootDiskGiB * StorageSettings.BytesPerGiB;
+            await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format, sizeBytes, cancellationToken).ConfigureAwait(false);
+            await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = DiskFormats.Qcow2 }, cancellationToken).ConfigureAwait(false);
+            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormats.Qcow2)]);
+        }
+        catch
+        {
+            Undo(directory, madeDirectory, madeFiles ? [disk, diskInfo] : []);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Removes <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/</c>. Idempotent. A symbolic link in its place is
+    /// removed as a link; links inside are removed, never followed.
+    /// </summary>
+    public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var directory = InstanceDirectory(instanceId);
+        var entry = new FileInfo(directory);
+        if (entry.LinkTarget is not null)
+        {
+            entry.Delete();
+        }
+        else if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        else if (entry.Exists)
+        {
+            entry.Delete();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Instance directories: real directories named by a lowercase uuid (not _base, locks, snapshots).</summary>
+    public Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!Directory.Exists(_settings.InstancesPath))
+        {
+            return Task.FromResult<IReadOnlyList<Guid>>([]);
+        }
+
+        var ids = new DirectoryInfo(_settings.InstancesPath)
+            .EnumerateDirectories()
+            .Where(entry => entry.LinkTarget is null)
+            .Select(entry => ParseInstanceDirectoryName(entry.Name))
+            .OfType<Guid>()
+            .Order()
+            .ToList();
+        return Task.FromResult<IReadOnlyList<Guid>>(ids);
+    }
+
+    /// <summary>The id when <paramref name="name"/> is exactly how this class names a directory.</summary>
+    internal static Guid? ParseInstanceDirectoryName(string name) =>
+        Guid.TryParseExact(name, "D", out var id) && string.Equals(id.ToString("D"), name, StringComparison.Ordinal) ? id : null;
+
+    private static void EnsureFits(Flavor flavor, ImageRecord image, long virtualSizeBytes)
+    {
+        if (flavor.RootDiskGiB != 0 && virtualSizeBytes > flavor.RootDiskGiB * StorageSettings.BytesPerGiB)
+        {
+            var imageGiB = (double)virtualSizeBytes / StorageSettings.BytesPerGiB;
+            throw VireoException.InvalidInput(string.Create(
+                CultureInfo.InvariantCulture,
+                $"flavor {flavor.Name}'s {flavor.RootDiskGiB} GiB root disk is smaller than image '{image.Name}' ({imageGiB:0.0} GiB); pick a larger flavor"));
+        }
+    }
+
+    private static async Task WriteDiskInfoAsync(string path, Dictionary<string, string> formats, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        var file = new FileStream(temporary, UnixFiles.CreateNew(UnixFiles.SharedFile));
+        await using (file.ConfigureAwait(false))
+        {
+            await JsonSerializer.SerializeAsync(file, formats, DiskInfoJson.Default.DictionaryStringString, cancellationToken).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: false);
+    }
+
+    private static void Undo(string directory, bool madeDirectory, IReadOnlyList<string> madeFiles)
+    {
+        try
+        {
+            if (madeDirectory)
+            {
+                Directory.Delete(directory, recursive: true);
+                return;
+            }
+
+            foreach (var file in madeFiles)
+            {
+                File.Delete(file);
+            }
+
+            File.Delete(Path.Join(directory, InstanceFiles.DiskInfo + ".tmp"));
+        }
+        catch (IOException)
+        {
+            // The caller's own undo (DeleteInstanceFilesAsync) tries again.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.Storage.Qemu;
+
+namespace Vireo.Storage.Images;
+
+/// <summary>
+/// The minimal image store: each image's bytes in <c>&lt;ImagesDirectory&gt;/&lt;id&gt;</c>, its
+/// metadata in the <see cref="IImageRegistry"/>. Bytes only ever arrive as a stream; no path a
+/// client names is opened.
+/// </summary>
+public sealed partial class FileImageStore : IImageStore
+{
+    private const int BufferSize = 1 << 20;
+    private const string PartialPrefix = ".partial-";
+
+    private readonly StorageSettings _settings;
+    private readonly IImageRegistry _registry;
+    private readonly QemuImg _qemuImg;
+    private readonly TimeProvider _time;
+
+    public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(qemuImg);
+        settings.Validate();
+        _settings = settings;
+        _registry = registry;
+        _qemuImg = qemuImg;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Where an image's bytes live (whether or not they exist).</summary>
+    public string ContentPath(Guid id) => Path.Join(_settings.ImagesDirectory, id.ToString("D"));
+
+    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var record = await _registry.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var path = ContentPath(id);
+        var hasContent = File.Exists(path);
+        if (record is null && !hasContent)
+        {
+            throw VireoException.NotFound($"image {id} does not exist; list images to find its id");
+        }
+
+        // Bytes first: if this fails the metadata is still there and the delete can be retried.
+        if (hasContent)
+        {
+            File.Delete(path);
+        }
+
+        if (record is not null)
+        {
+            await _registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            Stream stream = new FileStream(ContentPath(id), new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read,
+                BufferSize = BufferSize,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+            return Task.FromResult(stream);
+        }
+        catch (FileNotFoundException exception)
+        {
+            throw new VireoException(ErrorKind.NotFound, $"image {id} has no stored content in {_settings.ImagesDirectory}; import it again", exception);
+        }
+    }
+}

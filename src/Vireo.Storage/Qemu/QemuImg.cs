@@ -1,0 +1,173 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vireo.Core;
+
+namespace Vireo.Storage.Qemu;
+
+/// <summary>
+/// Runs qemu-img with argument arrays (never a shell) and an explicit format on every call:
+/// nothing here lets QEMU probe a format. Paths must be absolute, so none can be read as an
+/// option or as a QEMU protocol prefix (<c>nbd:</c>, <c>json:</c>). <c>info</c> runs under
+/// prlimit with the CPU and address-space limits of <see cref="StorageSettings"/>, as Nova's does.
+/// Failures are <see cref="VireoException"/>s: <see cref="ErrorKind.Failed"/> quoting qemu-img's
+/// own message (with a <see cref="QemuImgFailure"/> inside), or <see cref="ErrorKind.Configuration"/>
+/// when qemu-img or prlimit cannot be found.
+/// </summary>
+public sealed partial class QemuImg
+{
+    private readonly StorageSettings _settings;
+
+    public QemuImg(StorageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+    }
+
+    /// <summary>
+    /// <c>prlimit --cpu=N --as=N qemu-img info -f &lt;format&gt; --output=json [-U] &lt;path&gt;</c>.
+    /// </summary>
+    /// <param name="forceShare">Adds <c>-U</c>: needed for an image a running guest holds (a base or a live disk).</param>
+    public async Task<ImageInfo> InfoAsync(string path, string format, bool forceShare = false, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolute(path);
+        RequireFormat(format);
+        List<string> arguments =
+        [
+            "--cpu=" + _settings.CpuTimeLimitSeconds.ToString(CultureInfo.InvariantCulture),
+            "--as=" + _settings.AddressSpaceLimitBytes.ToString(CultureInfo.InvariantCulture),
+            _settings.QemuImgPath, "info", "-f", format, "--output=json",
+        ];
+        if (forceShare)
+        {
+            arguments.Add("-U");
+        }
+
+        arguments.Add(path);
+        var result = await RunAsync("info", path, _settings.PrlimitPath, arguments, onOutput: null, cancellationToken).ConfigureAwait(false);
+        return ImageInfo.Parse(result.StandardOutput, path);
+    }
+
+    /// <summary>
+    /// <c>qemu-img create -f qcow2 -F &lt;backingFormat&gt; -b &lt;backingPath&gt; &lt;path&gt; [size]</c>:
+    /// a qcow2 overlay whose backing path is absolute and whose backing format is explicit.
+    /// </summary>
+    /// <param name="sizeBytes">The overlay's virtual size; null for the backing file's.</param>
+    public async Task CreateOverlayAsync(string path, string backingPath, string backingFormat, long? sizeBytes, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolute(path);
+        RequireAbsolute(backingPath);
+        RequireFormat(backingFormat);
+        List<string> arguments = ["create", "-f", "qcow2", "-F", backingFormat, "-b", backingPath, path];
+        if (sizeBytes is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(sizeBytes));
+            arguments.Add(size.ToString(CultureInfo.InvariantCulture));
+        }
+
+        await RunAsync("create", path, _settings.QemuImgPath, arguments, onOutput: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>qemu-img convert -p -f &lt;sourceFormat&gt; -O &lt;destinationFormat&gt; &lt;source&gt; &lt;destination&gt;</c>;
+    /// <paramref name="progress"/> receives qemu-img's percentages (0-100).
+    /// </summary>
+    public async Task ConvertAsync(
+        string source, string sourceFormat, string destination, string destinationFormat, IProgress<double>? progress, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolute(source);
+        RequireAbsolute(destination);
+        RequireFormat(sourceFormat);
+        RequireFormat(destinationFormat);
+        var reader = new ConvertProgress(progress);
+        List<string> arguments = ["convert", "-p", "-f", sourceFormat, "-O", destinationFormat, source, destination];
+        await RunAsync("convert", source, _settings.QemuImgPath, arguments, reader.Feed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>qemu-img resize -f &lt;format&gt; &lt;path&gt; &lt;size&gt;</c> (grows; shrinking is refused by qemu-img).</summary>
+    public async Task ResizeAsync(string path, string format, long sizeBytes, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolute(path);
+        RequireFormat(format);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeBytes);
+        List<string> arguments = ["resize", "-f", format, path, sizeBytes.ToString(CultureInfo.InvariantCulture)];
+        await RunAsync("resize", path, _settings.QemuImgPath, arguments, onOutput: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ProcessResult> RunAsync(
+        string verb, string path, string program, IReadOnlyList<string> arguments, Action<string>? onOutput, CancellationToken cancellationToken)
+    {
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync(program, arguments, onOutput, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception exception)
+        {
+            throw new VireoException(ErrorKind.Configuration, $"cannot run '{program}' for qemu-img {verb} ({exception.Message}); {InstallHint(program)}", exception);
+        }
+
+        if (result.ExitCode == 0)
+        {
+            return result;
+        }
+
+        var message = CleanMessage(result.StandardError);
+
+        // prlimit execs qemu-img; 127 with this message means qemu-img itself is missing.
+        if (result.ExitCode == 127 && result.StandardError.Contains("failed to execute", StringComparison.Ordinal))
+        {
+            throw new VireoException(ErrorKind.Configuration, $"cannot run '{_settings.QemuImgPath}' for qemu-img {verb} ({message}); {InstallHint(_settings.QemuImgPath)}");
+        }
+
+        var failure = new QemuImgFailure(verb, result.ExitCode, message);
+        if (failure.KilledBySignal)
+        {
+            var signal = result.ExitCode - 128;
+            var limits = ReferenceEquals(program, _settings.PrlimitPath)
+                ? string.Create(CultureInfo.InvariantCulture, $" under its limits ({_settings.CpuTimeLimitSeconds} s of CPU, {_settings.AddressSpaceLimitBytes} bytes of address space)")
+                : "";
+            throw new VireoException(
+                ErrorKind.Failed,
+                string.Create(CultureInfo.InvariantCulture, $"qemu-img {verb} failed for {path}: it was killed by signal {signal}{limits}{(message.Length > 0 ? ": " + message : "")}"),
+                failure);
+        }
+
+        throw new VireoException(
+            ErrorKind.Failed,
+            $"qemu-img {verb} failed for {path}: {(message.Length > 0 ? message : string.Create(CultureInfo.InvariantCulture, $"exit status {result.ExitCode} and no message"))}",
+            failure);
+    }
+
+    private string InstallHint(string program) =>
+        ReferenceEquals(program, _settings.PrlimitPath)
+            ? "install util-linux (it provides prlimit) or set the prlimit path"
+            : "install qemu-utils (scripts/setup-host does) or set the qemu-img path";
+
+    /// <summary>qemu-img's stderr without its "qemu-img: " prefixes, on one line.</summary>
+    internal static string CleanMessage(string standardError) =>
+        string.Join("; ", standardError
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.StartsWith("qemu-img: ", StringComparison.Ordinal) ? line["qemu-img: ".Length..] : line));
+
+    private static void RequireAbsolute(string path, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(path))] string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path, name);
+        if (!Path.IsPathFullyQualified(path))
+        {
+            throw new ArgumentException($"qemu-img is only given absolute paths (no option or protocol can hide in one); got '{path}'", name);
+        }
+    }
+
+    private static void RequireFormat(string format, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(format))] string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(format, name);
+        if (!FormatName().IsMatch(format))
+        {
+            throw new ArgumentException($"'{format}' is not a qemu-img format name (raw, qcow2, vmdk...)", name);
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex FormatName();
+}
