@@ -1,0 +1,198 @@
+using System.Text;
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.DomainXml;
+
+namespace Vireo.Virt;
+
+/// <summary>
+/// Decides the libvirt definition of a guest from the compute request and the host settings,
+/// following the defaults Nova's <c>LibvirtDriver._get_guest_config</c> writes for an x86
+/// kvm/qemu guest (NOVA-REFERENCE.md section 2). Pure: the same input gives the same definition.
+/// </summary>
+public static class GuestConfigBuilder
+{
+    public const string ConsoleLogFileName = "console.log";
+
+    public const string AgentSocketFileName = "qga.sock";
+
+    /// <summary>sockaddr_un.sun_path is 108 bytes including the terminating NUL.</summary>
+    private const int MaxUnixSocketPathBytes = 107;
+
+    /// <param name="createdAt">Recorded in Vireo's metadata as the guest's creation time.</param>
+    public static DomainDefinition Build(GuestSpec spec, HypervisorSettings settings, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(settings);
+        var directory = spec.Disks.InstanceDirectory;
+        if (!Path.IsPathFullyQualified(directory))
+        {
+            throw new VireoException(
+                ErrorKind.Internal,
+                $"instance {spec.InstanceId}: instance directory '{directory}' is not an absolute path; libvirt resolves relative paths against its own working directory");
+        }
+
+        var flavor = spec.Flavor;
+        return new DomainDefinition
+        {
+            Type = settings.VirtType,
+            Name = GuestNames.DomainName(spec.InstanceId, spec.Name),
+            Uuid = spec.InstanceId,
+            Metadata = new VireoMetadata(
+                settings.InstallationId,
+                spec.InstanceId,
+                spec.Name,
+                new VireoFlavor(flavor.Name, flavor.Vcpus, flavor.MemoryMiB, flavor.RootDiskGiB),
+                spec.Image.Id.ToString("D"),
+                createdAt),
+            MemoryKiB = flavor.MemoryMiB * 1024L,
+            Vcpus = flavor.Vcpus,
+            Os = new OsConfig
+            {
+                Arch = settings.Arch,
+                Machine = settings.EffectiveMachineType,
+                BootDevices = [BootDevice.Hd],
+            },
+            Features = Features(settings.Arch),
+            Clock = Clock(settings),
+            Cpu = GuestCpuPolicy.Build(settings, flavor.Vcpus),
+            Devices = new DeviceConfig
+            {
+                Disks = Disks(spec, settings),
+                Serials = [new SerialConfig(Path.Combine(directory, ConsoleLogFileName), Append: true)],
+                Channels = AgentChannel(spec, directory),
+                Memballoon = Memballoon(settings),
+            },
+        };
+    }
+
+    /// <summary>Nova's <c>_set_features</c>: acpi and apic for kvm/qemu, vmcoreinfo on x86 and AArch64.</summary>
+    private static EquatableArray<string> Features(string arch)
+    {
+        List<string> features = ["acpi", "apic"];
+        if (arch is "x86_64" or "i686" or "aarch64")
+        {
+            features.Add("vmcoreinfo");
+        }
+
+        return features.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// Nova's <c>_set_clock</c>: UTC, and the pit/rtc/hpet timers only when virt_type is kvm on x86
+    /// (<c>_set_kvm_timers</c>); a TCG guest gets a bare UTC clock, as under Nova.
+    /// </summary>
+    private static ClockConfig Clock(HypervisorSettings settings) =>
+        settings.VirtType == DomainType.Kvm && settings.Arch is "x86_64" or "i686"
+            ? new ClockConfig
+            {
+                Offset = ClockOffset.Utc,
+                Timers =
+                [
+                    new TimerConfig("pit", TimerTickPolicy.Delay),
+                    new TimerConfig("rtc", TimerTickPolicy.Catchup),
+                    new TimerConfig("hpet", Present: false),
+                ],
+            }
+            : new ClockConfig { Offset = ClockOffset.Utc };
+
+    /// <summary>
+    /// Root first (vda), then ephemeral and swap disks on virtio in the order Nova's blockinfo gives
+    /// them (disk, disk.local, disk.swap); a config drive is a cdrom on the last IDE slot (hdd) of
+    /// a pc machine, or on SATA for q35, which has no IDE.
+    /// </summary>
+    private static EquatableArray<DiskConfig> Disks(GuestSpec spec, HypervisorSettings settings)
+    {
+        var roots = spec.Disks.Disks.Count(d => d.Role == DiskRole.Root);
+        if (roots > 1)
+        {
+            throw new VireoException(ErrorKind.Internal, $"instance {spec.InstanceId}: {roots} root disks requested; a guest has one");
+        }
+
+        var virtioIndex = 0;
+        var disks = new List<DiskConfig>();
+        foreach (var disk in spec.Disks.Disks.OrderBy(d => RoleOrder(d.Role)))
+        {
+            var format = Format(spec.InstanceId, disk);
+            if (disk.Role == DiskRole.ConfigDrive)
+            {
+                var q35 = settings.EffectiveMachineType?.Contains("q35", StringComparison.Ordinal) == true;
+                disks.Add(new DiskConfig
+                {
+                    Device = DiskDevice.Cdrom,
+                    Format = format,
+                    SourceFile = disk.Path,
+                    TargetDev = q35 ? "sda" : "hdd",
+                    Bus = q35 ? DiskBus.Sata : DiskBus.Ide,
+                    Cache = settings.DiskCacheMode,
+                });
+                continue;
+            }
+
+            disks.Add(new DiskConfig
+            {
+                Format = format,
+                SourceFile = disk.Path,
+                TargetDev = "vd" + DiskLetters(virtioIndex++),
+                Bus = DiskBus.Virtio,
+                Cache = settings.DiskCacheMode,
+            });
+        }
+
+        return disks.ToEquatableArray();
+    }
+
+    private static int RoleOrder(DiskRole role) => role switch
+    {
+        DiskRole.Root => 0,
+        DiskRole.Ephemeral => 1,
+        DiskRole.Swap => 2,
+        _ => 3,
+    };
+
+    private static DiskFormat Format(Guid instanceId, GuestDisk disk) => disk.Format.ToUpperInvariant() switch
+    {
+        "RAW" => DiskFormat.Raw,
+        "QCOW2" => DiskFormat.Qcow2,
+        _ => throw new VireoException(
+            ErrorKind.Failed,
+            $"instance {instanceId}: disk {disk.Path} has format '{disk.Format}'; guests are defined with raw or qcow2 disks only, convert it first"),
+    };
+
+    /// <summary>Linux's naming: a..z, then aa..zz (Nova's <c>block_device.get_device_letter</c> inverse).</summary>
+    internal static string DiskLetters(int index)
+    {
+        var letters = new StringBuilder();
+        for (var i = index + 1; i > 0; i = (i - 1) / 26)
+        {
+            letters.Insert(0, (char)('a' + ((i - 1) % 26)));
+        }
+
+        return letters.ToString();
+    }
+
+    /// <summary>Nova adds the agent channel only when the image asks for it (hw_qemu_guest_agent).</summary>
+    private static EquatableArray<ChannelConfig> AgentChannel(GuestSpec spec, string directory)
+    {
+        if (!ImageProperties.IsTrue(spec.Image.Properties, ImageProperties.QemuGuestAgent))
+        {
+            return [];
+        }
+
+        var socket = Path.Combine(directory, AgentSocketFileName);
+        if (Encoding.UTF8.GetByteCount(socket) > MaxUnixSocketPathBytes)
+        {
+            throw new VireoException(
+                ErrorKind.Configuration,
+                $"instance {spec.InstanceId}: the guest agent socket path '{socket}' is longer than the {MaxUnixSocketPathBytes} bytes a unix socket allows; use a shorter [DEFAULT] instances_path");
+        }
+
+        return [new ChannelConfig(socket)];
+    }
+
+    /// <summary>Nova's <c>_guest_add_memory_balloon</c>: virtio with a stats period, or no balloon when the period is 0.</summary>
+    private static MemballoonConfig Memballoon(HypervisorSettings settings) =>
+        settings.MemStatsPeriodSeconds > 0
+            ? new MemballoonConfig { Model = MemballoonModel.Virtio, StatsPeriodSeconds = settings.MemStatsPeriodSeconds }
+            : new MemballoonConfig { Model = MemballoonModel.None };
+}

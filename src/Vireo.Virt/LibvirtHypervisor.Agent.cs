@@ -1,0 +1,71 @@
+using Vireo.Core;
+using Vireo.Libvirt;
+
+namespace Vireo.Virt;
+
+public sealed partial class LibvirtHypervisor
+{
+    public const string GuestPingCommand = """{"execute":"guest-ping"}""";
+
+    /// <summary>
+    /// Sends one QEMU guest agent command (QGA JSON, e.g. <c>{"execute":"guest-info"}</c>) to an owned
+    /// guest and returns the agent's JSON reply. libvirt rounds the timeout up to whole seconds.
+    /// </summary>
+    /// <exception cref="VireoException">
+    /// NotFound when the instance has no owned guest; Unavailable when the agent does not answer
+    /// (not started yet: the first answer comes a few seconds after boot); Failed when libvirt refused
+    /// (guest not running, no agent channel).
+    /// </exception>
+    public Task<string> AgentCommandAsync(Guid instanceId, string json, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(json);
+        return connections.RunAsync($"send a guest agent command to instance {instanceId}", connection =>
+        {
+            using var domain = FindOwnedOrThrow(connection, instanceId);
+            try
+            {
+                return domain.QemuAgentCommand(json, timeout);
+            }
+            catch (LibvirtAgentUnavailableException e)
+            {
+                throw new VireoException(
+                    ErrorKind.Unavailable,
+                    $"the guest agent of instance {instanceId} is not answering (\"{e.Message}\"); it answers only once the guest has booted and runs qemu-ga",
+                    e);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// True when the guest agent answers <c>guest-ping</c> within the timeout; false when it does not,
+    /// the guest is not running, or the guest has no agent channel.
+    /// </summary>
+    /// <exception cref="VireoException">NotFound when the instance has no owned guest; Unavailable when libvirt is unreachable.</exception>
+    public Task<bool> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        connections.RunAsync($"ping the guest agent of instance {instanceId}", connection =>
+        {
+            using var domain = FindOwnedOrThrow(connection, instanceId);
+            try
+            {
+                domain.QemuAgentCommand(GuestPingCommand, timeout);
+                return true;
+            }
+            catch (LibvirtException e) when (e is LibvirtAgentUnavailableException or LibvirtOperationInvalidException or LibvirtNotSupportedException
+                                             || e.Code == LibvirtErrorCode.OperationTimeout)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
+    /// <summary>libvirt (library and daemon) and hypervisor versions, as Nova reads them at start-up.</summary>
+    public Task<HostVersions> GetVersionsAsync(CancellationToken cancellationToken = default) =>
+        connections.RunAsync("report versions", connection => new HostVersions(
+            connections.Uri,
+            ToVersion(LibvirtVersion.Library()),
+            ToVersion(connection.LibraryVersion),
+            connection.HypervisorType,
+            ToVersion(connection.HypervisorVersion),
+            connection.Hostname), cancellationToken);
+
+    private static Version ToVersion(LibvirtVersion version) => new(version.Major, version.Minor, version.Release);
+}

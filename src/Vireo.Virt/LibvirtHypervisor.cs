@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.DomainXml;
+using Vireo.Libvirt;
+
+namespace Vireo.Virt;
+
+/// <summary>
+/// <see cref="IHypervisor"/> over libvirt. A guest is its instance's domain, found by uuid, and is
+/// this installation's only when the domain's Vireo metadata carries <see cref="HypervisorSettings.InstallationId"/>:
+/// any other domain, even one with the same uuid, is reported as absent and never changed.
+/// Concerns live in partial files: power operations, events, guest agent.
+/// </summary>
+public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
+{
+    private readonly HypervisorSettings settings;
+    private readonly LibvirtConnectionManager connections;
+    private readonly bool ownsConnections;
+    private readonly TimeProvider time;
+    private readonly CancellationTokenSource disposing = new();
+
+    /// <summary>
+    /// uuids known to be this installation's. Events of undefined domains can no longer be checked
+    /// against libvirt, so ownership is remembered from define, lookups and listings.
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, bool> owned = new();
+
+    public LibvirtHypervisor(HypervisorSettings settings, TimeProvider? timeProvider = null)
+        : this(settings, new LibvirtConnectionManager(Checked(settings).ConnectionUri, timeProvider: timeProvider), timeProvider)
+    {
+        ownsConnections = true;
+    }
+
+    /// <summary>Shares a connection manager (other drivers on the same host); the caller disposes it.</summary>
+    public LibvirtHypervisor(HypervisorSettings settings, LibvirtConnectionManager connections, TimeProvider? timeProvider = null)
+    {
+        this.settings = Checked(settings);
+        this.connections = connections ?? throw new ArgumentNullException(nameof(connections));
+        time = timeProvider ?? TimeProvider.System;
+    }
+
+    public HypervisorSettings Settings => settings;
+
+    public LibvirtConnectionManager Connections => connections;
+
+    public async Task DefineGuestAsync(GuestSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var definition = GuestConfigBuilder.Build(spec, settings, time.GetUtcNow());
+        var xml = DomainXmlWriter.Format(definition);
+        var id = spec.InstanceId;
+        await connections.RunAsync($"define the guest of instance {id}", connection =>
+        {
+            using (var existing = connection.TryLookupDomainByUuid(id))
+            {
+                if (existing is not null)
+                {
+                    throw VireoException.Conflict(IsOwned(existing)
+                        ? $"instance {id} already has a guest on {connections.Uri} (libvirt domain '{existing.Name}'); undefine it before defining it again"
+                        : $"libvirt at {connections.Uri} already has a domain with uuid {id} ('{existing.Name}') that is not this installation's; it is left alone");
+                }
+            }
+
+            // validate=true: libvirt checks the XML against its schema instead of silently dropping what it does not know.
+            using var defined = connection.DefineDomain(xml, validate: true);
+            owned[id] = true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<GuestInfo?> GetGuestAsync(Guid instanceId, CancellationToken cancellationToken) =>
+        connections.RunAsync($"read the guest of instance {instanceId}", connection =>
+        {
+            using var domain = FindOwned(connection, instanceId);
+            return domain is null ? null : Info(domain);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<GuestInfo>> ListOwnedGuestsAsync(CancellationToken cancellationToken) =>
+        connections.RunAsync("list guests", connection => (IReadOnlyList<GuestInfo>)ListOwned(connection), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (disposing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await disposing.CancelAsync().ConfigureAwait(false);
+        if (ownsConnections)
+        {
+            await connections.DisposeAsync().ConfigureAwait(false);
+        }
+
+        disposing.Dispose();
+    }
+
+    private static HypervisorSettings Checked(HypervisorSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return string.IsNullOrWhiteSpace(settings.InstallationId)
+            ? throw new VireoException(ErrorKind.Configuration, "the hypervisor needs a non-empty installation id; it marks which libvirt domains are this installation's")
+            : settings;
+    }
+
+    private List<GuestInfo> ListOwned(Connection connection)
+    {
+        var guests = new List<GuestInfo>();
+        foreach (var domain in connection.ListAllDomains())
+        {
+            using (domain)
+            {
+                try
+                {
+                    if (IsOwned(domain))
+                    {
+                        owned[domain.Uuid] = true;
+                        guests.Add(Info(domain));
+                    }
+                }
+                catch (LibvirtNotFoundException)
+                {
+                    // Undefined between the listing and the look: no longer there, so not listed.
+                }
+            }
+        }
+
+        return guests;
+    }
+
+    /// <summary>The domain of this instance when this installation owns it; null when absent or someone else's.</summary>
+    private Domain? FindOwned(Connection connection, Guid instanceId)
+    {
+        var domain = connection.TryLookupDomainByUuid(instanceId);
+        if (domain is null)
+        {
+            return null;
+        }
+
+        bool mine;
+        try
+        {
+            mine = IsOwned(domain);
+        }
+        catch (LibvirtNotFoundException)
+        {
+            mine = false;
+        }
+
+        if (mine)
+        {
+            owned[instanceId] = true;
+            return domain;
+        }
+
+        domain.Dispose();
+        return null;
+    }
+
+    private Domain FindOwnedOrThrow(Connection connection, Guid instanceId) =>
+        FindOwned(connection, instanceId)
+        ?? throw VireoException.NotFound(
+            $"instance {instanceId} has no guest on {connections.Uri} owned by installation '{settings.InstallationId}'");
+
+    /// <summary>Reads the metadata from the live XML; a domain without Vireo's element, or with a malformed one, is not ours.</summary>
+    private bool IsOwned(Domain domain)
+    {
+        VireoMetadata? metadata;
+        try
+        {
+            metadata = VireoMetadataXml.Extract(domain.GetXmlDescription());
+        }
+        catch (DomainXmlException)
+        {
+            return false;
+        }
+
+        return metadata is not null && string.Equals(metadata.InstallationId, settings.InstallationId, StringComparison.Ordinal);
+    }
+
+    private static GuestInfo Info(Domain domain) => new(domain.Uuid, PowerStates.FromLibvirt(domain.GetState().State));
+}
