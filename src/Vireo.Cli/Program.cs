@@ -5,5 +5,6 @@ using Vireo.Cli.Commands;
 var root = new RootCommand("vireo: a KVM compute service configured the nova.conf way.");
 GlobalOptions.AddTo(root);
 VersionCommands.AddTo(root);
+ConfigCommands.AddTo(root);
 
 return CommandRunner.Run(root, args);

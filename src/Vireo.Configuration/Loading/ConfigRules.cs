@@ -48,7 +48,7 @@ internal static partial class ConfigRules
         }
         if (mode != "custom" && models.Count > 0)
         {
-            var modeText = mode is null ? "unset (host-model at run time)" : $"{mode} ({values.Origin(L.CpuMode)})";
+            var modeText = mode is null ? "unset (host-model at run time)" : $"{mode} ({values.Origin(L.CpuMode, L.CpuModels)})";
             found.Add(Error(DiagnosticCodes.CpuModelsWithoutCustom, L.CpuModels, values,
                 $"{values.Describe(L.CpuModels)} is used only with cpu_mode = custom, but cpu_mode is {modeText}; set cpu_mode = custom or remove cpu_models"));
         }
@@ -69,7 +69,7 @@ internal static partial class ConfigRules
         if (flags.Count > 0 && values.Valid(L.CpuMode) && values.String(L.CpuMode) == "none")
         {
             found.Add(Error(DiagnosticCodes.ExtraFlagsIgnored, L.CpuModelExtraFlags, values,
-                $"{values.Describe(L.CpuModelExtraFlags)} has no effect with cpu_mode = none ({values.Origin(L.CpuMode)}), where Nova drops it silently; remove the flags or use cpu_mode = host-model, host-passthrough or custom"));
+                $"{values.Describe(L.CpuModelExtraFlags)} has no effect with cpu_mode = none ({values.Origin(L.CpuMode, L.CpuModelExtraFlags)}), where Nova drops it silently; remove the flags or use cpu_mode = host-model, host-passthrough or custom"));
         }
         var policies = new Dictionary<string, char>(StringComparer.OrdinalIgnoreCase);
         foreach (var flag in flags)
@@ -103,12 +103,12 @@ internal static partial class ConfigRules
         if (type == "rbd" && values.Valid(NovaOptions.Default.ForceRawImages) && !values.Bool(NovaOptions.Default.ForceRawImages))
         {
             found.Add(Error(DiagnosticCodes.RbdNeedsRawImages, NovaOptions.Default.ForceRawImages, values,
-                $"{values.Describe(NovaOptions.Default.ForceRawImages)} is not allowed with [libvirt] images_type = rbd ({values.Origin(L.ImagesType)}) because RBD clones need raw images; remove force_raw_images = false or use another images_type"));
+                $"{values.Describe(NovaOptions.Default.ForceRawImages)} is not allowed with [libvirt] images_type = rbd ({values.Origin(L.ImagesType, NovaOptions.Default.ForceRawImages)}) because RBD clones need raw images; remove force_raw_images = false or use another images_type"));
         }
         if (type == "rbd" && values.Valid(L.ImagesRbdPool) && string.IsNullOrWhiteSpace(values.String(L.ImagesRbdPool)))
         {
             found.Add(Error(DiagnosticCodes.RbdPoolMissing, L.ImagesRbdPool, values,
-                $"{L.ImagesRbdPool.FullName} is empty but images_type = rbd ({values.Origin(L.ImagesType)}) needs a Ceph pool; set e.g. images_rbd_pool = vms"));
+                $"{L.ImagesRbdPool.FullName} is empty but images_type = rbd ({values.Origin(L.ImagesType, L.ImagesRbdPool)}) needs a Ceph pool; set e.g. images_rbd_pool = vms"));
         }
         if (type == "lvm" && values.Valid(L.ImagesVolumeGroup) && string.IsNullOrWhiteSpace(values.String(L.ImagesVolumeGroup)))
         {

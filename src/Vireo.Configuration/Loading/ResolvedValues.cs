@@ -30,6 +30,14 @@ internal sealed class ResolvedValues(IReadOnlyDictionary<OptionDefinition, Optio
 
     public static string Describe(OptionDefinition option, string text) => $"{option.FullName} = {Redaction.Display(option, text)}";
 
-    /// <summary>Where the value came from, for the end of a sentence: "at file:line" or "by default".</summary>
-    public string Origin(OptionDefinition option) => values[option].Location is { } location ? $"at {location}" : "by default";
+    /// <summary>
+    /// Where the value came from, for the middle of a sentence: "by default", "at line 5" when in the same file as
+    /// <paramref name="relativeTo"/>'s value, else "at file:line".
+    /// </summary>
+    public string Origin(OptionDefinition option, OptionDefinition? relativeTo = null) => values[option].Location switch
+    {
+        null => "by default",
+        var at when relativeTo is not null && values[relativeTo].Location?.File == at.File => $"at line {at.Line}",
+        var at => $"at {at}",
+    };
 }
