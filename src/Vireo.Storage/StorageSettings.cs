@@ -69,9 +69,9 @@ public sealed record StorageSettings(string StatePath, string InstancesPath)
             problems.Add($"{nameof(CpuTimeLimitSeconds)} is {CpuTimeLimitSeconds}; it must be positive, e.g. 30");
         }
 
-        if (AddressSpaceLimitBytes < 64L << 20)
+        if (AddressSpaceLimitBytes <= 0)
         {
-            problems.Add($"{nameof(AddressSpaceLimitBytes)} is {AddressSpaceLimitBytes}; qemu-img needs at least 64 MiB, Nova's default is 2 GiB");
+            problems.Add($"{nameof(AddressSpaceLimitBytes)} is {AddressSpaceLimitBytes}; it must be positive, e.g. 2147483648 (Nova's 2 GiB)");
         }
 
         if (problems.Count > 0)
