@@ -71,7 +71,7 @@ public sealed partial class FileImageStore : IImageStore
             });
             return Task.FromResult(stream);
         }
-        catch (FileNotFoundException exception)
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new VireoException(ErrorKind.NotFound, $"image {id} has no stored content in {_settings.ImagesDirectory}; import it again", exception);
         }

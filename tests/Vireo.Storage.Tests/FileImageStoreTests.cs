@@ -1,0 +1,291 @@
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.Storage.Tests.TestSupport;
+
+namespace Vireo.Storage.Tests;
+
+public sealed class FileImageStoreTests : IDisposable
+{
+    private readonly StorageSandbox _sandbox = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _sandbox.Dispose();
+
+    [Fact]
+    public async Task Raw_import_is_stored_and_registered_active_with_size_sha256_and_virtual_size()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 3 << 20);
+
+        var image = await _sandbox.ImportFileAsync(raw, "raw", "cirros-raw");
+
+        image.Status.ShouldBe(ImageStatus.Active);
+        image.Name.ShouldBe("cirros-raw");
+        image.DiskFormat.ShouldBe("raw");
+        image.ContainerFormat.ShouldBe("bare");
+        image.SizeBytes.ShouldBe(3 << 20);
+        image.VirtualSizeBytes.ShouldBe(3 << 20);
+        image.Sha256.ShouldBe(Tool.Sha256Of(raw));
+        image.Properties.ShouldContainKeyAndValue("hw_qemu_guest_agent", "yes");
+        (await _sandbox.Registry.GetAsync(image.Id, Ct)).ShouldBe(image);
+        _sandbox.ImagesDirectoryEntries().ShouldBe([image.Id.ToString("D")]);
+        File.ReadAllBytes(_sandbox.Store.ContentPath(image.Id)).ShouldBe(File.ReadAllBytes(raw));
+    }
+
+    [Fact]
+    public async Task Qcow2_import_records_the_file_size_and_the_qcow2_virtual_size()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 2 << 20);
+        var qcow2 = await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("disk.qcow2"));
+
+        var image = await _sandbox.ImportFileAsync(qcow2, "qcow2");
+
+        image.DiskFormat.ShouldBe("qcow2");
+        image.SizeBytes.ShouldBe(new FileInfo(qcow2).Length);
+        image.VirtualSizeBytes.ShouldBe(2 << 20);
+        image.Sha256.ShouldBe(Tool.Sha256Of(qcow2));
+        (await _sandbox.Registry.GetAsync(image.Id, Ct)).ShouldNotBeNull().Status.ShouldBe(ImageStatus.Active);
+    }
+
+    [Fact]
+    public async Task Import_keeps_the_request_limits_and_a_copy_of_the_properties()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
+        var properties = new Dictionary<string, string> { ["os_distro"] = "debian" };
+        await using var content = File.OpenRead(raw);
+
+        var image = await _sandbox.Store.ImportAsync(new ImageImportRequest("d", "raw", "bare", properties, MinDiskGiB: 2, MinRamMiB: 128), content, null, Ct);
+        properties["os_distro"] = "changed";
+
+        image.MinDiskGiB.ShouldBe(2);
+        image.MinRamMiB.ShouldBe(128);
+        image.Properties["os_distro"].ShouldBe("debian");
+    }
+
+    [Fact]
+    public async Task Progress_reports_grow_to_the_total_bytes_stored()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), (1 << 20) + 12345);
+        var progress = new RecordingProgress<long>();
+        await using var content = new TricklingStream(File.OpenRead(raw), 100_000);
+
+        var image = await _sandbox.Store.ImportAsync(new ImageImportRequest("p", "raw", "bare", ImageRecord.NoProperties), content, progress, Ct);
+
+        progress.Values.Count.ShouldBeGreaterThan(5);
+        progress.Values.ShouldBe(progress.Values.Order().ToList());
+        progress.Values[^1].ShouldBe(image.SizeBytes.ShouldNotBeNull());
+        progress.Values[^1].ShouldBe((1 << 20) + 12345);
+    }
+
+    [Fact]
+    public async Task Qcow2_with_a_backing_file_is_refused_and_nothing_is_kept()
+    {
+        var backing = Tool.MakeRaw(_sandbox.ScratchPath("host-file"), 65536);
+        var qcow2 = await Tool.MakeQcow2WithBackingAsync(_sandbox.ScratchPath("evil.qcow2"), backing, "raw");
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "qcow2", "evil"));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldBe(
+            $"image 'evil' is refused: image has a backing file '{backing}': a backing file can point at any host file; flatten it with qemu-img convert first");
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Qcow2_with_an_external_data_file_is_refused_and_nothing_is_kept()
+    {
+        var dataFile = _sandbox.ScratchPath("data.bin");
+        var qcow2 = await Tool.MakeQcow2WithDataFileAsync(_sandbox.ScratchPath("df.qcow2"), dataFile);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "qcow2"));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain($"image has an external data file '{dataFile}'");
+        error.Message.ShouldContain("flatten it with qemu-img convert first");
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Qcow2_declared_raw_is_refused_and_nothing_is_kept()
+    {
+        var qcow2 = await Tool.MakeEmptyQcow2Async(_sandbox.ScratchPath("q.qcow2"), "1M");
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "raw"));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("the content is qcow2 but disk_format says raw");
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Qcow2_with_a_backing_file_declared_raw_is_refused_as_qcow2()
+    {
+        var backing = Tool.MakeRaw(_sandbox.ScratchPath("host-file"), 65536);
+        var qcow2 = await Tool.MakeQcow2WithBackingAsync(_sandbox.ScratchPath("evil.qcow2"), backing, "raw");
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "raw"));
+
+        error.Message.ShouldContain("the content is qcow2 but disk_format says raw");
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Raw_declared_qcow2_is_refused_and_nothing_is_kept()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(raw, "qcow2"));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("the content is not qcow2");
+        error.Message.ShouldContain("disk_format says qcow2");
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Qcow2_magic_with_a_broken_header_is_refused_quoting_qemu_img()
+    {
+        var path = _sandbox.ScratchPath("broken.qcow2");
+        var bytes = new byte[4096];
+        new byte[] { 0x51, 0x46, 0x49, 0xFB }.CopyTo(bytes, 0);
+        bytes[7] = 9; // version 9
+        File.WriteAllBytes(path, bytes);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(path, "qcow2"));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("qemu-img cannot read it as qcow2");
+        error.Message.ShouldContain("version 9");
+        ShouldHaveKeptNothing();
+    }
+
+    [Theory]
+    [InlineData("vmdk")]
+    [InlineData("qed")]
+    [InlineData("iso")]
+    [InlineData("QCOW2")]
+    [InlineData("")]
+    public async Task Unsupported_disk_format_is_refused_naming_the_supported_ones(string format)
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(raw, format, "x"));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldBe($"image 'x' is refused: disk_format '{format}' is not supported yet; use raw or qcow2");
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Empty_content_is_refused()
+    {
+        var error = await Should.ThrowAsync<VireoException>(() =>
+            _sandbox.Store.ImportAsync(new ImageImportRequest("e", "raw", "bare", ImageRecord.NoProperties), new MemoryStream(), null, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("the content is empty");
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Cancelled_upload_keeps_no_partial_file()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 1 << 20);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var progress = new CancellingProgress(cancellation, afterBytes: 200_000);
+        await using var content = new TricklingStream(File.OpenRead(raw), 65536);
+
+        await Should.ThrowAsync<OperationCanceledException>(() =>
+            _sandbox.Store.ImportAsync(new ImageImportRequest("c", "raw", "bare", ImageRecord.NoProperties), content, progress, cancellation.Token));
+
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
+    public async Task Failed_registration_removes_the_stored_bytes()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
+        var store = new Images.FileImageStore(_sandbox.Settings, new RefusingRegistry(), _sandbox.QemuImg);
+        await using var content = File.OpenRead(raw);
+
+        await Should.ThrowAsync<VireoException>(() =>
+            store.ImportAsync(new ImageImportRequest("r", "raw", "bare", ImageRecord.NoProperties), content, null, Ct));
+
+        _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Stored_bytes_are_read_only_and_open_content_returns_them()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 200_000);
+        var image = await _sandbox.ImportFileAsync(raw, "raw");
+
+        await using var stream = await _sandbox.Store.OpenContentAsync(image.Id, Ct);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, Ct);
+
+        copy.ToArray().ShouldBe(File.ReadAllBytes(raw));
+        stream.CanWrite.ShouldBeFalse();
+        File.GetUnixFileMode(_sandbox.Store.ContentPath(image.Id)).ShouldBe(UnixFileMode.UserRead | UnixFileMode.GroupRead);
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_bytes_and_the_metadata()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
+        var image = await _sandbox.ImportFileAsync(raw, "raw");
+
+        await _sandbox.Store.DeleteAsync(image.Id, Ct);
+
+        ShouldHaveKeptNothing();
+        (await Should.ThrowAsync<VireoException>(() => _sandbox.Store.OpenContentAsync(image.Id, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+    }
+
+    [Fact]
+    public async Task Delete_of_an_unknown_image_is_not_found()
+    {
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Store.DeleteAsync(Guid.NewGuid(), Ct));
+
+        error.Kind.ShouldBe(ErrorKind.NotFound);
+    }
+
+    [Fact]
+    public async Task Open_content_of_an_unknown_image_is_not_found()
+    {
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Store.OpenContentAsync(Guid.NewGuid(), Ct));
+
+        error.Kind.ShouldBe(ErrorKind.NotFound);
+    }
+
+    private void ShouldHaveKeptNothing()
+    {
+        _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
+        _sandbox.Registry.All.ShouldBeEmpty();
+    }
+
+    private sealed class CancellingProgress(CancellationTokenSource cancellation, long afterBytes) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            if (value >= afterBytes)
+            {
+                cancellation.Cancel();
+            }
+        }
+    }
+
+    private sealed class RefusingRegistry : IImageRegistry
+    {
+        public Task AddAsync(ImageRecord image, CancellationToken cancellationToken) => throw VireoException.Conflict("refused by the test");
+
+        public Task UpdateAsync(ImageRecord image, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<ImageRecord?> GetAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult<ImageRecord?>(null);
+
+        public Task<IReadOnlyList<ImageRecord>> FindByNameAsync(string name, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ImageRecord>>([]);
+
+        public Task<IReadOnlyList<ImageRecord>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ImageRecord>>([]);
+    }
+}
