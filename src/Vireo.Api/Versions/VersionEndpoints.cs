@@ -23,8 +23,7 @@ internal static class VersionEndpoints
 
     public static void MapVersion(IEndpointRouteBuilder v21)
     {
-        // Both /v2.1 and /v2.1/ (keystoneauth asks for the latter).
-        v21.MapGet("", Show);
+        // Matches /v2.1 and /v2.1/ alike (keystoneauth asks for the latter).
         v21.MapGet("/", Show);
     }
 

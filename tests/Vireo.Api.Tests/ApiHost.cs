@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vireo.Core;
+using Vireo.Core.Compute;
+using Vireo.Core.Ports;
+
+namespace Vireo.Api.Tests;
+
+/// <summary>
+/// The API on Kestrel at 127.0.0.1 on a free port, over a real <see cref="ComputeService"/>
+/// whose ports are the in-memory fakes.
+/// </summary>
+public sealed class ApiHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiHost(WebApplication app, Uri baseAddress, ApiFakes fakes, ComputeService compute)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Fakes = fakes;
+        Compute = compute;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public ApiFakes Fakes { get; }
+
+    public ComputeService Compute { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true)
+    {
+        var fakes = new ApiFakes();
+        var compute = new ComputeService(
+            fakes.Instances, fakes.Flavors, fakes.Images, fakes.Hypervisor, fakes.Disks, FaultPoints.None,
+            TimeProvider.System, new ComputeServiceOptions("compute1"));
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(fakes.Logs);
+        builder.Services.AddSingleton(compute);
+        builder.Services.AddSingleton<IFlavorStore>(fakes.Flavors);
+        builder.Services.AddSingleton<IImageCatalog>(fakes.Images);
+        builder.Services.AddSingleton<IImageStore>(fakes.Images);
+        if (withConsoleReader)
+        {
+            builder.Services.AddSingleton<IConsoleLogReader>(fakes.ConsoleLogs);
+        }
+
+        builder.Services.AddComputeApi();
+        var app = builder.Build();
+        app.MapComputeApi();
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new ApiHost(app, new Uri(address), fakes, compute);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> GetAsync(string path)
+    {
+        var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
+        return (response.StatusCode, await BodyOf(response), response);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? json = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        var response = await Client.SendAsync(request);
+        return (response.StatusCode, await BodyOf(response), response);
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> PostAsync(string path, string json) =>
+        SendAsync(HttpMethod.Post, path, json);
+
+    /// <summary>Creates a server from a fresh image and flavor 1 and waits for its build.</summary>
+    public async Task<string> CreateServerAsync(string name)
+    {
+        var image = Fakes.Images.Add("cirros-" + name);
+        var (status, body, _) = await PostAsync("/v2.1/servers", $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{image.Id}}}", "flavorRef": "1"}}""");
+        status.ShouldBe(HttpStatusCode.Accepted, body.ToString());
+        await Compute.WhenIdleAsync();
+        return body.GetProperty("server").GetProperty("id").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Compute.WhenIdleAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static async Task<JsonElement> BodyOf(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
+
+/// <summary>The hand-written fakes behind one <see cref="ApiHost"/>.</summary>
+public sealed class ApiFakes
+{
+    public InMemoryInstanceStore Instances { get; } = new();
+
+    public InMemoryFlavorStore Flavors { get; } = new();
+
+    public InMemoryImageStore Images { get; } = new();
+
+    public FakeHypervisor Hypervisor { get; } = new();
+
+    public FakeDisks Disks { get; } = new();
+
+    public FakeConsoleLogReader ConsoleLogs { get; } = new();
+
+    public ListLoggerProvider Logs { get; } = new();
+}

@@ -1,0 +1,41 @@
+using Vireo.Core;
+using Vireo.Core.Ports;
+
+namespace Vireo.Api.Tests.Fakes;
+
+/// <summary>Instance directories as a set of ids; no files are made.</summary>
+public sealed class FakeDisks : IInstanceDisks
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<Guid> _directories = [];
+
+    public Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _directories.Add(instance.Id);
+        }
+
+        var directory = $"/var/lib/vireo/instances/{instance.Id}";
+        return Task.FromResult(new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", "qcow2")]));
+    }
+
+    public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _directories.Remove(instanceId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<Guid> list = [.. _directories];
+            return Task.FromResult(list);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Vireo.Core;
+using Vireo.Core.Ports;
+
+namespace Vireo.Api.Tests.Fakes;
+
+/// <summary>
+/// Image store and catalog in memory. Import reads the stream in small chunks without
+/// keeping the bytes (only their count and hash) and records what kind of stream it got,
+/// so tests can see the API streamed the body instead of buffering it.
+/// </summary>
+public sealed class InMemoryImageStore : IImageStore, IImageCatalog
+{
+    private readonly Lock _lock = new();
+    private readonly List<ImageRecord> _images = [];
+    private long _received;
+
+    public sealed record ReceivedStream(string TypeName, bool CanSeek, long Bytes, int LargestRead);
+
+    public ReceivedStream? LastImport { get; private set; }
+
+    /// <summary>Bytes read by the import running now.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    public ImageRecord Add(string name, ImageStatus status = ImageStatus.Active, string diskFormat = "qcow2", IReadOnlyDictionary<string, string>? properties = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var image = new ImageRecord(
+            Guid.NewGuid(), name, status, diskFormat, "bare", 1024, 1L << 30, new string('a', 64), 0, 0,
+            properties ?? ImageRecord.NoProperties, now, now);
+        lock (_lock)
+        {
+            _images.Add(image);
+        }
+
+        return image;
+    }
+
+    public async Task<ImageRecord> ImportAsync(ImageImportRequest request, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _received, 0);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[64 * 1024];
+        var largest = 0;
+        int read;
+        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            largest = Math.Max(largest, read);
+            var total = Interlocked.Add(ref _received, read);
+            progress?.Report(total);
+        }
+
+        var size = Received;
+        LastImport = new ReceivedStream(content.GetType().Name, content.CanSeek, size, largest);
+        if (request.DiskFormat == "vmdk")
+        {
+            throw VireoException.InvalidInput($"image '{request.Name}' is not a vmdk file; its content looks like raw");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var image = new ImageRecord(
+            Guid.NewGuid(), request.Name, ImageStatus.Active, request.DiskFormat, request.ContainerFormat, size, size,
+            Convert.ToHexStringLower(sha.GetHashAndReset()), request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now);
+        lock (_lock)
+        {
+            _images.Add(image);
+        }
+
+        return image;
+    }
+
+    public Task DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_images.RemoveAll(image => image.Id == id) == 0)
+            {
+                throw VireoException.NotFound($"image '{id}' does not exist");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the API never reads image content");
+
+    public Task<ImageRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_images.FirstOrDefault(image => image.Id == id));
+        }
+    }
+
+    public Task<IReadOnlyList<ImageRecord>> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ImageRecord> list = [.. _images.Where(image => image.Name == name)];
+            return Task.FromResult(list);
+        }
+    }
+
+    public Task<IReadOnlyList<ImageRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ImageRecord> list = [.. _images.AsEnumerable().Reverse()];
+            return Task.FromResult(list);
+        }
+    }
+}
