@@ -1,0 +1,1 @@
+global using static Vireo.State.Tests.Samples;

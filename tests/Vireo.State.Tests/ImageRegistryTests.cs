@@ -1,0 +1,94 @@
+using Vireo.Core;
+
+namespace Vireo.State.Tests;
+
+public sealed class ImageRegistryTests : IDisposable
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task An_added_image_reads_back_with_its_properties()
+    {
+        var images = _database.Open().Images;
+        var image = AnImage();
+
+        await images.AddAsync(image, Ct);
+
+        var read = (await images.GetAsync(image.Id, Ct)).ShouldNotBeNull();
+        read.Properties.ShouldBe(image.Properties, ignoreOrder: true);
+        (read with { Properties = image.Properties }).ShouldBe(image);
+    }
+
+    [Fact]
+    public async Task Unknown_fields_stay_null_and_an_image_without_properties_has_none()
+    {
+        var images = _database.Open().Images;
+        var queued = AnImage() with { Status = ImageStatus.Queued, DiskFormat = null, SizeBytes = null, VirtualSizeBytes = null, Sha256 = null, Properties = ImageRecord.NoProperties };
+
+        await images.AddAsync(queued, Ct);
+
+        (await images.GetAsync(queued.Id, Ct)).ShouldBe(queued);
+    }
+
+    [Fact]
+    public async Task Names_may_repeat_and_finding_by_name_returns_each()
+    {
+        var images = _database.Open().Images;
+        await images.AddAsync(AnImage("cirros"), Ct);
+        await images.AddAsync(AnImage("cirros"), Ct);
+        await images.AddAsync(AnImage("debian"), Ct);
+
+        (await images.FindByNameAsync("cirros", Ct)).Count.ShouldBe(2);
+        (await images.FindByNameAsync("ubuntu", Ct)).ShouldBeEmpty();
+        (await images.ListAsync(Ct)).Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Updating_replaces_the_status_fields_and_properties()
+    {
+        var images = _database.Open().Images;
+        var image = AnImage() with { Status = ImageStatus.Saving };
+        await images.AddAsync(image, Ct);
+        var active = image with
+        {
+            Status = ImageStatus.Active,
+            UpdatedAt = T0.AddMinutes(1),
+            Properties = new Dictionary<string, string> { ["hw_disk_bus"] = "virtio" },
+        };
+
+        await images.UpdateAsync(active, Ct);
+
+        var read = (await images.GetAsync(image.Id, Ct)).ShouldNotBeNull();
+        read.Status.ShouldBe(ImageStatus.Active);
+        read.UpdatedAt.ShouldBe(T0.AddMinutes(1));
+        read.Properties.ShouldBe(active.Properties);
+    }
+
+    [Fact]
+    public async Task Updating_or_adding_twice_says_what_is_wrong()
+    {
+        var images = _database.Open().Images;
+        var image = AnImage();
+
+        (await Should.ThrowAsync<VireoException>(() => images.UpdateAsync(image, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        await images.AddAsync(image, Ct);
+        (await Should.ThrowAsync<VireoException>(() => images.AddAsync(image, Ct))).Kind.ShouldBe(ErrorKind.Conflict);
+    }
+
+    [Fact]
+    public async Task Deleting_removes_the_image_and_its_properties()
+    {
+        var images = _database.Open().Images;
+        var image = AnImage();
+        await images.AddAsync(image, Ct);
+
+        (await images.DeleteAsync(image.Id, Ct)).ShouldBeTrue();
+        (await images.DeleteAsync(image.Id, Ct)).ShouldBeFalse();
+        (await images.GetAsync(image.Id, Ct)).ShouldBeNull();
+
+        await images.AddAsync(image with { Properties = ImageRecord.NoProperties }, Ct);
+        (await images.GetAsync(image.Id, Ct)).ShouldNotBeNull().Properties.ShouldBeEmpty("the old properties went with the old row");
+    }
+}
