@@ -1,0 +1,357 @@
+using System.Text.Json;
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.Storage.Disks;
+using Vireo.Storage.Tests.TestSupport;
+
+namespace Vireo.Storage.Tests;
+
+public sealed class InstanceDisksTests : IDisposable
+{
+    private const long GiB = 1L << 30;
+
+    private readonly StorageSandbox _sandbox = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _sandbox.Dispose();
+
+    [Fact]
+    public async Task Root_disk_is_a_qcow2_overlay_with_absolute_backing_path_backing_format_and_the_flavor_size()
+    {
+        var image = await ImportRawAsync();
+        var instance = NewInstance(image);
+
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.small", rootGiB: 2), Ct);
+
+        var directory = Path.Join(_sandbox.Settings.InstancesPath, instance.Id.ToString("D"));
+        var disk = Path.Join(directory, "disk");
+        var basePath = Path.Join(_sandbox.Settings.InstancesPath, "_base", BaseImageCache.CacheFileName(image.Id));
+        layout.InstanceDirectory.ShouldBe(directory);
+        layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, "qcow2")]);
+        var info = await _sandbox.QemuImg.InfoAsync(disk, "qcow2", cancellationToken: Ct);
+        info.BackingFilename.ShouldBe(basePath);
+        Path.IsPathFullyQualified(info.BackingFilename!).ShouldBeTrue();
+        info.BackingFilenameFormat.ShouldBe("raw");
+        info.VirtualSizeBytes.ShouldBe(2 * GiB);
+    }
+
+    [Fact]
+    public async Task Qcow2_image_base_keeps_its_format_and_the_overlay_names_it()
+    {
+        var image = await ImportQcow2Async("3M");
+
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), Ct);
+
+        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        info.BackingFilenameFormat.ShouldBe("qcow2");
+        var baseInfo = await _sandbox.QemuImg.InfoAsync(info.BackingFilename!, "qcow2", forceShare: true, cancellationToken: Ct);
+        baseInfo.VirtualSizeBytes.ShouldBe(3L << 20);
+        Tool.Sha256Of(info.BackingFilename!).ShouldBe(image.Sha256);
+    }
+
+    [Fact]
+    public async Task Flavor_with_a_zero_root_disk_gets_the_image_virtual_size()
+    {
+        var image = await ImportQcow2Async("5M");
+
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.zero", rootGiB: 0), Ct);
+
+        (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
+    }
+
+    [Fact]
+    public async Task Disk_info_records_the_root_disk_format_the_nova_way()
+    {
+        var image = await ImportRawAsync();
+
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), Ct);
+
+        var text = await File.ReadAllTextAsync(Path.Join(layout.InstanceDirectory, "disk.info"), Ct);
+        JsonSerializer.Deserialize<Dictionary<string, string>>(text).ShouldBe(new Dictionary<string, string> { [layout.Disks[0].Path] = "qcow2" });
+        Directory.EnumerateFileSystemEntries(layout.InstanceDirectory).Select(Path.GetFileName).Order().ShouldBe(["disk", "disk.info"]);
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_for_the_same_new_image_fill_the_base_once()
+    {
+        var image = await ImportRawAsync();
+        _sandbox.CountingStore.OpenDelay = TimeSpan.FromMilliseconds(150);
+        var flavor = Flavor("m1.tiny", rootGiB: 1);
+
+        var layouts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            Task.Run(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct), Ct)));
+
+        _sandbox.CountingStore.Opens.ShouldBe(1);
+        var backings = new List<string>();
+        foreach (var layout in layouts)
+        {
+            backings.Add((await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!);
+        }
+
+        backings.Distinct().ShouldHaveSingleItem();
+        Directory.EnumerateFileSystemEntries(Path.Join(_sandbox.Settings.InstancesPath, "_base")).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task A_later_create_reuses_the_base_without_fetching_again()
+    {
+        var image = await ImportRawAsync();
+        var flavor = Flavor("m1.tiny", rootGiB: 1);
+
+        await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
+        await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
+
+        _sandbox.CountingStore.Opens.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Base_of_a_qcow2_image_rewritten_with_a_backing_file_is_refused_at_the_next_use()
+    {
+        var image = await ImportQcow2Async("1M");
+        var flavor = Flavor("m1.tiny", rootGiB: 1);
+        var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        await TamperAsync(basePath);
+        var second = NewInstance(image);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(second, image, flavor, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Failed);
+        error.Message.ShouldContain($"the cached base {basePath} of {image.Label} failed its safety check");
+        error.Message.ShouldContain($"backing file '{_sandbox.ScratchPath("host-secret")}'");
+        Directory.Exists(Path.Join(_sandbox.Settings.InstancesPath, second.Id.ToString("D"))).ShouldBeFalse();
+        File.Exists(basePath).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Base_of_a_raw_image_rewritten_as_qcow2_is_refused_at_the_next_use()
+    {
+        var image = await ImportRawAsync();
+        var flavor = Flavor("m1.tiny", rootGiB: 1);
+        var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        await TamperAsync(basePath);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Failed);
+        error.Message.ShouldContain("failed its safety check: the content is qcow2 but the image's disk_format is raw");
+    }
+
+    [Fact]
+    public async Task Flavor_root_disk_smaller_than_the_image_is_refused_and_nothing_is_made()
+    {
+        var image = await ImportQcow2Async("2G", name: "x");
+        var instance = NewInstance(image);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", rootGiB: 1), Ct));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldBe("flavor m1.tiny's 1 GiB root disk is smaller than image 'x' (2.0 GiB); pick a larger flavor");
+        Directory.Exists(Path.Join(_sandbox.Settings.InstancesPath, instance.Id.ToString("D"))).ShouldBeFalse();
+        _sandbox.CountingStore.Opens.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Flavor_too_small_is_caught_from_the_base_when_the_record_has_no_virtual_size()
+    {
+        var image = (await ImportQcow2Async("2G", name: "x")) with { VirtualSizeBytes = null };
+        var instance = NewInstance(image);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", rootGiB: 1), Ct));
+
+        error.Message.ShouldBe("flavor m1.tiny's 1 GiB root disk is smaller than image 'x' (2.0 GiB); pick a larger flavor");
+        Directory.Exists(Path.Join(_sandbox.Settings.InstancesPath, instance.Id.ToString("D"))).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Image_that_is_not_active_is_a_conflict()
+    {
+        var image = (await ImportRawAsync()) with { Status = ImageStatus.Queued };
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Conflict);
+    }
+
+    [Fact]
+    public async Task Image_in_a_format_that_cannot_boot_yet_is_refused()
+    {
+        var image = (await ImportRawAsync()) with { DiskFormat = "vmdk" };
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), Ct));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("disk_format 'vmdk'");
+    }
+
+    [Fact]
+    public async Task Stored_bytes_that_no_longer_match_the_image_sha256_are_not_cached()
+    {
+        var image = (await ImportRawAsync()) with { Sha256 = new string('0', 64) };
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Failed);
+        error.Message.ShouldContain("sha256");
+        Directory.EnumerateFileSystemEntries(Path.Join(_sandbox.Settings.InstancesPath, "_base")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Second_root_disk_for_the_same_instance_is_a_conflict_that_keeps_the_first()
+    {
+        var image = await ImportRawAsync();
+        var instance = NewInstance(image);
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Conflict);
+        File.Exists(layout.Disks[0].Path).ShouldBeTrue();
+        File.Exists(Path.Join(layout.InstanceDirectory, "disk.info")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Failed_overlay_creation_removes_the_instance_directory_but_never_the_base()
+    {
+        var image = await ImportRawAsync();
+        var brokenSettings = _sandbox.Settings with { QemuImgPath = "/nonexistent/qemu-img" };
+        var bases = new BaseImageCache(_sandbox.Settings, _sandbox.Store, _sandbox.QemuImg);
+        var disks = new InstanceDisks(brokenSettings, bases, new Qemu.QemuImg(brokenSettings));
+        var instance = NewInstance(image);
+
+        await Should.ThrowAsync<VireoException>(() => disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct));
+
+        Directory.Exists(Path.Join(_sandbox.Settings.InstancesPath, instance.Id.ToString("D"))).ShouldBeFalse();
+        File.Exists(bases.BasePath(image.Id)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_instance_directory_and_keeps_the_base()
+    {
+        var image = await ImportRawAsync();
+        var instance = NewInstance(image);
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct);
+        await File.WriteAllTextAsync(Path.Join(layout.InstanceDirectory, "console.log"), "boot", Ct);
+        var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+
+        await _sandbox.Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
+
+        Directory.Exists(layout.InstanceDirectory).ShouldBeFalse();
+        File.Exists(basePath).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Delete_is_idempotent()
+    {
+        var id = Guid.NewGuid();
+
+        await _sandbox.Disks.DeleteInstanceFilesAsync(id, Ct);
+        await _sandbox.Disks.DeleteInstanceFilesAsync(id, Ct);
+    }
+
+    [Fact]
+    public async Task Delete_removes_links_inside_the_directory_without_following_them()
+    {
+        var outside = _sandbox.ScratchPath("outside");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Join(outside, "precious"), "keep", Ct);
+        var id = Guid.NewGuid();
+        var directory = Path.Join(_sandbox.Settings.InstancesPath, id.ToString("D"));
+        Directory.CreateDirectory(directory);
+        Directory.CreateSymbolicLink(Path.Join(directory, "escape"), outside);
+        File.CreateSymbolicLink(Path.Join(directory, "escape-file"), Path.Join(outside, "precious"));
+
+        await _sandbox.Disks.DeleteInstanceFilesAsync(id, Ct);
+
+        Directory.Exists(directory).ShouldBeFalse();
+        File.ReadAllText(Path.Join(outside, "precious")).ShouldBe("keep");
+    }
+
+    [Fact]
+    public async Task Delete_of_an_instance_directory_that_is_a_link_removes_only_the_link()
+    {
+        var outside = _sandbox.ScratchPath("elsewhere");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Join(outside, "precious"), "keep", Ct);
+        Directory.CreateDirectory(_sandbox.Settings.InstancesPath);
+        var id = Guid.NewGuid();
+        var link = Path.Join(_sandbox.Settings.InstancesPath, id.ToString("D"));
+        Directory.CreateSymbolicLink(link, outside);
+
+        await _sandbox.Disks.DeleteInstanceFilesAsync(id, Ct);
+
+        Path.Exists(link).ShouldBeFalse();
+        new FileInfo(link).LinkTarget.ShouldBeNull();
+        File.ReadAllText(Path.Join(outside, "precious")).ShouldBe("keep");
+    }
+
+    [Fact]
+    public async Task List_returns_only_real_directories_named_by_an_instance_uuid()
+    {
+        var instances = _sandbox.Settings.InstancesPath;
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        foreach (var name in new[] { a.ToString("D"), b.ToString("D"), "_base", "locks", "snapshots", Guid.NewGuid().ToString("D").ToUpperInvariant(), Guid.NewGuid().ToString("N") })
+        {
+            Directory.CreateDirectory(Path.Join(instances, name));
+        }
+
+        await File.WriteAllTextAsync(Path.Join(instances, Guid.NewGuid().ToString("D")), "a file", Ct);
+        Directory.CreateSymbolicLink(Path.Join(instances, Guid.NewGuid().ToString("D")), _sandbox.Scratch);
+
+        var listed = await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct);
+
+        listed.Order().ShouldBe(new[] { a, b }.Order());
+    }
+
+    [Fact]
+    public async Task List_of_a_missing_instances_path_is_empty()
+    {
+        (await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Listed_directories_are_the_ones_created()
+    {
+        var image = await ImportRawAsync();
+        var instance = NewInstance(image);
+        await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct);
+
+        (await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct)).ShouldBe([instance.Id]);
+    }
+
+    private async Task<ImageRecord> ImportRawAsync()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath($"{Guid.NewGuid():N}.raw"), 1 << 20);
+        return await _sandbox.ImportFileAsync(raw, "raw", "raw-image");
+    }
+
+    private async Task<ImageRecord> ImportQcow2Async(string virtualSize, string name = "qcow2-image")
+    {
+        var qcow2 = await Tool.MakeEmptyQcow2Async(_sandbox.ScratchPath($"{Guid.NewGuid():N}.qcow2"), virtualSize);
+        return await _sandbox.ImportFileAsync(qcow2, "qcow2", name);
+    }
+
+    /// <summary>Replaces a base with a qcow2 that points at a host file, as an attacker with write access would.</summary>
+    private async Task TamperAsync(string basePath)
+    {
+        var secret = _sandbox.ScratchPath("host-secret");
+        if (!File.Exists(secret))
+        {
+            await File.WriteAllTextAsync(secret, "not for guests", Ct);
+        }
+
+        var evil = await Tool.MakeQcow2WithBackingAsync(_sandbox.ScratchPath("evil.qcow2"), secret, "raw");
+        File.Copy(evil, basePath, overwrite: true);
+    }
+
+    private static Instance NewInstance(ImageRecord image)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new Instance(Guid.NewGuid(), "vm", image.Id, "1", VmState.Building, TaskState.BlockDeviceMapping, PowerState.NoState, null, "host", now, now);
+    }
+
+    private static Flavor Flavor(string name, int rootGiB) => new("1", name, 1, 128, rootGiB, 0, 0, Core.Flavor.NoExtraSpecs);
+}
