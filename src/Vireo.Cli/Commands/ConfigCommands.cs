@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vireo.Configuration;
@@ -15,6 +16,8 @@ public static class ConfigCommands
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Messages quote values ('x'); the output goes to a terminal or a file, never into HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static void AddTo(RootCommand root)
