@@ -6,5 +6,8 @@ var root = new RootCommand("vireo: a KVM compute service configured the nova.con
 GlobalOptions.AddTo(root);
 VersionCommands.AddTo(root);
 ConfigCommands.AddTo(root);
+FlavorCommands.AddTo(root);
+ImageCommands.AddTo(root);
+ServerCommands.AddTo(root);
 
 return CommandRunner.Run(root, args);

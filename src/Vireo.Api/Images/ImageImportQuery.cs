@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core.Ports;
 
@@ -12,11 +13,9 @@ namespace Vireo.Api.Images;
 /// </summary>
 internal static class ImageImportQuery
 {
-    /// <summary>Glance's default <c>[image_format] disk_formats</c>.</summary>
-    public static IReadOnlyList<string> DiskFormats { get; } = ["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"];
+    private static IReadOnlyList<string> DiskFormats => ImageFormats.DiskFormats;
 
-    /// <summary>Glance's default <c>[image_format] container_formats</c>.</summary>
-    public static IReadOnlyList<string> ContainerFormats { get; } = ["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"];
+    private static IReadOnlyList<string> ContainerFormats => ImageFormats.ContainerFormats;
 
     private const int MaxNameLength = 255;
 

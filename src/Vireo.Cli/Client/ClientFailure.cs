@@ -1,0 +1,29 @@
+namespace Vireo.Cli.Client;
+
+/// <summary>A client command failed with a one-sentence message and the exit code it maps to.</summary>
+public sealed class ClientFailure : Exception
+{
+    public ClientFailure(int exitCode, string message)
+        : base(message)
+    {
+        ExitCode = exitCode;
+    }
+
+    public ClientFailure(int exitCode, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        ExitCode = exitCode;
+    }
+
+    public int ExitCode { get; }
+
+    /// <summary>The exit code of an HTTP error status (ARCHITECTURE.md conventions).</summary>
+    public static int ExitCodeFor(int httpStatus) => httpStatus switch
+    {
+        404 => ExitCodes.NotFound,
+        409 => ExitCodes.Conflict,
+        400 or 405 or 406 or 413 or 415 => ExitCodes.Usage,
+        503 => ExitCodes.Unavailable,
+        _ => ExitCodes.Failed,
+    };
+}
