@@ -11,6 +11,11 @@ public sealed partial class LibvirtHypervisor
     /// <summary>uuids seen in events and found not to be ours; forgotten when the uuid is defined again.</summary>
     private readonly ConcurrentDictionary<Guid, bool> foreign = new();
 
+    private long subscriptions;
+
+    /// <summary>How many lifecycle subscriptions watchers have made, for tests that must act only once a watcher listens.</summary>
+    internal long SubscriptionCount => Interlocked.Read(ref subscriptions);
+
     /// <summary>How long the watcher waits before subscribing again when libvirt is unreachable.</summary>
     internal TimeSpan ResubscribeDelay { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -74,6 +79,7 @@ public sealed partial class LibvirtHypervisor
             {
                 var subscription = lease.Connection.SubscribeLifecycleEvents();
                 lease.Attach(subscription);
+                Interlocked.Increment(ref subscriptions);
                 return (lease, subscription);
             }, token).ConfigureAwait(false);
         }
