@@ -38,8 +38,21 @@ public static class FaultSteps
 /// <summary>Ready-made <see cref="IFaultPoints"/>.</summary>
 public static class FaultPoints
 {
+    /// <summary>
+    /// The environment variable the composition root reads to arm a fault step for crash
+    /// tests, e.g. <c>VIREO_FAULT_STEP=create.guest-defined</c>; Core itself never reads it.
+    /// </summary>
+    public const string EnvironmentVariable = "VIREO_FAULT_STEP";
+
     /// <summary>Production: nothing happens at any step.</summary>
     public static IFaultPoints None { get; } = new NoFaults();
+
+    /// <summary>
+    /// <see cref="None"/> for an empty setting, else <see cref="At"/> the named step;
+    /// an unknown step name is <see cref="ErrorKind.InvalidInput"/> listing the known ones.
+    /// </summary>
+    public static IFaultPoints FromSetting(string? setting, Action die) =>
+        string.IsNullOrWhiteSpace(setting) ? None : At(setting.Trim(), die);
 
     /// <summary>
     /// Calls <paramref name="die"/> when <paramref name="step"/> is reached; the composition
