@@ -106,7 +106,7 @@ internal sealed class SqliteDatabase
         ArgumentNullException.ThrowIfNull(exception);
         var (kind, message) = exception.SqliteErrorCode switch
         {
-            SqliteBusy or SqliteLocked => (ErrorKind.Unavailable, $"database '{Path}' stayed locked by another process for {BusyTimeout.TotalSeconds:0} s; try again"),
+            SqliteBusy or SqliteLocked => (ErrorKind.Unavailable, $"database '{Path}' stayed locked by another process for {BusyTimeout.TotalSeconds:0.###} s; try again"),
             SqliteCantOpen or SqlitePerm or SqliteReadOnly => (ErrorKind.Configuration, $"database '{Path}' cannot be opened for writing ({exception.Message}); check that its directory exists and is writable, or set state_path"),
             SqliteIoError or SqliteFull => (ErrorKind.Unavailable, $"database '{Path}' could not be written ({exception.Message}); check the disk"),
             SqliteCorrupt or SqliteNotADb => (ErrorKind.Failed, $"database '{Path}' is damaged or not a SQLite database ({exception.Message}); restore it from a backup"),
