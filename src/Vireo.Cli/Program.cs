@@ -9,5 +9,6 @@ ConfigCommands.AddTo(root);
 FlavorCommands.AddTo(root);
 ImageCommands.AddTo(root);
 ServerCommands.AddTo(root);
+Vireo.Cli.Serve.ServeCommand.AddTo(root);
 
 return CommandRunner.Run(root, args);

@@ -1,0 +1,64 @@
+using Vireo.Configuration.Options;
+using Vireo.Core.Compute;
+using DiskCache = Vireo.DomainXml.DiskCache;
+using DomainType = Vireo.DomainXml.DomainType;
+using CpuMode = Vireo.Configuration.Options.CpuMode;
+using CpuFeaturePolicy = Vireo.Configuration.Options.CpuFeaturePolicy;
+using Vireo.Storage;
+using Vireo.Virt;
+
+namespace Vireo.Cli.Serve;
+
+/// <summary>Maps the validated nova.conf onto each component's plain settings (the only place that knows both).</summary>
+public static class HostComposition
+{
+    public static HypervisorSettings Hypervisor(VireoOptions options, string installationId, DiskCache cacheMode)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var libvirt = options.Libvirt;
+        return new HypervisorSettings
+        {
+            ConnectionUri = libvirt.EffectiveConnectionUri,
+            VirtType = libvirt.VirtType == VirtType.Qemu ? DomainType.Qemu : DomainType.Kvm,
+            InstallationId = installationId,
+            MachineType = MachineTypeFor(libvirt, "x86_64"),
+            MemStatsPeriodSeconds = libvirt.MemStatsPeriodSeconds,
+            CpuMode = libvirt.CpuMode switch
+            {
+                null => null,
+                CpuMode.HostModel => GuestCpuMode.HostModel,
+                CpuMode.HostPassthrough => GuestCpuMode.HostPassthrough,
+                CpuMode.Custom => GuestCpuMode.Custom,
+                _ => GuestCpuMode.None,
+            },
+            CpuModels = libvirt.CpuModels,
+            CpuExtraFlags = [.. libvirt.CpuModelExtraFlags.Select(f => (f.Policy == CpuFeaturePolicy.Disable ? "-" : "+") + f.Name)],
+            DiskCacheMode = cacheMode,
+        };
+    }
+
+    public static StorageSettings Storage(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new StorageSettings(options.Default.StatePath, options.Default.InstancesPath)
+        {
+            BaseSubdirectory = options.ImageCache.SubdirectoryName,
+        };
+    }
+
+    public static ComputeServiceOptions Compute(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ComputeServiceOptions(options.Default.Host ?? Environment.MachineName);
+    }
+
+    /// <summary>The SQLite file: [database] connection, or state_path/vireo.sqlite when it names another engine.</summary>
+    public static string DatabasePath(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Database.SqlitePath ?? Path.Combine(options.Default.StatePath, "vireo.sqlite");
+    }
+
+    private static string? MachineTypeFor(LibvirtOptions libvirt, string arch) =>
+        libvirt.HwMachineType.TryGetValue(arch, out var machine) ? machine : null;
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vireo.Api;
+using Vireo.Configuration.Options;
+using Vireo.Core;
+using Vireo.Core.Compute;
+using Vireo.Core.Ports;
+using Vireo.DomainXml;
+using Vireo.State;
+using Vireo.Storage.Disks;
+using Vireo.Storage.Images;
+using Vireo.Storage.Qemu;
+using Vireo.Virt;
+
+namespace Vireo.Cli.Serve;
+
+/// <summary>`vireo serve`: the compute service (the composition root wires every component here).</summary>
+public static class ServeCommand
+{
+    public static void AddTo(RootCommand root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var command = new Command("serve", "Run the compute service: the Compute API on osapi_compute_listen:osapi_compute_listen_port, guests through libvirt.");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!CliConfiguration.TryLoad(parse, out var options, out var exit))
+            {
+                return exit;
+            }
+            try
+            {
+                await RunAsync(options, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            catch (VireoException e)
+            {
+                Console.Error.WriteLine($"vireo: {e.Message}");
+                return ErrorKinds.ExitCode(e.Kind);
+            }
+            catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"vireo: cannot listen on {options.Default.OsapiComputeListen}:{options.Default.OsapiComputeListenPort} ({e.Message}); stop the other service or set [DEFAULT] osapi_compute_listen_port");
+                return ExitCodes.Unavailable;
+            }
+        });
+        root.Subcommands.Add(command);
+    }
+
+    public static async Task RunAsync(VireoOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var statePath = options.Default.StatePath;
+        Directory.CreateDirectory(statePath);
+        Directory.CreateDirectory(options.Default.InstancesPath);
+        var installationId = InstallationIdentity.Resolve(options.Vireo.InstallationId, statePath);
+        var cacheMode = DirectIoProbe.Supports(options.Default.InstancesPath) ? DiskCache.None : DiskCache.Writethrough;
+
+        var databasePath = HostComposition.DatabasePath(options);
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        using var store = SqliteStore.Open(databasePath);
+
+        var storage = HostComposition.Storage(options);
+        var qemuImg = new QemuImg(storage);
+        var imageStore = new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System);
+        var disks = new InstanceDisks(storage, imageStore, qemuImg, TimeProvider.System);
+        await using var hypervisor = new LibvirtHypervisor(HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System);
+        var compute = new ComputeService(store.Instances, store.Flavors, store.Images, hypervisor, disks,
+            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options));
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.SetMinimumLevel(options.Default.Debug ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", options.Default.Debug ? LogLevel.Information : LogLevel.Warning);
+        builder.WebHost.UseKestrel(k => k.Listen(ListenAddress(options.Default.OsapiComputeListen), options.Default.OsapiComputeListenPort));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(compute);
+        builder.Services.AddSingleton<IInstanceStore>(store.Instances);
+        builder.Services.AddSingleton<IFlavorStore>(store.Flavors);
+        builder.Services.AddSingleton<IImageCatalog>(store.Images);
+        builder.Services.AddSingleton<IImageStore>(imageStore);
+        builder.Services.AddSingleton<IConsoleLogReader>(new ConsoleLogReader(options.Default.InstancesPath));
+        builder.Services.AddSingleton<ComputeWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
+        builder.Services.AddComputeApi();
+
+        await using var app = builder.Build();
+        app.MapComputeApi();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Serve");
+        LogStarting(logger, options.Default.OsapiComputeListen, options.Default.OsapiComputeListenPort, options.Libvirt.VirtType.ToString().ToLowerInvariant(),
+            installationId, databasePath, cacheMode.ToString().ToLowerInvariant());
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        await compute.WhenIdleAsync().ConfigureAwait(false);
+    }
+
+    private static IPAddress ListenAddress(string listen) =>
+        IPAddress.TryParse(listen, out var address) ? address : Dns.GetHostAddresses(listen).First();
+
+    private static void LogStarting(ILogger logger, string listen, int port, string virtType, string installationId, string database, string cache) =>
+        logger.LogInformation("vireo serve: listening on {Listen}:{Port}, virt_type={VirtType}, installation {InstallationId}, database {Database}, disk cache {Cache}",
+            listen, port, virtType, installationId, database, cache);
+}
