@@ -68,6 +68,9 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task EnsureReachableAsync(CancellationToken cancellationToken) =>
+        connections.RunAsync("reach libvirt", connection => connection.IsAlive, cancellationToken);
+
     public Task<GuestInfo?> GetGuestAsync(Guid instanceId, CancellationToken cancellationToken) =>
         connections.RunAsync($"read the guest of instance {instanceId}", connection =>
         {

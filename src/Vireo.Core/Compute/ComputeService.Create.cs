@@ -27,6 +27,8 @@ public sealed partial class ComputeService
             throw DuplicateName(request.Name, existing.Id);
         }
 
+        await _hypervisor.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
+
         var now = Now;
         var instance = new Instance(
             Guid.NewGuid(), request.Name, image.Id, flavor.Id, VmState.Building, TaskState.Scheduling, PowerState.NoState,

@@ -20,6 +20,8 @@ public sealed partial class ComputeService
             return new ServerOperation(instance, runningDelete);
         }
 
+        await _hypervisor.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
+
         var accepted = await AcceptAsync(instance.Id, ComputeOperation.Delete, cancellationToken).ConfigureAwait(false);
 
         // A build or power operation in flight stops at its next step and undoes itself;

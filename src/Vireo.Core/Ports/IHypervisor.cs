@@ -36,6 +36,12 @@ public sealed record PowerStateChange(Guid InstanceId, PowerState PowerState, Da
 /// </summary>
 public interface IHypervisor
 {
+    /// <summary>
+    /// Throws <see cref="ErrorKind.Unavailable"/> when the hypervisor cannot be reached, so a
+    /// request is refused before anything is written rather than failing half-way.
+    /// </summary>
+    Task EnsureReachableAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Defines (does not start) the guest; <see cref="ErrorKind.Conflict"/> when it is already defined.</summary>
     Task DefineGuestAsync(GuestSpec spec, CancellationToken cancellationToken);
 
