@@ -77,6 +77,19 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
         return new GuestSpec(id, "test-" + label, flavor, image, new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, "qcow2")]));
     }
 
+    /// <summary>
+    /// A spec whose root disk is a qcow2 overlay on the bootable test image (scripts/build-test-image:
+    /// boots under TCG in seconds, runs qemu-ga, powers off on the ACPI button).
+    /// </summary>
+    public GuestSpec NewBootableSpec(string label)
+    {
+        var spec = NewSpec(label, agent: true, memoryMiB: 128);
+        var disk = spec.Disks.Disks[0].Path;
+        File.Delete(disk);
+        RunQemuImg("create", "-q", "-f", "qcow2", "-b", TestImage.Path, "-F", "qcow2", disk);
+        return spec;
+    }
+
     /// <summary>Removes the domain with this uuid whoever owns it, whatever state it is in. For cleanup only.</summary>
     public void RemoveDomain(Guid uuid)
     {
@@ -153,7 +166,7 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
         }
     }
 
-    private static void RunQemuImg(params string[] args)
+    internal static string RunQemuImg(params string[] args)
     {
         var info = new ProcessStartInfo("qemu-img") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in args)
@@ -162,12 +175,15 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("qemu-img did not start; run scripts/setup-host (package qemu-utils)");
+        var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"qemu-img {string.Join(' ', args)} exited {process.ExitCode}: {stderr}"));
         }
+
+        return stdout.Result;
     }
 }
 
