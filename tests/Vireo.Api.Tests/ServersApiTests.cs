@@ -230,4 +230,18 @@ public sealed class ServersApiTests
         status.ShouldBe(HttpStatusCode.NotFound);
         body.ShouldBeFault("itemNotFound", 404);
     }
+
+    [Fact]
+    public async Task Create_while_the_hypervisor_is_unreachable_is_a_503_serviceUnavailable()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var image = api.Fakes.Images.Add("cirros");
+        api.Fakes.Hypervisor.Unreachable = "libvirtd at qemu:///system is not reachable";
+
+        var (status, body, _) = await api.PostAsync("/v2.1/servers", $$$"""{"server": {"name": "web1", "imageRef": "{{{image.Id}}}", "flavorRef": "1"}}""");
+
+        status.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        body.ShouldBeFault("serviceUnavailable", 503).ShouldBe("libvirtd at qemu:///system is not reachable");
+        (await api.GetAsync("/v2.1/servers")).Body.GetProperty("servers").GetArrayLength().ShouldBe(0);
+    }
 }

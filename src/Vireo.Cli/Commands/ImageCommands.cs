@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using Spectre.Console;
 using Vireo.Api.Contracts;
 using Vireo.Cli.Client;
@@ -70,9 +72,18 @@ public static class ImageCommands
             {
                 image = await run.Client.ImportImageAsync(import, content, cancellationToken).ConfigureAwait(false);
             }
-            else
+            else if (run.Terminal.ErrorConsole.Profile.Capabilities.Interactive)
             {
                 image = await UploadWithProgressAsync(run, import, content, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // No terminal to redraw a bar on (a log, a pipe): one line when done.
+                var clock = Stopwatch.StartNew();
+                image = await run.Client.ImportImageAsync(import, content, cancellationToken).ConfigureAwait(false);
+                run.Terminal.Error.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Sent {Tables.Size(import.SizeBytes)} of '{import.Name}' in {clock.Elapsed.TotalSeconds:0.0} s."));
             }
 
             Print(run.Terminal, image);

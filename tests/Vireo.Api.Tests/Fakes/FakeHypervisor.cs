@@ -12,8 +12,14 @@ public sealed class FakeHypervisor : IHypervisor
 
     public string? DefineFailure { get; set; }
 
+    /// <summary>When set, <see cref="EnsureReachableAsync"/> fails with it as libvirt being down would.</summary>
+    public string? Unreachable { get; set; }
+
     /// <summary>When set, a start waits for it (to keep an operation in flight).</summary>
     public TaskCompletionSource? StartGate { get; set; }
+
+    public Task EnsureReachableAsync(CancellationToken cancellationToken) =>
+        Unreachable is { } reason ? throw new VireoException(ErrorKind.Unavailable, reason) : Task.CompletedTask;
 
     public Task DefineGuestAsync(GuestSpec spec, CancellationToken cancellationToken)
     {

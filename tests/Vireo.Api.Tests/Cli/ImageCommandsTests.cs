@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Vireo.Cli;
+
+namespace Vireo.Api.Tests.Cli;
+
+public sealed class ImageCommandsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("vireo-cli-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string WriteFile(int size)
+    {
+        var path = Path.Combine(_directory, "disk.img");
+        var bytes = new byte[size];
+        new Random(7).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public async Task Image_import_json_streams_the_file_and_prints_only_the_image()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var file = WriteFile(3 << 20);
+
+        var result = await CliRunner.RunAsync(api, "image", "import", "cirros", "--file", file, "--disk-format", "raw", "--property", "hw_qemu_guest_agent=yes", "--property", "note=a=b", "--json");
+
+        result.Exit.ShouldBe(ExitCodes.Success, result.Err);
+        result.Err.ShouldBeEmpty();
+        result.Json.GetProperty("name").GetString().ShouldBe("cirros");
+        result.Json.GetProperty("size").GetInt64().ShouldBe(3 << 20);
+        result.Json.GetProperty("hw_qemu_guest_agent").GetString().ShouldBe("yes");
+        result.Json.GetProperty("note").GetString().ShouldBe("a=b");
+        api.Fakes.Images.LastImport!.Bytes.ShouldBe(3 << 20);
+    }
+
+    [Fact]
+    public async Task Image_import_for_people_off_a_terminal_says_what_was_sent_on_stderr_and_shows_the_image_on_stdout()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var file = WriteFile(1 << 20);
+
+        var result = await CliRunner.RunAsync(api, "image", "import", "cirros", "--file", file, "--disk-format", "qcow2");
+
+        result.Exit.ShouldBe(ExitCodes.Success, result.Err);
+        result.Err.ShouldStartWith("Sent 1.0 MiB of 'cirros' in ");
+        result.Out.ShouldContain("cirros");
+        result.Out.ShouldContain("disk_format");
+    }
+
+    [Fact]
+    public async Task Image_import_of_a_missing_file_is_a_usage_error()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var result = await CliRunner.RunAsync(api, "image", "import", "x", "--file", Path.Combine(_directory, "nope.img"), "--disk-format", "raw");
+
+        result.Exit.ShouldBe(ExitCodes.Usage);
+        result.Err.ShouldContain("does not exist");
+    }
+
+    [Fact]
+    public async Task Image_import_refused_by_the_service_exits_64_with_its_reason()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var file = WriteFile(4096);
+
+        var result = await CliRunner.RunAsync(api, "image", "import", "x", "--file", file, "--disk-format", "vmdk");
+
+        result.Exit.ShouldBe(ExitCodes.Usage);
+        result.Err.ShouldContain("is not a vmdk file");
+    }
+
+    [Fact]
+    public async Task Image_list_show_and_delete_by_name()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var image = api.Fakes.Images.Add("cirros", properties: new Dictionary<string, string> { ["os_distro"] = "cirros" });
+
+        var list = await CliRunner.RunAsync(api, "image", "list", "--json");
+        var show = await CliRunner.RunAsync(api, "image", "show", "cirros");
+        var delete = await CliRunner.RunAsync(api, "image", "delete", "cirros", "--json");
+        var gone = await CliRunner.RunAsync(api, "image", "show", image.Id.ToString());
+
+        list.Exit.ShouldBe(ExitCodes.Success, list.Err);
+        list.Json.EnumerateArray().Single().GetProperty("id").GetString().ShouldBe(image.Id.ToString());
+        show.Exit.ShouldBe(ExitCodes.Success, show.Err);
+        show.Out.ShouldContain("os_distro");
+        delete.Exit.ShouldBe(ExitCodes.Success, delete.Err);
+        delete.Json.GetProperty("deleted").GetBoolean().ShouldBeTrue();
+        delete.Json.GetProperty("kind").GetString().ShouldBe("image");
+        gone.Exit.ShouldBe(ExitCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task Image_show_of_an_ambiguous_name_exits_4()
+    {
+        await using var api = await ApiHost.StartAsync();
+        api.Fakes.Images.Add("cirros");
+        api.Fakes.Images.Add("cirros");
+
+        var result = await CliRunner.RunAsync(api, "image", "show", "cirros");
+
+        result.Exit.ShouldBe(ExitCodes.Conflict);
+        result.Err.ShouldContain("matches 2 images");
+    }
+
+    [Fact]
+    public async Task Image_show_of_an_unknown_name_exits_3()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var result = await CliRunner.RunAsync(api, "image", "show", "nothing", "--json");
+
+        result.Exit.ShouldBe(ExitCodes.NotFound);
+        result.Out.ShouldBeEmpty();
+        result.Err.ShouldContain("image 'nothing' does not exist");
+    }
+}
