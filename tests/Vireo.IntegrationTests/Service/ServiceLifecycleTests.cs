@@ -1,0 +1,66 @@
+namespace Vireo.IntegrationTests.Service;
+
+/// <summary>The service end to end, as a user drives it: real `vireo serve`, real libvirtd, TCG guests.</summary>
+public sealed class ServiceLifecycleTests
+{
+    [Fact]
+    public async Task Server_boots_from_an_imported_image_and_delete_leaves_only_the_base()
+    {
+        await using var service = new VireoService();
+        await service.StartAsync();
+        await ServiceScenario.ImportTestImageAsync(service);
+
+        var id = await ServiceScenario.CreateServerAsync(service, "web1");
+        (await ServiceScenario.ShowAsync(service, "web1")).Status.ShouldBe("ACTIVE");
+        var dir = Path.Combine(service.InstancesPath, id.ToString("D"));
+        File.Exists(Path.Combine(dir, "disk")).ShouldBeTrue();
+        await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(4));
+        var console = await service.CliAsync("server", "console", "web1");
+        console.Stdout.ShouldContain(TestImage.BootMarker);
+
+        var stop = await service.CliAsync("server", "stop", "web1");
+        stop.ExitCode.ShouldBe(0, stop.ToString());
+        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "web1").Result.Status == "SHUTOFF",
+            TimeSpan.FromMinutes(3), () => "the server never reached SHUTOFF");
+        var start = await service.CliAsync("server", "start", "web1");
+        start.ExitCode.ShouldBe(0, start.ToString());
+        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "web1").Result.Status == "ACTIVE",
+            TimeSpan.FromMinutes(3), () => "the server never came back to ACTIVE");
+
+        var delete = await service.CliAsync("server", "delete", "web1", "--wait");
+        delete.ExitCode.ShouldBe(0, delete.ToString());
+        ServiceScenario.ShouldLeaveNothing(service, id);
+        Directory.GetDirectories(service.InstancesPath).Select(Path.GetFileName).ShouldBe(["_base"]);
+        Directory.GetFiles(dir.Replace(id.ToString("D"), "_base", StringComparison.Ordinal)).Length.ShouldBe(1);
+        (await ServiceScenario.ShowAsync(service, "web1")).ExitCode.ShouldBe(3);
+        var list = await service.CliAsync("server", "list");
+        list.Json.GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Unknown_image_or_flavor_is_exit_3_and_a_duplicate_name_exit_4_with_nothing_half_created()
+    {
+        await using var service = new VireoService();
+        await service.StartAsync();
+        await ServiceScenario.ImportTestImageAsync(service);
+
+        var noImage = await service.CliAsync("server", "create", "a", "--image", "no-such-image", "--flavor", "m1.tiny");
+        noImage.ExitCode.ShouldBe(3, noImage.ToString());
+        noImage.Stderr.ShouldContain("no-such-image");
+        var noFlavor = await service.CliAsync("server", "create", "a", "--image", "vireo-test", "--flavor", "m9.huge");
+        noFlavor.ExitCode.ShouldBe(3, noFlavor.ToString());
+        noFlavor.Stderr.ShouldContain("m9.huge");
+
+        var id = await ServiceScenario.CreateServerAsync(service, "dup", wait: false);
+        var duplicate = await service.CliAsync("server", "create", "dup", "--image", "vireo-test", "--flavor", "m1.tiny");
+        duplicate.ExitCode.ShouldBe(4, duplicate.ToString());
+        duplicate.Stderr.Trim().Split('\n').Length.ShouldBe(1);
+        duplicate.Stderr.ShouldContain("already exists");
+
+        var list = await service.CliAsync("server", "list");
+        list.Json.GetArrayLength().ShouldBe(1);
+        service.OwnedDomains().Count.ShouldBeLessThanOrEqualTo(1);
+        Directory.GetDirectories(service.InstancesPath).Where(d => !d.EndsWith("_base", StringComparison.Ordinal))
+            .Select(Path.GetFileName).ShouldBe([id.ToString("D")]);
+    }
+}
