@@ -99,17 +99,17 @@ public sealed class LibvirtConnectionManager : IAsyncDisposable, IDisposable
     /// (or NotFound/Conflict) with libvirt's message when libvirt refused.
     /// </exception>
     public Task<T> RunAsync<T>(string action, Func<Connection, T> call, CancellationToken cancellationToken) =>
-        RunAsync(action, (ConnectionLease lease) => call(lease.Connection), cancellationToken);
+        RunOnLeaseAsync(action, lease => call(lease.Connection), cancellationToken);
 
     public Task RunAsync(string action, Action<Connection> call, CancellationToken cancellationToken) =>
-        RunAsync(action, (ConnectionLease lease) =>
+        RunOnLeaseAsync(action, lease =>
         {
             call(lease.Connection);
             return true;
         }, cancellationToken);
 
     /// <summary>As <see cref="RunAsync{T}(string, Func{Connection, T}, CancellationToken)"/>, for calls that tie resources to the connection (<see cref="ConnectionLease.Attach"/>).</summary>
-    public async Task<T> RunAsync<T>(string action, Func<ConnectionLease, T> call, CancellationToken cancellationToken)
+    public async Task<T> RunOnLeaseAsync<T>(string action, Func<ConnectionLease, T> call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         var lease = await AcquireAsync(cancellationToken).ConfigureAwait(false);

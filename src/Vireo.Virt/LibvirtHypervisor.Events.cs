@@ -75,7 +75,7 @@ public sealed partial class LibvirtHypervisor
     {
         try
         {
-            return await connections.RunAsync("subscribe to guest lifecycle events", lease =>
+            return await connections.RunOnLeaseAsync("subscribe to guest lifecycle events", lease =>
             {
                 var subscription = lease.Connection.SubscribeLifecycleEvents();
                 lease.Attach(subscription);

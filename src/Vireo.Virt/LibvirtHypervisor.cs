@@ -27,7 +27,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, bool> owned = new();
 
     public LibvirtHypervisor(HypervisorSettings settings, TimeProvider? timeProvider = null)
-        : this(settings, new LibvirtConnectionManager(Checked(settings).ConnectionUri, timeProvider: timeProvider), timeProvider)
+        : this(settings, new LibvirtConnectionManager(Validated(settings).ConnectionUri, timeProvider: timeProvider), timeProvider)
     {
         ownsConnections = true;
     }
@@ -35,7 +35,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     /// <summary>Shares a connection manager (other drivers on the same host); the caller disposes it.</summary>
     public LibvirtHypervisor(HypervisorSettings settings, LibvirtConnectionManager connections, TimeProvider? timeProvider = null)
     {
-        this.settings = Checked(settings);
+        this.settings = Validated(settings);
         this.connections = connections ?? throw new ArgumentNullException(nameof(connections));
         time = timeProvider ?? TimeProvider.System;
     }
@@ -97,7 +97,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         disposing.Dispose();
     }
 
-    private static HypervisorSettings Checked(HypervisorSettings settings)
+    private static HypervisorSettings Validated(HypervisorSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return string.IsNullOrWhiteSpace(settings.InstallationId)
