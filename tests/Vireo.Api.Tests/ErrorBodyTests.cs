@@ -74,4 +74,15 @@ public sealed class ErrorBodyTests
         status.ShouldBe(HttpStatusCode.NotFound);
         body.ShouldBeFault("itemNotFound", 404);
     }
+
+    [Fact]
+    public async Task Messages_keep_their_quotes_unescaped_in_the_body()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var response = await api.Client.GetAsync(new Uri("/v2.1/servers/ghost", UriKind.Relative), TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        text.ShouldContain("server 'ghost' does not exist");
+    }
 }

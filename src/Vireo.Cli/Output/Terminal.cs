@@ -54,11 +54,27 @@ public sealed class Terminal
 
     public void Write(IRenderable renderable) => Console.Write(renderable);
 
-    private static IAnsiConsole Create(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>Redirected output is not wrapped at 80 columns: logs and pipes keep one row per line.</summary>
+    private const int RedirectedWidth = 240;
+
+    private static IAnsiConsole Create(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = AnsiSupport.Detect,
-        ColorSystem = ColorSystemSupport.Detect,
-        Interactive = InteractionSupport.Detect,
-    });
+        // A progress bar redraws in place, which only a terminal shows; the writer may be a
+        // capture (tests) or the process's redirected stream.
+        var isTerminal = (ReferenceEquals(writer, System.Console.Error) && !System.Console.IsErrorRedirected)
+            || (ReferenceEquals(writer, System.Console.Out) && !System.Console.IsOutputRedirected);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = isTerminal ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        if (!isTerminal)
+        {
+            console.Profile.Width = RedirectedWidth;
+        }
+
+        return console;
+    }
 }
