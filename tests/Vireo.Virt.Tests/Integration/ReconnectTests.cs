@@ -17,6 +17,7 @@ public sealed class ReconnectTests(LibvirtHostFixture host) : IClassFixture<Libv
         await using var hypervisor = host.NewHypervisor();
         hypervisor.Connections.Generation.ShouldBe(0);
 
+        await hypervisor.EnsureReachableAsync(Cancel);
         await hypervisor.ListOwnedGuestsAsync(Cancel);
         await hypervisor.GetGuestAsync(Guid.NewGuid(), Cancel);
 
@@ -79,6 +80,7 @@ public sealed class ReconnectTests(LibvirtHostFixture host) : IClassFixture<Libv
         var clock = Stopwatch.StartNew();
 
         var e = await Should.ThrowAsync<VireoException>(() => hypervisor.ListOwnedGuestsAsync(Cancel));
+        (await Should.ThrowAsync<VireoException>(() => hypervisor.EnsureReachableAsync(Cancel))).Kind.ShouldBe(ErrorKind.Unavailable);
 
         e.Kind.ShouldBe(ErrorKind.Unavailable);
         e.Message.ShouldStartWith($"libvirt at {uri} is not reachable (");
