@@ -117,4 +117,16 @@ public sealed class ImageCommandsTests : IDisposable
         result.Out.ShouldBeEmpty();
         result.Err.ShouldContain("image 'nothing' does not exist");
     }
+
+    [Fact]
+    public async Task Image_import_refused_after_the_first_bytes_of_a_large_file_exits_64_with_the_reason()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var file = WriteFile(64 << 20);
+
+        var result = await CliRunner.RunAsync(api, "image", "import", "big", "--file", file, "--disk-format", "vhd");
+
+        result.Exit.ShouldBe(ExitCodes.Usage, result.Err);
+        result.Err.Trim().ShouldBe("vireo: image 'big' is refused: the content is not vhd (no 'conectix' footer)");
+    }
 }

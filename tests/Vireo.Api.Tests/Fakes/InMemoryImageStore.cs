@@ -45,6 +45,12 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
         int read;
         while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
         {
+            // A store that checks the header refuses before the rest of the body has arrived.
+            if (request.DiskFormat == "vhd")
+            {
+                throw VireoException.InvalidInput($"image '{request.Name}' is refused: the content is not vhd (no 'conectix' footer)");
+            }
+
             sha.AppendData(buffer, 0, read);
             largest = Math.Max(largest, read);
             var total = Interlocked.Add(ref _received, read);
