@@ -69,6 +69,19 @@ public sealed class SqliteFlavorStore : IFlavorStore
             cancellationToken);
     }
 
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return _database.RunAsync(
+            async connection =>
+            {
+                // Extra specs go with it (ON DELETE CASCADE).
+                using var command = Command(connection, "DELETE FROM flavors WHERE id = $id").With("$id", id);
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+            },
+            cancellationToken);
+    }
+
     private Task<IReadOnlyList<Flavor>> QueryAsync(string where, string? key, CancellationToken cancellationToken) =>
         _database.RunAsync<IReadOnlyList<Flavor>>(
             async connection =>

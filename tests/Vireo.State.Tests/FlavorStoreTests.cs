@@ -51,6 +51,21 @@ public sealed class FlavorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deleted_flavor_is_gone_with_its_extra_specs_and_its_id_can_be_reused()
+    {
+        var store = _database.Open().Flavors;
+        var flavor = new Flavor("42", "c1.pinned", 2, 1024, 10, 5, 512,
+            new Dictionary<string, string> { ["hw:cpu_policy"] = "dedicated" }, IsPublic: true, null);
+        await store.AddAsync(flavor, Ct);
+
+        (await store.DeleteAsync("42", Ct)).ShouldBeTrue();
+        (await store.GetAsync("42", Ct)).ShouldBeNull();
+        (await store.DeleteAsync("42", Ct)).ShouldBeFalse();
+        await store.AddAsync(flavor with { ExtraSpecs = new Dictionary<string, string>() }, Ct);
+        (await store.GetAsync("42", Ct)).ShouldNotBeNull().ExtraSpecs.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_taken_flavor_id_or_name_is_a_conflict()
     {
         var store = _database.Open().Flavors;

@@ -22,7 +22,7 @@ internal static class FlavorEndpoints
         flavors.MapGet("/detail", ListDetailAsync);
         flavors.MapGet("/{flavorRef}", ShowAsync);
         flavors.MapPost("", CreateAsync);
-        flavors.MapDelete("/{flavorRef}", Delete);
+        flavors.MapDelete("/{flavorRef}", DeleteAsync);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
@@ -54,8 +54,9 @@ internal static class FlavorEndpoints
         return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Options);
     }
 
-    private static IResult Delete(string flavorRef) =>
-        throw new ApiRequestException(
-            StatusCodes.Status501NotImplemented,
-            $"deleting flavors is not supported by this service yet; flavor '{flavorRef}' was left as it is");
+    private static async Task<IResult> DeleteAsync(string flavorRef, [FromServices] ComputeService compute, CancellationToken cancellationToken)
+    {
+        await compute.DeleteFlavorAsync(flavorRef, cancellationToken).ConfigureAwait(false);
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
 }

@@ -9,6 +9,36 @@ public sealed partial class ComputeService
     /// <summary>A flavor by id ("1") or name ("m1.tiny"); NotFound otherwise.</summary>
     public Task<Flavor> ShowFlavorAsync(string flavorRef, CancellationToken cancellationToken) => ResolveFlavorAsync(flavorRef, cancellationToken);
 
+    /// <summary>Adds a flavor; Conflict when its id or name is taken.</summary>
+    public async Task<Flavor> CreateFlavorAsync(Flavor flavor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flavor);
+        await _flavors.AddAsync(flavor, cancellationToken).ConfigureAwait(false);
+        return flavor;
+    }
+
+    /// <summary>
+    /// Deletes a flavor by id or name. Refused (Conflict) while a server uses it: instances keep
+    /// only the flavor's id, so its sizes must outlive them (Nova copies the flavor instead).
+    /// </summary>
+    public async Task<Flavor> DeleteFlavorAsync(string flavorRef, CancellationToken cancellationToken)
+    {
+        var flavor = await ResolveFlavorAsync(flavorRef, cancellationToken).ConfigureAwait(false);
+        var users = (await _store.ListAsync(includeDeleted: false, cancellationToken).ConfigureAwait(false))
+            .Where(instance => instance.FlavorId == flavor.Id)
+            .Select(instance => instance.Name)
+            .ToList();
+        if (users.Count > 0)
+        {
+            throw VireoException.Conflict(
+                $"{flavor.Label} is used by {users.Count} server(s) ({string.Join(", ", users.Take(5))}); delete them before the flavor");
+        }
+
+        return await _flavors.DeleteAsync(flavor.Id, cancellationToken).ConfigureAwait(false)
+            ? flavor
+            : throw VireoException.NotFound($"flavor '{flavorRef}' does not exist; list the flavors to see their ids and names");
+    }
+
     private async Task<Flavor> ResolveFlavorAsync(string flavorRef, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(flavorRef))

@@ -12,4 +12,7 @@ public interface IFlavorStore
 
     /// <summary>Adds a flavor; <see cref="ErrorKind.Conflict"/> when the id or the name is taken.</summary>
     Task AddAsync(Flavor flavor, CancellationToken cancellationToken);
+
+    /// <summary>Removes the flavor with this id and its extra specs; false when there was none.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 }

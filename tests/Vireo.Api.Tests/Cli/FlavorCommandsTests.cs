@@ -71,13 +71,26 @@ public sealed class FlavorCommandsTests
     }
 
     [Fact]
-    public async Task Flavor_delete_reports_that_the_service_cannot_delete_flavors_yet()
+    public async Task Flavor_delete_removes_an_unused_flavor()
     {
         await using var api = await ApiHost.StartAsync();
 
+        var result = await CliRunner.RunAsync(api, "flavor", "delete", "m1.small");
+
+        result.Exit.ShouldBe(ExitCodes.Success, result.Err);
+        (await CliRunner.RunAsync(api, "flavor", "show", "m1.small")).Exit.ShouldBe(ExitCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task Flavor_delete_of_a_flavor_in_use_is_a_conflict_naming_the_servers()
+    {
+        await using var api = await ApiHost.StartAsync();
+        await api.CreateServerAsync("uses-tiny");
+
         var result = await CliRunner.RunAsync(api, "flavor", "delete", "m1.tiny");
 
-        result.Exit.ShouldBe(ExitCodes.Failed);
-        result.Err.ShouldContain("deleting flavors is not supported by this service yet");
+        result.Exit.ShouldBe(ExitCodes.Conflict);
+        result.Err.ShouldContain("uses-tiny");
+        (await CliRunner.RunAsync(api, "flavor", "show", "m1.tiny")).Exit.ShouldBe(ExitCodes.Success);
     }
 }

@@ -46,6 +46,14 @@ public sealed class InMemoryFlavorStore : IFlavorStore
         }
     }
 
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_flavors.RemoveAll(flavor => flavor.Id == id) > 0);
+        }
+    }
+
     public Task AddAsync(Flavor flavor, CancellationToken cancellationToken)
     {
         lock (_lock)

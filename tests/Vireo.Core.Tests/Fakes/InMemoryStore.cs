@@ -228,6 +228,14 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
         return Task.CompletedTask;
     }
 
+    Task<bool> IFlavorStore.DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_flavors.Remove(id));
+        }
+    }
+
     Task<ImageRecord?> IImageCatalog.GetAsync(Guid id, CancellationToken cancellationToken)
     {
         lock (_lock)
