@@ -29,6 +29,7 @@ public static class ServerCommands
         server.Subcommands.Add(Power(setup, "reboot", "Reboot a server (--hard: power cycle it).", (client, server, hard, ct) => client.RebootServerAsync(server, hard, ct), withHard: true));
         server.Subcommands.Add(Delete(setup));
         server.Subcommands.Add(Console(setup));
+        AgentCommands.AddTo(server, setup);
         root.Subcommands.Add(server);
     }
 

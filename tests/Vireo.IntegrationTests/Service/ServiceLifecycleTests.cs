@@ -14,7 +14,10 @@ public sealed class ServiceLifecycleTests
         (await ServiceScenario.ShowAsync(service, "web1")).Status.ShouldBe("ACTIVE");
         var dir = Path.Combine(service.InstancesPath, id.ToString("D"));
         File.Exists(Path.Combine(dir, "disk")).ShouldBeTrue();
-        await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(4));
+        var ping = await service.CliAsync("server", "ping", "web1", "--timeout", "240");
+        ping.ExitCode.ShouldBe(0, ping.ToString());
+        ping.Json.GetProperty("agent").GetString().ShouldBe("ok");
+        await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(1));
         var console = await service.CliAsync("server", "console", "web1");
         console.Stdout.ShouldContain(TestImage.BootMarker);
 
