@@ -80,7 +80,7 @@ public sealed class CpuXmlTests
     [Fact]
     public void Domain_capabilities_give_supported_modes_host_model_and_named_models()
     {
-        var caps = CpuXml.ParseDomainCapabilities(File.ReadAllText(RepoPaths.Sample("domcapabilities-qemu-tcg.xml")));
+        var caps = CpuXml.ParseDomainCapabilities(File.ReadAllText(RepositoryPaths.Sample("domcapabilities-qemu-tcg.xml")));
 
         caps.ShouldBe(new DomainCapabilitiesCpu
         {
@@ -114,7 +114,7 @@ public sealed class CpuXmlTests
     [Fact]
     public void The_host_model_from_domain_capabilities_formats_as_a_comparable_custom_cpu()
     {
-        var caps = CpuXml.ParseDomainCapabilities(File.ReadAllText(RepoPaths.Sample("domcapabilities-qemu-tcg.xml")));
+        var caps = CpuXml.ParseDomainCapabilities(File.ReadAllText(RepositoryPaths.Sample("domcapabilities-qemu-tcg.xml")));
 
         var cpu = CpuXml.ToElement(caps.HostModel!);
 
@@ -137,7 +137,7 @@ public sealed class CpuXmlTests
     [Fact]
     public void Host_capabilities_give_the_host_cpu_with_sorted_feature_names()
     {
-        var host = CpuXml.ParseHostCapabilities(File.ReadAllText(RepoPaths.Sample("capabilities-host.xml")));
+        var host = CpuXml.ParseHostCapabilities(File.ReadAllText(RepositoryPaths.Sample("capabilities-host.xml")));
 
         host.ShouldBe(new HostCpu
         {

@@ -44,7 +44,7 @@ public sealed class GoldenFileTests
         var definition = Cases[file]();
 
         var (exitCode, output) = await TestDriverVirsh.RunAsync(
-            $"define --validate '{RepoPaths.Golden(file)}'; dumpxml {definition.Name}");
+            $"define --validate '{RepositoryPaths.Golden(file)}'; dumpxml {definition.Name}");
 
         exitCode.ShouldBe(0, $"{file}: {output}");
         DomainXmlReader.Parse(output[output.IndexOf("<domain", StringComparison.Ordinal)..]).ShouldBe(definition);

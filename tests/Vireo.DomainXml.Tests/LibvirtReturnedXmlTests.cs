@@ -13,7 +13,7 @@ public sealed class LibvirtReturnedXmlTests
 
     private const string InstanceDir = "/var/lib/vireo/instances/7d4c1b9e-3a2f-4e8d-b6c5-1f0e9d8c7b6a";
 
-    private static string SampleXml => File.ReadAllText(RepoPaths.Sample("libvirt-9.0-running-domain.xml"));
+    private static string SampleXml => File.ReadAllText(RepositoryPaths.Sample("libvirt-9.0-running-domain.xml"));
 
     [Fact]
     public void Vireo_metadata_is_extracted_from_among_other_softwares_metadata()

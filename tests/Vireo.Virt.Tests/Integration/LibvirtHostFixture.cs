@@ -86,7 +86,7 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
         var spec = NewSpec(label, agent: true, memoryMiB: 128);
         var disk = spec.Disks.Disks[0].Path;
         File.Delete(disk);
-        RunQemuImg("create", "-q", "-f", "qcow2", "-b", TestImage.Path, "-F", "qcow2", disk);
+        RunQemuImg("create", "-q", "-f", "qcow2", "-b", TestImage.Qcow2Path, "-F", "qcow2", disk);
         return spec;
     }
 

@@ -1,15 +1,22 @@
-namespace Vireo.Virt.Tests.TestSupport;
+using System.Reflection;
+
+namespace Vireo.Testing;
 
 /// <summary>Test data is read from (and regenerated into) the source tree, not the build output.</summary>
-internal static class RepoPaths
+public static class RepositoryPaths
 {
     private static readonly Lazy<string> Root = new(FindRoot);
 
     public static string RepositoryRoot => Root.Value;
 
-    public static string TestProject => Path.Combine(Root.Value, "tests", "Vireo.Virt.Tests");
+    /// <summary>The source folder of the running test project (tests/&lt;its assembly name&gt;).</summary>
+    public static string TestProject =>
+        Path.Combine(Root.Value, "tests", Assembly.GetEntryAssembly()?.GetName().Name
+            ?? throw new InvalidOperationException("no entry assembly: run the tests through their test project"));
 
     public static string Golden(string fileName) => Path.Combine(TestProject, "Golden", fileName);
+
+    public static string Sample(string fileName) => Path.Combine(TestProject, "Samples", fileName);
 
     private static string FindRoot()
     {

@@ -1,14 +1,14 @@
 using System.Text;
 using System.Xml.Linq;
 
-namespace Vireo.DomainXml.Tests.TestSupport;
+namespace Vireo.Testing;
 
 /// <summary>
 /// A canonical text of an XML tree for semantic comparison: expanded names, attributes sorted
 /// (namespace declarations dropped, since prefixes do not change meaning), text trimmed,
-/// indentation and quoting ignored; child order kept, because it is part of the determinism promise.
+/// indentation and quoting ignored; child order kept, because the writer promises it.
 /// </summary>
-internal static class XmlSemantic
+public static class XmlSemantic
 {
     public static string Canonical(string xml) => Canonical(XElement.Parse(xml));
 

@@ -1,10 +1,12 @@
-namespace Vireo.Virt.Tests.TestSupport;
+using Shouldly;
+
+namespace Vireo.Testing;
 
 /// <summary>
 /// Golden files for generated XML. With VIREO_REGENERATE_GOLDEN=1 the files are rewritten from
 /// the current output instead of compared (libvirt's VIR_TEST_REGENERATE_OUTPUT); review the diff.
 /// </summary>
-internal static class Golden
+public static class Golden
 {
     public const string RegenerateVariable = "VIREO_REGENERATE_GOLDEN";
 
@@ -12,7 +14,7 @@ internal static class Golden
 
     public static void AssertMatches(string fileName, string actualXml)
     {
-        var path = RepoPaths.Golden(fileName);
+        var path = RepositoryPaths.Golden(fileName);
         if (Regenerating)
         {
             File.WriteAllText(path, actualXml.EndsWith('\n') ? actualXml : actualXml + "\n");
@@ -25,5 +27,5 @@ internal static class Golden
             $"output differs from {path}; if the change is intended, rerun with {RegenerateVariable}=1 and review the diff");
     }
 
-    public static string Read(string fileName) => File.ReadAllText(RepoPaths.Golden(fileName));
+    public static string Read(string fileName) => File.ReadAllText(RepositoryPaths.Golden(fileName));
 }

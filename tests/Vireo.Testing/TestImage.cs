@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Vireo.IntegrationTests;
+namespace Vireo.Testing;
 
 /// <summary>
 /// The bootable test image from scripts/build-test-image: taken from VIREO_TEST_IMAGE when the
@@ -15,18 +15,7 @@ public static class TestImage
 
     public static string Qcow2Path => Path.Value;
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Vireo.slnx")))
-            {
-                dir = dir.Parent;
-            }
-            return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root (Vireo.slnx) above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => RepositoryPaths.RepositoryRoot;
 
     private static string Locate()
     {
