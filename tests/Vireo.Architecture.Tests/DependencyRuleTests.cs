@@ -14,6 +14,7 @@ public sealed class DependencyRuleTests
         { "Vireo.Core", [] },
         { "Vireo.DomainXml", [] },
         { "Vireo.Libvirt", [] },
+        { "Vireo.ImageFormats", [] },
         { "Vireo.State", ["Vireo.Core", "Vireo.Configuration"] },
         { "Vireo.Api", ["Vireo.Core"] },
         { "Vireo.Virt", ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.Configuration"] },
@@ -44,6 +45,7 @@ public sealed class DependencyRuleTests
     [InlineData("Vireo.Configuration")]
     [InlineData("Vireo.DomainXml")]
     [InlineData("Vireo.Core")]
+    [InlineData("Vireo.ImageFormats")]
     public void Pure_projects_do_no_file_or_process_io(string assembly)
     {
         // Value types such as System.Net.IPAddress are pure; sockets and HTTP are IO.
