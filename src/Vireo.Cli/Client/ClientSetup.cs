@@ -14,7 +14,7 @@ public sealed record ClientSetup
     public Uri? BaseUrl { get; init; }
 
     /// <summary>How often <c>--wait</c> asks the service for the server's state.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The longest an ordinary call (not an upload) may take.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);

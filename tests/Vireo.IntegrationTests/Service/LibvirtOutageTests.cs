@@ -26,6 +26,12 @@ public sealed class LibvirtOutageTests
 
         var id = await ServiceScenario.CreateServerAsync(service, "outage");
         (await ServiceScenario.ShowAsync(service, "outage")).Status.ShouldBe("ACTIVE");
+
+        // Events flow again on the new connection: a guest powering itself off is noticed.
+        await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(4));
+        PowerSyncTests.PowerOffFromInside(id);
+        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "outage").Result.Status == "SHUTOFF",
+            TimeSpan.FromMinutes(2), () => "after libvirtd came back the service never noticed the guest powering off");
         var delete = await service.CliAsync("server", "delete", "outage", "--wait");
         delete.ExitCode.ShouldBe(0, delete.ToString());
         ServiceScenario.ShouldLeaveNothing(service, id);
