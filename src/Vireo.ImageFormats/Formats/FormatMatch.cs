@@ -28,7 +28,7 @@ internal sealed class ImageContext(BoundedReader reader, byte[] head, InspectOpt
     /// <summary>Bytes at an absolute offset: from the head when they lie in it, else from the reader.</summary>
     public byte[] Read(long offset, int count)
     {
-        if (offset >= 0 && offset + count <= Head.Length)
+        if (offset >= 0 && count >= 0 && offset <= Head.Length - count)
         {
             return Head.AsSpan((int)offset, count).ToArray();
         }
