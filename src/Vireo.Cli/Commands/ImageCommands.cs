@@ -16,11 +16,12 @@ public static class ImageCommands
     public static void AddTo(RootCommand root, ClientSetup setup)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var image = new Command("image", "Import, list, show and delete images.");
+        var image = new Command("image", "Import, list, show, delete and inspect images.");
         image.Subcommands.Add(Import(setup));
         image.Subcommands.Add(List(setup));
         image.Subcommands.Add(Show(setup));
         image.Subcommands.Add(Delete(setup));
+        image.Subcommands.Add(ImageInspectCommand.Create());
         root.Subcommands.Add(image);
     }
 
@@ -29,9 +30,9 @@ public static class ImageCommands
         var name = new Argument<string>("NAME") { Description = "The image's name." };
         var file = new Option<FileInfo>("--file") { Description = "The image file to send; its bytes are streamed to the service.", Required = true };
         var diskFormat = new Option<string>("--disk-format") { Description = "The file's format, checked by the service against its content.", Required = true };
-        diskFormat.AcceptOnlyFromAmong([.. ImageFormats.DiskFormats]);
+        diskFormat.AcceptOnlyFromAmong([.. Api.Contracts.ImageFormats.DiskFormats]);
         var containerFormat = new Option<string>("--container-format") { Description = "The container format.", DefaultValueFactory = _ => "bare" };
-        containerFormat.AcceptOnlyFromAmong([.. ImageFormats.ContainerFormats]);
+        containerFormat.AcceptOnlyFromAmong([.. Api.Contracts.ImageFormats.ContainerFormats]);
         var properties = new Option<string[]>("--property")
         {
             Description = "A property key=value, e.g. hw_qemu_guest_agent=yes (repeatable).",
