@@ -9,6 +9,7 @@ ConfigCommands.AddTo(root);
 FlavorCommands.AddTo(root);
 ImageCommands.AddTo(root);
 ServerCommands.AddTo(root);
+HostCommands.AddTo(root);
 Vireo.Cli.Serve.ServeCommand.AddTo(root);
 
 return CommandRunner.Run(root, args);
