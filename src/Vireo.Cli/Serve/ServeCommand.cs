@@ -16,6 +16,7 @@ using Vireo.Storage.Disks;
 using Vireo.Storage.Images;
 using Vireo.Storage.Qemu;
 using Vireo.Virt;
+using Vireo.Virt.HostReadiness;
 
 namespace Vireo.Cli.Serve;
 
@@ -25,7 +26,14 @@ public static class ServeCommand
     public static void AddTo(RootCommand root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var command = new Command("serve", "Run the compute service: the Compute API on osapi_compute_listen:osapi_compute_listen_port, guests through libvirt.");
+        var skipHostCheck = new Option<bool>("--skip-host-check")
+        {
+            Description = $"Start without the host readiness checks (emergencies only; also {SkipHostCheckVariable}=1). Normally serve runs `vireo host check`'s checks and refuses (exit 78) a configuration this host cannot run.",
+        };
+        var command = new Command("serve", "Run the compute service: the Compute API on osapi_compute_listen:osapi_compute_listen_port, guests through libvirt.")
+        {
+            skipHostCheck,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!CliConfiguration.TryLoad(parse, out var options, out var exit))
@@ -34,6 +42,11 @@ public static class ServeCommand
             }
             try
             {
+                if (!parse.GetValue(skipHostCheck) && Environment.GetEnvironmentVariable(SkipHostCheckVariable) != "1"
+                    && !await HostCheckPassesAsync(options, cancellationToken).ConfigureAwait(false))
+                {
+                    return ExitCodes.Configuration;
+                }
                 await RunAsync(options, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
@@ -49,6 +62,33 @@ public static class ServeCommand
             }
         });
         root.Subcommands.Add(command);
+    }
+
+    public const string SkipHostCheckVariable = "VIREO_SKIP_HOST_CHECK";
+
+    /// <summary>
+    /// The checks of `vireo host check`, probe included, nothing cached. A failure means every boot
+    /// would fail (virt_type=kvm where KVM guests do not run, say): refuse to start and say why.
+    /// libvirt not answering is an outage, not a configuration error: serve starts and waits for it.
+    /// </summary>
+    private static async Task<bool> HostCheckPassesAsync(VireoOptions options, CancellationToken cancellationToken)
+    {
+        var (report, _) = await HostReadinessCheck.RunAsync(HostCheckConfig.From(options), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (report.Blocking.Count > 0)
+        {
+            Console.Error.Write($"vireo: this host cannot run the configuration (virt_type={report.Config.VirtTypeName}); {report.Blocking.Count} host check(s) failed:\n"
+                + HostCheckOutput.Lines(report.Blocking) + HostCheckOutput.Recommendation(report.Recommendation));
+            Console.Error.WriteLine("vireo: fix the configuration or the host and start again ('vireo host check' shows every check; --skip-host-check starts anyway).");
+            return false;
+        }
+
+        var notes = report.Checks.Where(c => c.Status == CheckStatus.Warn || c.Status == CheckStatus.Fail).ToList();
+        if (notes.Count > 0)
+        {
+            Console.Error.Write($"vireo: host check: {HostCheckOutput.Summary(report)}\n" + HostCheckOutput.Lines(notes));
+        }
+
+        return true;
     }
 
     public static async Task RunAsync(VireoOptions options, CancellationToken cancellationToken)
