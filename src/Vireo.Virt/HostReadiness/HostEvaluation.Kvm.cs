@@ -20,7 +20,8 @@ public static partial class HostEvaluation
             var what = $"{cpu.Vendor ?? "unknown vendor"}, {cpu.ModelName ?? "unknown model"}";
             if (found.Count > 0)
             {
-                return Check(name, title, CheckStatus.Pass, $"/proc/cpuinfo has the {Join(found)} flag ({what})");
+                var has = $"/proc/cpuinfo has the {Join(found)} flag ({what})";
+                return c.Kvm ? Check(name, title, CheckStatus.Pass, has) : Check(name, title, CheckStatus.Skip, $"not needed for virt_type=qemu ({has})");
             }
 
             var feature = c.Vendor?.Feature ?? "VT-x/AMD-V";
@@ -40,7 +41,8 @@ public static partial class HostEvaluation
             var what = cpu.Processor ?? "POWER";
             if (cpu.Platform == "PowerNV")
             {
-                return Check(name, title, CheckStatus.Pass, $"/proc/cpuinfo has platform: PowerNV ({what}): bare metal under OPAL, where KVM-HV runs");
+                var has = $"/proc/cpuinfo has platform: PowerNV ({what}): bare metal under OPAL, where KVM-HV runs";
+                return c.Kvm ? Check(name, title, CheckStatus.Pass, has) : Check(name, title, CheckStatus.Skip, $"not needed for virt_type=qemu ({has})");
             }
 
             detail = $"/proc/cpuinfo has platform: {cpu.Platform ?? "(none)"} ({what}), not PowerNV: KVM-HV needs a bare-metal PowerNV host (an LPAR under PowerVM is pSeries)";

@@ -153,7 +153,7 @@ public static class HostFileReader
             // libvirt's build-time default: Debian builds with libvirt-qemu (in group kvm), Fedora with qemu, upstream root.
             configuredUser = accounts.HasUser("libvirt-qemu") ? "libvirt-qemu" : accounts.HasUser("qemu") ? "qemu" : "root";
             configuredGroup = conf.GetValueOrDefault("group") ?? configuredUser;
-            source = "libvirt's built-in default (user not set in /etc/libvirt/qemu.conf)";
+            source = "libvirt's default: /etc/libvirt/qemu.conf sets no user";
         }
 
         var resolvedUser = accounts.Resolve(configuredUser, isGroup: false);

@@ -23,6 +23,15 @@ public static class HostRecommender
         var firstKvmProblem = prerequisites.FirstOrDefault(c => c.Status == CheckStatus.Fail);
         var kvmGuest = !facts.Libvirt.Answered || facts.Libvirt.HasGuest("hvm", facts.Libvirt.HostArch ?? facts.Kernel.Cpu.Arch, "kvm");
 
+        var qemuWorks = qemuProbe is null or { Outcome: ProbeOutcome.Passed or ProbeOutcome.NotRun };
+        var qemuProof = qemuProbe?.Outcome == ProbeOutcome.Passed ? $" (a TCG guest ran the probe to its marker in {Seconds(qemuProbe.Elapsed)})" : "";
+        // The CPU can do it and only the host's set-up is in the way (modules, /dev/kvm, its access):
+        // kvm is what the host should use, once that is fixed. A guest that started and then
+        // crawled or hung is not a set-up problem, and neither is a CPU without vmx/svm.
+        var cpuReady = prerequisites[0].Status == CheckStatus.Pass;
+        var setupProblem = prerequisites.Skip(1).FirstOrDefault(c => c.Status == CheckStatus.Fail);
+        var probeSaysSetup = kvmProbe is null or { Outcome: ProbeOutcome.StartFailed or ProbeOutcome.NotRun };
+
         string? virtType;
         if (kvmProbe?.Outcome == ProbeOutcome.Passed)
         {
@@ -34,7 +43,13 @@ public static class HostRecommender
             virtType = "kvm";
             reasons.Add("virt_type = kvm: every KVM prerequisite holds (the probe did not run, so acceleration is not proven)");
         }
-        else if (qemuProbe is null or { Outcome: ProbeOutcome.Passed or ProbeOutcome.NotRun })
+        else if (cpuReady && probeSaysSetup && setupProblem is not null)
+        {
+            virtType = "kvm";
+            reasons.Add($"virt_type = kvm: the CPU supports KVM and only this host's set-up is in the way, so fix {setupProblem.Name} first: {setupProblem.Fix}"
+                + (qemuWorks ? $"; until then only virt_type = qemu runs guests{qemuProof}" : ""));
+        }
+        else if (qemuWorks)
         {
             virtType = "qemu";
             var why = kvmProbe is { Outcome: not (ProbeOutcome.Passed or ProbeOutcome.NotRun) }
@@ -42,10 +57,7 @@ public static class HostRecommender
                 : firstKvmProblem is not null
                     ? $"KVM is not usable ({firstKvmProblem.Name}: {firstKvmProblem.Detail})"
                     : "libvirt offers no kvm guest here";
-            var proof = qemuProbe?.Outcome == ProbeOutcome.Passed
-                ? $"; a TCG guest ran the probe to its marker in {Seconds(qemuProbe.Elapsed)}"
-                : "";
-            reasons.Add($"virt_type = qemu: {why}; TCG needs no hardware support and runs the same guests, slower{proof}");
+            reasons.Add($"virt_type = qemu: {why}; TCG needs no hardware support and runs the same guests, slower{qemuProof}");
         }
         else
         {
