@@ -33,7 +33,21 @@ public sealed class QemuImages : IDisposable
             }
 
             var path = Path.Combine(Folder, name);
-            Processes.Run("qemu-img", ["create", "-q", .. options, path, .. size.Length == 0 ? Array.Empty<string>() : [size]], Timeout);
+            string[] args = ["create", "-q", .. options, path, .. size.Length == 0 ? Array.Empty<string>() : [size]];
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    Processes.Run("qemu-img", args, Timeout);
+                    break;
+                }
+                catch (InvalidOperationException e) when (attempt < 10 && e.Message.Contains("Unable to get accurate CPU usage", StringComparison.Ordinal))
+                {
+                    // LUKS key slots time PBKDF2 with the thread's CPU clock, which here sometimes
+                    // reads 0 ms between two samples; qemu-img then gives up. Another try works.
+                }
+            }
+
             made[name] = path;
             return path;
         }
