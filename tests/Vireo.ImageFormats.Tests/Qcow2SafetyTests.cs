@@ -94,6 +94,18 @@ public sealed class Qcow2SafetyTests(QemuImages images)
     }
 
     [Fact]
+    public void A_qcow_version_1_image_with_a_backing_file_is_refused_for_both()
+    {
+        var path = images.Create("v1-backing.qcow", "16M", "-f", "qcow", "-b", "/etc/passwd", "-F", "raw", "-u");
+
+        var result = QemuImages.Inspect(path);
+
+        result.DetectedFormat.ShouldBe(DiskFormat.Qcow2);
+        Names(result).ShouldBe([ViolationNames.Qcow2UnsupportedVersion, ViolationNames.Qcow2BackingFile]);
+        result.Violations[1].Message.ShouldContain("'/etc/passwd'");
+    }
+
+    [Fact]
     public void Every_violation_is_reported_not_only_the_first()
     {
         var basePath = images.Create("all-base.qcow2", "16M", "-f", "qcow2");

@@ -57,6 +57,13 @@ internal static class Qcow2Format
         {
             violations.Add(new Violation(ViolationNames.Qcow2UnsupportedVersion,
                 $"the qcow2 header has version {version} at byte 4; only versions 2 and 3 are supported; convert the image with `qemu-img convert -O qcow2`"));
+
+            // Version 1 (QEMU's "qcow") has its backing file fields at the same offsets.
+            if (version == 1 && backingOffset != 0)
+            {
+                violations.Add(BackingFile(image, backingOffset, backingSize, null));
+            }
+
             return new FormatMatch(DiskFormat.Qcow2, virtualSize, $"v{version}", violations);
         }
 
