@@ -38,6 +38,19 @@ public sealed class OtherFormatTests(QemuImages images)
     }
 
     [Fact]
+    public void A_vhd_geometry_beyond_an_int_gives_a_positive_size()
+    {
+        // Found by afl++: 54484 × 212 × 212 sectors overflowed an int into a negative size.
+        var footer = File.ReadAllBytes(images.Create("source.vhd", "16M", "-f", "vpc"))[..512];
+        footer[56] = 0xd4;
+        footer[57] = 0xd4;
+        footer[58] = 212;
+        footer[59] = 212;
+
+        ImageInspector.Inspect(new MemoryStream(footer)).VirtualSizeBytes.ShouldBe(54484L * 212 * 212 * 512);
+    }
+
+    [Fact]
     public void A_vhdx_cut_before_its_region_table_is_refused_as_truncated()
     {
         var head = File.ReadAllBytes(images.Create("source.vhdx", "16M", "-f", "vhdx"))[..(128 * 1024)];

@@ -28,6 +28,7 @@ public sealed class PropertyTests(QemuImages images)
             stream.BytesRead.ShouldBeLessThanOrEqualTo(ImageInspector.MaxBytesRead);
             result.BytesRead.ShouldBeLessThanOrEqualTo(ImageInspector.MaxBytesRead);
             result.Safe.ShouldBe(result.Violations.Count == 0);
+            (result.VirtualSizeBytes ?? 0).ShouldBeGreaterThanOrEqualTo(0);
             result.Matches.Count.ShouldBeLessThanOrEqualTo(DiskFormats.All.Count);
             foreach (var violation in result.Violations)
             {

@@ -70,7 +70,8 @@ internal static class VhdFormat
         var creator = footer.Slice(28, 4);
         var usesCurrentSize = creator.SequenceEqual("win "u8) || creator.SequenceEqual("qem2"u8) || creator.SequenceEqual("d2v "u8)
             || creator.SequenceEqual("CTXS"u8) || creator.SequenceEqual("tap\0"u8);
-        long chsSectors = BinaryPrimitives.ReadUInt16BigEndian(footer[56..]) * footer[58] * footer[59];
+        // In long: 65535 × 255 × 255 overflows an int.
+        var chsSectors = (long)BinaryPrimitives.ReadUInt16BigEndian(footer[56..]) * footer[58] * footer[59];
         if (!usesCurrentSize && chsSectors != MaxGeometrySectors)
         {
             return chsSectors * Sectors.Size;
