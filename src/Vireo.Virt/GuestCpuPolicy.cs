@@ -1,24 +1,38 @@
 using Vireo.Core;
 using Vireo.DomainXml;
+using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt;
 
 /// <summary>
-/// The guest <c>&lt;cpu&gt;</c> from <c>[libvirt] cpu_mode/cpu_models/cpu_model_extra_flags</c>, in
-/// the shape Nova's <c>_get_guest_cpu_model_config</c> gives it for kvm/qemu guests. Choosing a
-/// model by flavor traits and checking models against the host come later.
+/// The guest <c>&lt;cpu&gt;</c> from <c>[libvirt] cpu_mode/cpu_models/cpu_model_extra_flags</c>, as Nova's
+/// <c>_get_guest_cpu_config</c> builds it for kvm/qemu guests (golden files under
+/// Golden/cpu are written by Nova's own code): an unset mode is host-model (host-passthrough on
+/// AArch64); custom takes the first of <c>cpu_models</c>, every name mapped to libvirt's spelling
+/// whatever its case; extra flags are lower-cased, <c>-flag</c> disables, <c>+flag</c> or <c>flag</c>
+/// requires, repeated signs collapse; mode none keeps only the topology and drops the flags;
+/// the topology of N vCPUs is N sockets of one core and one thread. Choosing a model by flavor
+/// traits comes later.
 /// </summary>
 public static class GuestCpuPolicy
 {
-    public static CpuConfig Build(HypervisorSettings settings, int vcpus)
+    /// <summary>Builds with the model names of the CPU map installed on this host (passed through verbatim without one).</summary>
+    public static CpuConfig Build(HypervisorSettings settings, int vcpus) => Build(settings, vcpus, CpuMapReader.LoadInstalled());
+
+    /// <param name="cpuMaps">libvirt's CPU maps, whose model names are the spellings Nova maps <c>cpu_models</c> to (what
+    /// getCPUModelNames returns); null leaves the names as configured, as Nova does on architectures it does not map.</param>
+    public static CpuConfig Build(HypervisorSettings settings, int vcpus, CpuMapSet? cpuMaps)
     {
         ArgumentNullException.ThrowIfNull(settings);
         // Nova's default topology for N vCPUs without hw:cpu_* extra specs (hardware.get_best_cpu_topology).
         var topology = new CpuTopology(Sockets: vcpus, Cores: 1, Threads: 1);
+
+        // Nova maps every configured model, not only the one it uses, so a typo anywhere in the list fails.
+        var models = MapModelNames(settings.CpuModels, cpuMaps?.ForGuestArch(settings.Arch));
         var mode = settings.EffectiveCpuMode;
         if (mode == GuestCpuMode.None)
         {
-            // Nova writes an empty CPU config, so only the topology remains; extra flags are dropped.
+            // Nova returns an empty LibvirtConfigGuestCPU: the topology is all that is written, extra flags are dropped.
             return new CpuConfig { Topology = topology };
         }
 
@@ -30,50 +44,68 @@ public static class GuestCpuPolicy
             _ => new CpuConfig
             {
                 Mode = CpuMode.Custom,
-                Model = FirstModel(settings.CpuModels),
+                Model = models.Count > 0
+                    ? models[0]
+                    : throw new VireoException(ErrorKind.Configuration, "[libvirt] cpu_mode=custom requires cpu_models; set e.g. cpu_models = Westmere"),
                 Topology = topology,
                 Features = features,
             },
         };
     }
 
-    private static string FirstModel(IReadOnlyList<string> models) =>
-        models.FirstOrDefault(m => !string.IsNullOrWhiteSpace(m))?.Trim()
-        ?? throw new VireoException(
-            ErrorKind.Configuration,
-            "[libvirt] cpu_mode=custom requires cpu_models; set e.g. cpu_models = Westmere");
+    /// <summary>Nova's _get_cpu_model_mapping: libvirt's spelling of each name, compared in lower case.</summary>
+    private static List<string> MapModelNames(IReadOnlyList<string> configured, CpuMap? map)
+    {
+        var models = new List<string>();
+        foreach (var raw in configured)
+        {
+            var name = raw.Trim();
+            if (name.Length == 0)
+            {
+                continue;
+            }
 
-    /// <summary>Nova lower-cases the flags; a leading '-' disables a flag, '+' or nothing requires it.</summary>
+            models.Add(map is null
+                ? name
+                : map.ResolveModelName(name) ?? throw new VireoException(ErrorKind.Configuration, map.UnknownModelMessage(name, "[libvirt] cpu_models")));
+        }
+
+        return models;
+    }
+
+    /// <summary>
+    /// Nova's set of lower-cased flags through _prepare_cpu_flag: a leading run of '-' disables, else a
+    /// leading run of '+' is dropped and the flag is required. A flag both required and disabled
+    /// is refused: Nova keeps whichever its set happens to yield first.
+    /// </summary>
     private static EquatableArray<CpuFeature> ExtraFlags(IReadOnlyList<string> flags)
     {
         var features = new Dictionary<string, CpuFeature>(StringComparer.Ordinal);
         foreach (var raw in flags)
         {
             var flag = raw.Trim().ToLowerInvariant();
-            var policy = CpuFeaturePolicy.Require;
-            if (flag.StartsWith('-'))
-            {
-                policy = CpuFeaturePolicy.Disable;
-                flag = flag[1..];
-            }
-            else if (flag.StartsWith('+'))
-            {
-                flag = flag[1..];
-            }
-
             if (flag.Length == 0)
             {
                 continue;
             }
 
-            if (features.TryGetValue(flag, out var existing) && existing.Policy != policy)
+            var policy = flag[0] == '-' ? CpuFeaturePolicy.Disable : CpuFeaturePolicy.Require;
+            var name = flag.TrimStart(policy == CpuFeaturePolicy.Disable ? '-' : '+');
+            if (name.Length == 0 || name[0] is '+' or '-')
             {
                 throw new VireoException(
                     ErrorKind.Configuration,
-                    $"[libvirt] cpu_model_extra_flags both requires and disables '{flag}'; keep one of '+{flag}' and '-{flag}'");
+                    $"[libvirt] cpu_model_extra_flags item '{raw.Trim()}' is not a CPU feature; write a feature name with at most one sign, such as pcid, +ssbd or -mpx");
             }
 
-            features[flag] = new CpuFeature(flag, policy);
+            if (features.TryGetValue(name, out var existing) && existing.Policy != policy)
+            {
+                throw new VireoException(
+                    ErrorKind.Configuration,
+                    $"[libvirt] cpu_model_extra_flags both requires and disables '{name}'; keep one of '+{name}' and '-{name}'");
+            }
+
+            features[name] = new CpuFeature(name, policy);
         }
 
         return features.Values.ToEquatableArray();

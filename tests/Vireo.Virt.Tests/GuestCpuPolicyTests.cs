@@ -1,5 +1,6 @@
 using Vireo.Core;
 using Vireo.DomainXml;
+using Vireo.Virt.CpuModels;
 using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests;
@@ -67,4 +68,71 @@ public sealed class GuestCpuPolicyTests
         Should.Throw<VireoException>(() => GuestCpuPolicy.Build(Specs.Qemu with { CpuExtraFlags = ["+vmx", "-vmx"] }, 1))
             .Kind.ShouldBe(ErrorKind.Configuration);
     }
+
+    [Fact]
+    public void Model_names_are_matched_to_libvirts_spelling_in_any_case()
+    {
+        var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["ivybridge", "SKYLAKE-CLIENT-IBRS"] };
+
+        GuestCpuPolicy.Build(settings, 1, InstalledMap).Model.ShouldBe("IvyBridge");
+    }
+
+    [Fact]
+    public void An_unknown_model_anywhere_in_cpu_models_is_a_configuration_error_naming_it()
+    {
+        // Nova maps every configured model, so a typo in a later one fails too.
+        var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["Nehalem", "Westmare"] };
+
+        var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(settings, 1, InstalledMap));
+
+        e.Kind.ShouldBe(ErrorKind.Configuration);
+        e.Message.ShouldContain("[libvirt] cpu_models");
+        e.Message.ShouldContain("'Westmare'");
+        e.Message.ShouldContain("vireo cpu models");
+    }
+
+    [Fact]
+    public void Without_a_cpu_map_model_names_are_written_as_configured()
+    {
+        var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["ivybridge"] };
+
+        GuestCpuPolicy.Build(settings, 1, cpuMaps: null).Model.ShouldBe("ivybridge");
+    }
+
+    [Fact]
+    public void Repeated_signs_collapse_as_novas_lstrip_does()
+    {
+        var settings = Specs.Qemu with { CpuExtraFlags = ["++pcid", "--VMX", " ssbd "] };
+
+        GuestCpuPolicy.Build(settings, 1).Features.ShouldBe(
+        [
+            new CpuFeature("pcid", CpuFeaturePolicy.Require),
+            new CpuFeature("ssbd", CpuFeaturePolicy.Require),
+            new CpuFeature("vmx", CpuFeaturePolicy.Disable),
+        ]);
+    }
+
+    [Theory]
+    [InlineData("+")]
+    [InlineData("-+vmx")]
+    [InlineData("+-vmx")]
+    public void A_flag_of_signs_only_or_mixed_signs_is_a_configuration_error(string flag)
+    {
+        var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(Specs.Qemu with { CpuExtraFlags = [flag] }, 1));
+
+        e.Kind.ShouldBe(ErrorKind.Configuration);
+        e.Message.ShouldContain($"'{flag}'");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(16)]
+    public void Each_vcpu_is_a_socket_of_one_core_and_one_thread(int vcpus)
+    {
+        GuestCpuPolicy.Build(Specs.Kvm, vcpus).Topology.ShouldBe(new CpuTopology(vcpus, 1, 1));
+    }
+
+    private static CpuMapSet InstalledMap => CpuMapReader.LoadInstalled()
+        ?? throw new InvalidOperationException($"libvirt's CPU map is not installed at {CpuMapReader.InstalledDirectory}; run scripts/setup-host");
 }
