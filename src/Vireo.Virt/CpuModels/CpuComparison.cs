@@ -31,7 +31,8 @@ public sealed record CpuComparisonResult(
 /// host-model CPU of <c>virsh domcapabilities</c> as the host): the guest's model and required
 /// features (less those it also lists as forced, optional or disabled) must all be on the host,
 /// none of its forbidden ones may be; a host with more is a superset, which a guest with
-/// <c>match='strict'</c> refuses.
+/// <c>match='strict'</c> refuses. As in libvirt, a guest without a model (host-model, topology
+/// only) requires nothing and is always run.
 /// </summary>
 public static class CpuComparison
 {
@@ -49,12 +50,6 @@ public static class CpuComparison
         {
             // virCPUx86Compare: "unknown host CPU".
             throw VireoException.InvalidInput($"{host.Source} names no CPU model; describe the host with its <cpu> from 'virsh capabilities' or 'virsh domcapabilities'");
-        }
-
-        if (guest.Cpu.Mode != CpuMode.Custom)
-        {
-            throw VireoException.InvalidInput(
-                $"{guest.Source} is a {(guest.Cpu.Mode == CpuMode.HostModel ? "host-model" : "host-passthrough")} CPU, which takes whatever the host has; compare a custom CPU such as 'vireo cpu baseline' prints");
         }
 
         if (guest.Arch is not null and not ("x86_64" or "i686"))
