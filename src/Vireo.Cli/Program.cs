@@ -10,6 +10,7 @@ FlavorCommands.AddTo(root);
 ImageCommands.AddTo(root);
 ServerCommands.AddTo(root);
 HostCommands.AddTo(root);
+CpuCommands.AddTo(root);
 Vireo.Cli.Serve.ServeCommand.AddTo(root);
 
 return CommandRunner.Run(root, args);
