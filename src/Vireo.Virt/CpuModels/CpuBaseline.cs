@@ -92,6 +92,11 @@ public static class CpuBaseline
             throw VireoException.InvalidInput($"the offline baseline works on x86 CPUs only, but the {map.Arch} CPU map describes no feature bits; use 'virsh hypervisor-cpu-baseline' on a {map.Arch} host");
         }
 
+        foreach (var host in hosts)
+        {
+            CheckArch(host);
+        }
+
         var hostBits = new CpuBits[hosts.Count];
         var common = map.NoBits.ToArray();
         Array.Fill(common, ulong.MaxValue);
@@ -102,7 +107,6 @@ public static class CpuBaseline
         for (var i = 0; i < hosts.Count; i++)
         {
             var host = hosts[i];
-            CheckArch(host);
             if (host.Model is null)
             {
                 throw VireoException.InvalidInput($"{host.Source} names no CPU model; describe each host with its <cpu> from 'virsh capabilities', which has one");
