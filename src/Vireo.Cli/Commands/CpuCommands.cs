@@ -310,6 +310,7 @@ public static class CpuCommands
                 result.Features,
                 result.DisabledFeatures,
                 result.Level,
+                NonMigratableFeatures = result.NonMigratableFeatures ?? [],
                 Hosts = result.Hosts.Select(h => new { h.Source, h.Model, h.Vendor, h.Level, h.LostFeatures }),
                 Cpu = xml,
                 NovaConf = string.Join('\n', result.NovaConfiguration()),
@@ -325,6 +326,11 @@ public static class CpuCommands
         foreach (var line in result.NovaConfiguration())
         {
             output.WriteLine($"  {line}");
+        }
+
+        if (result.NonMigratableFeatures is { Count: > 0 } blocking)
+        {
+            output.WriteLine($"  (left out: {string.Join(", ", blocking)}, which block{(blocking.Count == 1 ? "s" : "")} live migration; --migratable leaves {(blocking.Count == 1 ? "it" : "them")} out of the <cpu> too)");
         }
 
         output.WriteLine($"hosts ({result.Hosts.Count}):");

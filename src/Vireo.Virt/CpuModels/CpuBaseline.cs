@@ -23,6 +23,7 @@ public sealed record CpuBaselineHost(string Source, string? Model, string? Vendo
 /// <param name="Features">Features all hosts have beyond the model, sorted by name.</param>
 /// <param name="DisabledFeatures">Features of the model some host lacks, sorted by name (libvirt picks a newer model with a few disabled features when that is the shorter description).</param>
 /// <param name="Level">The x86-64 level (v1-v4) of the shared features; null below v1.</param>
+/// <param name="NonMigratableFeatures">Those of <see cref="Features"/> that block live migration (invtsc, xsaves), which the nova.conf lines leave out.</param>
 public sealed record CpuBaselineResult(
     string Model,
     string? Vendor,
@@ -30,7 +31,8 @@ public sealed record CpuBaselineResult(
     IReadOnlyList<string> Features,
     IReadOnlyList<string> DisabledFeatures,
     string? Level,
-    IReadOnlyList<CpuBaselineHost> Hosts)
+    IReadOnlyList<CpuBaselineHost> Hosts,
+    IReadOnlyList<string>? NonMigratableFeatures = null)
 {
     /// <summary>The guest <c>&lt;cpu&gt;</c> libvirt's baseline gives (without libvirt's map ordering of features).</summary>
     public CpuConfig ToCpuConfig() => new()
@@ -44,18 +46,24 @@ public sealed record CpuBaselineResult(
     };
 
     /// <summary>
-    /// The nova.conf lines that give guests this CPU: Nova writes <c>cpu_model_extra_flags</c> as
-    /// <c>+flag</c>/<c>-flag</c> features on the named model.
+    /// The nova.conf lines that give guests this CPU and keep them live-migratable: Nova writes
+    /// <c>cpu_model_extra_flags</c> as <c>+flag</c>/<c>-flag</c> features on the named model; features
+    /// that block migration are left out.
     /// </summary>
-    public IReadOnlyList<string> NovaConfiguration() =>
-    [
-        "[libvirt]",
-        "cpu_mode = custom",
-        $"cpu_models = {Model}",
-        .. Features.Count + DisabledFeatures.Count == 0
-            ? Array.Empty<string>()
-            : [$"cpu_model_extra_flags = {string.Join(", ", Features.Select(f => "+" + f).Concat(DisabledFeatures.Select(f => "-" + f)))}"],
-    ];
+    public IReadOnlyList<string> NovaConfiguration()
+    {
+        var blocking = NonMigratableFeatures ?? [];
+        var flags = Features.Where(f => !blocking.Contains(f, StringComparer.Ordinal)).Select(f => "+" + f)
+            .Concat(DisabledFeatures.Select(f => "-" + f))
+            .ToList();
+        return
+        [
+            "[libvirt]",
+            "cpu_mode = custom",
+            $"cpu_models = {Model}",
+            .. flags.Count == 0 ? Array.Empty<string>() : [$"cpu_model_extra_flags = {string.Join(", ", flags)}"],
+        ];
+    }
 }
 
 /// <summary>
@@ -153,7 +161,8 @@ public static class CpuBaseline
             Sorted(required),
             Sorted(disabled),
             X86Level.Of(map, guestBits),
-            reports);
+            reports,
+            [.. Sorted(required).Where(f => map.FindFeature(f)?.Migratable == false)]);
     }
 
     private static List<string> Keep(CpuMap map, IReadOnlyList<string> features, CpuBaselineOptions options) =>

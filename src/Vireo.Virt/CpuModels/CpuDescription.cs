@@ -111,6 +111,13 @@ public static class CpuDescriptionReader
             throw new VireoException(ErrorKind.InvalidInput, $"{source} is not a valid <cpu> element ({e.Message}); fix the element", e);
         }
 
+        // libvirt's CPU parser refuses a repeated feature ("specified more than once").
+        var repeated = parsed.Features.GroupBy(f => f.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            throw VireoException.InvalidInput($"{source} names CPU feature '{repeated.Key}' more than once; keep one <feature name='{repeated.Key}'/>");
+        }
+
         var match = cpu.Attribute("match")?.Value switch
         {
             null => (CpuMatch?)null,

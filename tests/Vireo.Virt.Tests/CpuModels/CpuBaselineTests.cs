@@ -138,6 +138,16 @@ public sealed class CpuBaselineTests
     }
 
     [Fact]
+    public void Nova_configuration_leaves_out_features_that_block_live_migration()
+    {
+        var result = Baseline(Host("Westmere", "Intel", "invtsc", "pcid"), Host("Westmere", "Intel", "invtsc", "pcid"));
+
+        result.Features.ShouldBe(["invtsc", "pcid"]);
+        result.NonMigratableFeatures.ShouldBe(["invtsc"]);
+        result.NovaConfiguration().ShouldContain("cpu_model_extra_flags = +pcid");
+    }
+
+    [Fact]
     public void Hosts_of_different_vendors_are_refused_naming_both()
     {
         var e = Should.Throw<VireoException>(() => Baseline(Host("Nehalem", "Intel"), Host("Opteron_G2", "AMD")));
