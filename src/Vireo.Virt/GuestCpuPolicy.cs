@@ -14,6 +14,12 @@ namespace Vireo.Virt;
 /// the topology of N vCPUs is N sockets of one core and one thread. Choosing a model by flavor
 /// traits comes later.
 /// </summary>
+/// <remarks>
+/// Nova also writes <c>match='exact'</c> on every <c>&lt;cpu&gt;</c>, host-model and none included.
+/// libvirt reads match only for a named custom CPU, and CpuXml writes it only there, because
+/// CpuConfig has no Match property yet; once it has, this policy sets Match = Exact in all four
+/// shapes and the golden comparison (GuestCpuGoldenTests) becomes exact.
+/// </remarks>
 public static class GuestCpuPolicy
 {
     /// <summary>Builds with the model names of the CPU map installed on this host (passed through verbatim without one).</summary>

@@ -96,7 +96,7 @@ public static class CpuComparison
             return new CpuComparisonResult(CpuComparisonVerdict.Identical, [], [], [], null);
         }
 
-        return guest.Match == CpuMatch.Strict
+        return guest.Match == CpuMatchPolicy.Strict
             ? new CpuComparisonResult(CpuComparisonVerdict.Incompatible, [], [], extra, $"Host CPU does not strictly match guest CPU: Extra features: {string.Join(", ", extra)}")
             : new CpuComparisonResult(CpuComparisonVerdict.Superset, [], [], extra, null);
     }

@@ -5,8 +5,8 @@ using Vireo.DomainXml;
 
 namespace Vireo.Virt.CpuModels;
 
-/// <summary>libvirt's <c>&lt;cpu match&gt;</c>: how strictly a host must match a custom guest CPU.</summary>
-public enum CpuMatch
+/// <summary>libvirt's <c>&lt;cpu match&gt;</c>: how strictly a host must match a custom guest CPU (CpuConfig does not carry it yet).</summary>
+public enum CpuMatchPolicy
 {
     Minimum,
     Exact,
@@ -18,7 +18,7 @@ public enum CpuMatch
 /// <c>&lt;cpu&gt;</c>, or the host-model CPU of <c>virsh domcapabilities</c>.
 /// </summary>
 /// <param name="Source">Where it came from, for messages: <c>hosts.xml, cpu 2</c>.</param>
-public sealed record CpuDescription(string Source, CpuConfig Cpu, string? Arch = null, CpuMatch? Match = null)
+public sealed record CpuDescription(string Source, CpuConfig Cpu, string? Arch = null, CpuMatchPolicy? Match = null)
 {
     public string? Model => Cpu.Model;
 
@@ -120,10 +120,10 @@ public static class CpuDescriptionReader
 
         var match = cpu.Attribute("match")?.Value switch
         {
-            null => (CpuMatch?)null,
-            "minimum" => CpuMatch.Minimum,
-            "exact" => CpuMatch.Exact,
-            "strict" => CpuMatch.Strict,
+            null => (CpuMatchPolicy?)null,
+            "minimum" => CpuMatchPolicy.Minimum,
+            "exact" => CpuMatchPolicy.Exact,
+            "strict" => CpuMatchPolicy.Strict,
             var other => throw VireoException.InvalidInput($"{source} has match='{other}'; libvirt knows minimum, exact and strict"),
         };
         return new CpuDescription(source, parsed, string.IsNullOrEmpty(arch) ? null : arch, match);

@@ -55,7 +55,7 @@ public sealed class CpuDescriptionReaderTests
             "<domain type='qemu'><name>a</name><os><type arch='x86_64'>hvm</type></os><cpu mode='custom' match='strict'><model>Nehalem</model></cpu></domain>",
             "guest.xml").Single();
 
-        (cpu.Model, cpu.Match, cpu.Arch).ShouldBe(("Nehalem", CpuMatch.Strict, "x86_64"));
+        (cpu.Model, cpu.Match, cpu.Arch).ShouldBe(("Nehalem", CpuMatchPolicy.Strict, "x86_64"));
     }
 
     [Theory]
