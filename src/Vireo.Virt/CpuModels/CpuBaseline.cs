@@ -109,8 +109,7 @@ public static class CpuBaseline
         var common = map.NoBits.ToArray();
         Array.Fill(common, ulong.MaxValue);
         var vendor = CommonVendor(map, hosts);
-        string? commonModel = null;
-        var sameModel = true;
+        var modelNames = new List<string>();
         var allVendorsNamed = true;
         for (var i = 0; i < hosts.Count; i++)
         {
@@ -121,13 +120,9 @@ public static class CpuBaseline
             }
 
             allVendorsNamed &= host.Vendor is not null;
-            if (commonModel is null)
+            if (!modelNames.Contains(host.Model, StringComparer.Ordinal))
             {
-                commonModel = host.Model;
-            }
-            else if (commonModel != host.Model)
-            {
-                sameModel = false;
+                modelNames.Add(host.Model);
             }
 
             hostBits[i] = CpuData.All(map, host);
@@ -140,9 +135,8 @@ public static class CpuBaseline
             throw VireoException.InvalidInput("these CPUs share no feature at all (libvirt: 'CPUs are incompatible'); check that every file describes an x86 host");
         }
 
-        // Like virsh: when every host has the same model, that model is preferred and ends the search.
-        var preferred = sameModel ? commonModel : null;
-        var decoded = CpuModelDecoder.Decode(map, shared, vendor, preferred);
+        // Like virsh: the hosts' own models are preferred; when they all have the same one, it ends the search.
+        var decoded = CpuModelDecoder.Decode(map, shared, vendor, modelNames);
         var required = Keep(map, decoded.Required, options);
         var disabled = Keep(map, decoded.Disabled, options);
         var guestBits = decoded.Model.Bits.Union(map.BitsOf(required)).Except(map.BitsOf(disabled));
@@ -157,7 +151,7 @@ public static class CpuBaseline
         return new CpuBaselineResult(
             decoded.Model.Name,
             allVendorsNamed ? vendor : null,
-            decoded.Model.Name == preferred,
+            modelNames.Count == 1 && decoded.Model.Name == modelNames[0],
             Sorted(required),
             Sorted(disabled),
             X86Level.Of(map, guestBits),

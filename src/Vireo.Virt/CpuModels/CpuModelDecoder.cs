@@ -11,17 +11,20 @@ public sealed record DecodedCpu(CpuModelDefinition Model, IReadOnlyList<string> 
 }
 
 /// <summary>
-/// Names a set of CPU bits with the model that describes it in the fewest feature lines, as
-/// libvirt's x86Decode does for a guest CPU (the baseline case): models are tried from the last
-/// in the map (the newest) back; a model of another vendor, or one the map keeps out of guest
-/// CPUs (<c>decode guest='off'</c>), is skipped; the preferred model wins as soon as it is reached;
-/// otherwise a candidate replaces the current one only with strictly fewer features, so among
-/// equals the newest stays.
+/// Names a set of CPU bits with a model, as libvirt's x86Decode does for a guest CPU (the
+/// baseline case): models are tried from the last in the map (the newest) back; a model of
+/// another vendor, or one the map keeps out of guest CPUs (<c>decode guest='off'</c>), is skipped.
+/// The hosts' own model names are preferred: when there is only one, that model wins as soon as
+/// it is reached; otherwise a candidate replaces the current best when it costs less (see
+/// <see cref="IsBetter"/>), or when it is one of the preferred names and needs fewer features
+/// disabled.
 /// </summary>
 internal static class CpuModelDecoder
 {
-    public static DecodedCpu Decode(CpuMap map, CpuBits data, string? vendor, string? preferred)
+    /// <param name="preferred">The distinct model names of the described CPUs, in order (libvirt's modelNames).</param>
+    public static DecodedCpu Decode(CpuMap map, CpuBits data, string? vendor, IReadOnlyList<string> preferred)
     {
+        ArgumentNullException.ThrowIfNull(preferred);
         DecodedCpu? best = null;
         for (var i = map.Models.Count - 1; i >= 0; i--)
         {
@@ -37,12 +40,13 @@ internal static class CpuModelDecoder
             }
 
             var decoded = Describe(map, data, candidate);
-            if (candidate.Name == preferred)
+            var isPreferred = preferred.Contains(candidate.Name, StringComparer.Ordinal);
+            if (isPreferred && preferred.Count == 1)
             {
                 return decoded;
             }
 
-            if (best is null || IsBetter(decoded, best))
+            if (best is null || IsBetter(decoded, best, isPreferred))
             {
                 best = decoded;
             }
@@ -56,13 +60,18 @@ internal static class CpuModelDecoder
     /// <summary>
     /// libvirt's virCPUx86CompareCandidateFeatureList: a feature line costs 1 if it adds a feature
     /// and 2, 3, 4... for the first, second, third disabled one, so a model that needs features
-    /// taken away loses to an older one that only adds some; on equal cost, fewer disabled wins.
+    /// taken away loses to an older one that only adds some; on equal cost, fewer disabled wins;
+    /// and a model one of the hosts has wins whenever it needs fewer disabled, whatever it adds
+    /// (so a fleet of a rich host and an EPYC host gets the rich host's kvm64 with its features,
+    /// not EPYC with two disabled).
     /// </summary>
-    private static bool IsBetter(DecodedCpu candidate, DecodedCpu current)
+    private static bool IsBetter(DecodedCpu candidate, DecodedCpu current, bool isPreferred)
     {
         var (candidateCost, candidatePenalty) = Cost(candidate);
         var (currentCost, currentPenalty) = Cost(current);
-        return candidateCost < currentCost || (candidateCost == currentCost && candidatePenalty < currentPenalty);
+        return candidateCost < currentCost
+            || (candidateCost == currentCost && candidatePenalty < currentPenalty)
+            || (isPreferred && candidatePenalty < currentPenalty);
     }
 
     private const int BasePenalty = 2;

@@ -88,6 +88,30 @@ public sealed class CpuBaselineTests
     }
 
     [Fact]
+    public void A_model_one_of_the_hosts_has_wins_over_a_cheaper_one_that_must_disable_features()
+    {
+        // This machine (an AMD EPYC under a hypervisor, described as kvm64 plus 73 features) and an
+        // EPYC host: EPYC minus monitor and svm costs less, but kvm64 is a host's own model and
+        // needs nothing disabled, so libvirt answers kvm64 with 38 features.
+        var rich = Host("kvm64", "AMD", RichAmdHostFeatures);
+
+        var result = Baseline(rich, Host("EPYC", "AMD"));
+
+        result.Model.ShouldBe("kvm64");
+        result.ModelIsCommon.ShouldBeFalse();
+        result.DisabledFeatures.ShouldBeEmpty();
+        result.Features.Count.ShouldBe(38);
+        result.Features.ShouldContain("avx2");
+    }
+
+    private static readonly string[] RichAmdHostFeatures =
+        ("vme ht pclmuldq ssse3 fma pcid sse4.1 sse4.2 x2apic movbe popcnt tsc-deadline aes xsave osxsave avx f16c rdrand hypervisor "
+        + "arat fsgsbase tsc_adjust bmi1 avx2 smep bmi2 erms invpcid avx512f avx512dq rdseed adx smap avx512ifma clflushopt clwb "
+        + "avx512cd sha-ni avx512bw avx512vl avx512vbmi umip avx512vbmi2 gfni vaes vpclmulqdq avx512vnni avx512bitalg avx512-vpopcntdq "
+        + "rdpid fsrm avx512-bf16 xsaveopt xsavec xgetbv1 xsaves mmxext fxsr_opt pdpe1gb rdtscp lahf_lm cmp_legacy cr8legacy abm sse4a "
+        + "misalignsse 3dnowprefetch osvw topoext invtsc clzero xsaveerptr").Split(' ');
+
+    [Fact]
     public void Os_controlled_bits_never_reach_the_baseline_and_are_not_counted_as_lost()
     {
         var result = Baseline(Host("Westmere", "Intel", "invtsc", "osxsave"), Host("Westmere", "Intel", "invtsc", "osxsave", "ospke"));

@@ -95,24 +95,35 @@ public sealed class CpuBaselineVirshTests
     public void Held_back_random_fleets_give_virshs_model_and_features()
     {
         // Fleets nobody tuned the code on: 1-5 hosts of one vendor (or vendor-less QEMU models),
-        // each a random model plus random extra features, some written without <vendor>.
+        // each a random model plus a few or many random extra features, some written without
+        // <vendor>, and in a third of them this machine's own description among the hosts.
         var random = new Random(20261127);
         var features = Map.Features.Select(f => f.Name).ToList();
+        var thisHost = ThisHost();
+        var thisVendor = Map.Vendors.First(v => thisHost.Contains($"<vendor>{v.Name}</vendor>", StringComparison.Ordinal)).Name;
         var fleets = new List<(string, string, bool)>();
-        for (var round = 0; round < 150; round++)
+        for (var round = 0; round < 300; round++)
         {
-            var vendor = random.Next(3) switch { 0 => "Intel", 1 => "AMD", _ => null };
+            var withThisHost = random.Next(3) == 0;
+            var vendor = withThisHost ? thisVendor : random.Next(3) switch { 0 => "Intel", 1 => "AMD", _ => null };
             var models = Map.Models.Where(m => m.Vendor == vendor || (m.Vendor is null && random.Next(4) == 0)).ToList();
-            var xml = new StringBuilder();
+            var hosts = new List<string>();
             for (var host = random.Next(1, 6); host > 0; host--)
             {
                 var model = models[random.Next(models.Count)];
-                var extra = Enumerable.Range(0, random.Next(0, 9)).Select(_ => features[random.Next(features.Count)]).Distinct().ToArray();
-                xml.Append(Host(model.Name, vendor is not null && random.Next(2) == 0 ? vendor : null, extra));
+                var count = random.Next(3) == 0 ? random.Next(20, 60) : random.Next(0, 9);
+                var extra = features.OrderBy(_ => random.Next()).Take(count).ToArray();
+                hosts.Add(Host(model.Name, vendor is not null && random.Next(2) == 0 ? vendor : null, extra));
+            }
+
+            if (withThisHost)
+            {
+                hosts.Insert(random.Next(hosts.Count + 1), thisHost);
             }
 
             var migratable = random.Next(4) == 0;
-            fleets.Add(($"round {round}{(migratable ? " (--migratable)" : "")}: {xml}", xml.ToString(), migratable));
+            var xml = string.Concat(hosts);
+            fleets.Add(($"round {round}{(migratable ? " (--migratable)" : "")}: {xml}", xml, migratable));
         }
 
         Differences(fleets).ShouldBeEmpty();
