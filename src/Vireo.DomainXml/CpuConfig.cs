@@ -9,6 +9,9 @@ public sealed record CpuConfig
     /// <summary>libvirt's default when the attribute is absent is <see cref="CpuMode.Custom"/>.</summary>
     public CpuMode Mode { get; init; } = CpuMode.Custom;
 
+    /// <summary><c>match</c>; null leaves the attribute out. Nova writes <c>exact</c> on every guest CPU, whatever the mode.</summary>
+    public CpuMatch? Match { get; init; }
+
     /// <summary>The named model for custom mode; null with custom mode means a topology-only CPU.</summary>
     public string? Model { get; init; }
 
@@ -32,6 +35,14 @@ public enum CpuMode
     HostModel,
     HostPassthrough,
     Maximum,
+}
+
+/// <summary><c>&lt;cpu match&gt;</c>: how strictly a host must provide a custom CPU (libvirt reads it only for a named custom CPU).</summary>
+public enum CpuMatch
+{
+    Minimum,
+    Exact,
+    Strict,
 }
 
 /// <summary><c>&lt;model fallback&gt;</c>: whether libvirt may substitute a closer model (allow) or must fail (forbid).</summary>

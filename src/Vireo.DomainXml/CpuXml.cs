@@ -25,9 +25,9 @@ public static class CpuXml
             element.Add(new XAttribute("mode", Vocabulary.CpuModes.ToXml(cpu.Mode)));
         }
 
-        if (cpu.Mode == CpuMode.Custom && named)
+        if (cpu.Match is { } match)
         {
-            element.Add(new XAttribute("match", "exact"));
+            element.Add(new XAttribute("match", Vocabulary.CpuMatches.ToXml(match)));
         }
 
         if (named || cpu.Fallback is not null)
@@ -81,7 +81,7 @@ public static class CpuXml
         ArgumentNullException.ThrowIfNull(cpu);
         XmlRead.ExpectName(cpu, "cpu");
         var mode = XmlRead.OptionalEnum(cpu, "mode", Vocabulary.CpuModes) ?? CpuMode.Custom;
-        return ParseBody(cpu, mode);
+        return ParseBody(cpu, mode) with { Match = XmlRead.OptionalEnum(cpu, "match", Vocabulary.CpuMatches) };
     }
 
     public static HostCpu ParseHostCapabilities(string capabilitiesXml) =>

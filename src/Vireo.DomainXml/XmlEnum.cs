@@ -102,6 +102,8 @@ internal static class Vocabulary
         (CpuMode.HostPassthrough, "host-passthrough"),
         (CpuMode.Maximum, "maximum"));
 
+    public static readonly XmlEnum<CpuMatch> CpuMatches = new((CpuMatch.Minimum, "minimum"), (CpuMatch.Exact, "exact"), (CpuMatch.Strict, "strict"));
+
     public static readonly XmlEnum<CpuModelFallback> Fallbacks = new((CpuModelFallback.Allow, "allow"), (CpuModelFallback.Forbid, "forbid"));
 
     public static readonly XmlEnum<CpuFeaturePolicy> FeaturePolicies = new(

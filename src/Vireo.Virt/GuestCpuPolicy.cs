@@ -39,17 +39,18 @@ public static class GuestCpuPolicy
         if (mode == GuestCpuMode.None)
         {
             // Nova returns an empty LibvirtConfigGuestCPU: the topology is all that is written, extra flags are dropped.
-            return new CpuConfig { Topology = topology };
+            return new CpuConfig { Match = CpuMatch.Exact, Topology = topology };
         }
 
         var features = ExtraFlags(settings.CpuExtraFlags);
         return mode switch
         {
-            GuestCpuMode.HostModel => new CpuConfig { Mode = CpuMode.HostModel, Topology = topology, Features = features },
-            GuestCpuMode.HostPassthrough => new CpuConfig { Mode = CpuMode.HostPassthrough, Topology = topology, Features = features },
+            GuestCpuMode.HostModel => new CpuConfig { Mode = CpuMode.HostModel, Match = CpuMatch.Exact, Topology = topology, Features = features },
+            GuestCpuMode.HostPassthrough => new CpuConfig { Mode = CpuMode.HostPassthrough, Match = CpuMatch.Exact, Topology = topology, Features = features },
             _ => new CpuConfig
             {
                 Mode = CpuMode.Custom,
+                Match = CpuMatch.Exact,
                 Model = models.Count > 0
                     ? models[0]
                     : throw new VireoException(ErrorKind.Configuration, "[libvirt] cpu_mode=custom requires cpu_models; set e.g. cpu_models = Westmere"),

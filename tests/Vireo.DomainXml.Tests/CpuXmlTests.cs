@@ -12,6 +12,7 @@ public sealed class CpuXmlTests
     {
         var cpu = new CpuConfig
         {
+            Match = CpuMatch.Exact,
             Model = "Nehalem",
             Fallback = CpuModelFallback.Forbid,
             Vendor = "Intel",

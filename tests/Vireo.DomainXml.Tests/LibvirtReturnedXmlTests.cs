@@ -49,6 +49,7 @@ public sealed class LibvirtReturnedXmlTests
             Cpu = new CpuConfig
             {
                 Mode = CpuMode.Custom,
+                Match = CpuMatch.Exact,
                 Model = "EPYC",
                 Fallback = CpuModelFallback.Forbid,
                 Vendor = "AMD",

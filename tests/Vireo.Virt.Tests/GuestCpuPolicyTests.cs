@@ -12,7 +12,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Unset_cpu_mode_is_host_model_on_x86_as_nova_resolves_it()
     {
-        GuestCpuPolicy.Build(Specs.Qemu, 2).ShouldBe(new CpuConfig { Mode = CpuMode.HostModel, Topology = TwoSockets });
+        GuestCpuPolicy.Build(Specs.Qemu, 2).ShouldBe(new CpuConfig { Mode = CpuMode.HostModel, Match = CpuMatch.Exact, Topology = TwoSockets });
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class GuestCpuPolicyTests
 
         var cpu = GuestCpuPolicy.Build(settings, 2);
 
-        cpu.ShouldBe(new CpuConfig { Topology = TwoSockets });
+        cpu.ShouldBe(new CpuConfig { Match = CpuMatch.Exact, Topology = TwoSockets });
         CpuXml.Format(cpu).ShouldNotContain("mode=");
     }
 
@@ -31,7 +31,7 @@ public sealed class GuestCpuPolicyTests
     {
         var settings = Specs.Qemu with { CpuMode = GuestCpuMode.Custom, CpuModels = ["Nehalem", "Westmere"] };
 
-        GuestCpuPolicy.Build(settings, 2).ShouldBe(new CpuConfig { Mode = CpuMode.Custom, Model = "Nehalem", Topology = TwoSockets });
+        GuestCpuPolicy.Build(settings, 2).ShouldBe(new CpuConfig { Mode = CpuMode.Custom, Match = CpuMatch.Exact, Model = "Nehalem", Topology = TwoSockets });
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed record CpuBaselineResult(
     public CpuConfig ToCpuConfig() => new()
     {
         Mode = CpuMode.Custom,
+        Match = CpuMatch.Exact,
         Model = Model,
         Fallback = ModelIsCommon ? CpuModelFallback.Forbid : CpuModelFallback.Allow,
         Vendor = Vendor,

@@ -68,6 +68,7 @@ internal static class SampleDomains
         Cpu = new CpuConfig
         {
             Mode = CpuMode.Custom,
+            Match = CpuMatch.Exact,
             Model = "Nehalem",
             Fallback = CpuModelFallback.Forbid,
             Topology = new CpuTopology(1, 1, 1),

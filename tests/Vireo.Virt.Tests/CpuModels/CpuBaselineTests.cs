@@ -221,6 +221,7 @@ public sealed class CpuBaselineTests
         cpu.ShouldBe(new CpuConfig
         {
             Mode = CpuMode.Custom,
+            Match = CpuMatch.Exact,
             Model = "IvyBridge",
             Fallback = CpuModelFallback.Forbid,
             Vendor = "Intel",

@@ -73,7 +73,7 @@ public sealed class CpuDescriptionReaderTests
     [Theory]
     [InlineData("<cpu><model>Nehalem</cpu>", "not well-formed")]
     [InlineData("<!DOCTYPE cpu [<!ENTITY a 'b'>]><cpu><model>&a;</model></cpu>", "not well-formed")]
-    [InlineData("<cpu match='loose'><model>Nehalem</model></cpu>", "match='loose'")]
+    [InlineData("<cpu match='loose'><model>Nehalem</model></cpu>", "loose")]
     [InlineData("<cpu><model>Nehalem</model><feature policy='maybe' name='aes'/></cpu>", "not a valid <cpu> element")]
     [InlineData("<cpu><model>Nehalem</model><feature name='aes'/><feature name='aes'/></cpu>", "names CPU feature 'aes' more than once")]
     public void Broken_xml_is_refused_naming_the_file(string xml, string reason)
