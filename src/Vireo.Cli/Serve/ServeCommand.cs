@@ -98,7 +98,7 @@ public static class ServeCommand
         Directory.CreateDirectory(statePath);
         Directory.CreateDirectory(options.Default.InstancesPath);
         var installationId = InstallationIdentity.Resolve(options.Vireo.InstallationId, statePath);
-        var cacheMode = DirectIoProbe.Supports(options.Default.InstancesPath) ? DiskCache.None : DiskCache.Writethrough;
+        var cacheMode = Vireo.Virt.HostReadiness.StorageFactsReader.SupportsDirectIo(options.Default.InstancesPath) ? DiskCache.None : DiskCache.Writethrough;
 
         var databasePath = HostComposition.DatabasePath(options);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);

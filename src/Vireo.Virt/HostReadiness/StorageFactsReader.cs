@@ -58,6 +58,12 @@ public static partial class StorageFactsReader
         return new DirectoryFacts(full, false, ancestorWritable, ancestorDirectIo, ancestor, ancestorError);
     }
 
+    /// <summary>
+    /// Whether an existing directory accepts O_DIRECT (tmpfs does not): cache='none' needs it, or QEMU
+    /// cannot open the disk. `vireo serve` uses this to choose the disk cache mode, as Nova does.
+    /// </summary>
+    public static bool SupportsDirectIo(string directory) => TryFiles(directory).DirectIo == true;
+
     /// <summary>Creates a file with O_DIRECT, then without, and removes it: Nova's probe for the disk cache mode.</summary>
     private static (bool Writable, bool? DirectIo, string? Error) TryFiles(string directory)
     {
