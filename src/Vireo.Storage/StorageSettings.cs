@@ -38,6 +38,16 @@ public sealed record StorageSettings(string StatePath, string InstancesPath)
     /// <summary>Address space a <c>qemu-img info</c> may map (Nova's <c>images_address_space_limit</c>, 2 GiB).</summary>
     public long AddressSpaceLimitBytes { get; init; } = 2 * BytesPerGiB;
 
+    /// <summary>
+    /// Nova's <c>[DEFAULT] force_raw_images</c> (default true): a base filled from an image that
+    /// is not raw is converted to raw when it is cached, so guests never read qcow2, QED, VMDK...
+    /// through a backing chain.
+    /// </summary>
+    public bool ForceRawImages { get; init; } = true;
+
+    /// <summary>Nova's <c>[compute] vmdk_allowed_types</c>: the VMDK createType values accepted at import and at every use.</summary>
+    public IReadOnlyList<string> VmdkAllowedTypes { get; init; } = ["streamOptimized", "monolithicSparse"];
+
     /// <summary><c>&lt;InstancesPath&gt;/&lt;BaseSubdirectory&gt;</c>.</summary>
     public string BaseDirectory => Path.Join(InstancesPath, BaseSubdirectory);
 

@@ -118,8 +118,8 @@ public sealed class ImagesApiTests
 
     [Theory]
     [InlineData("?disk_format=raw", "'name' is required")]
-    [InlineData("?name=x&disk_format=zip", "'disk_format' must be one of")]
-    [InlineData("?name=x", "'disk_format' must be one of")]
+    [InlineData("?name=x&disk_format=zip", "'disk_format' 'zip' is not accepted; use one of raw, qcow2, qed, vmdk, vhd, vhdx, vdi, iso")]
+    [InlineData("?name=x", "'disk_format' '' is not accepted; use one of raw, qcow2, qed, vmdk, vhd, vhdx, vdi, iso")]
     [InlineData("?name=x&disk_format=raw&container_format=tar", "'container_format' must be one of")]
     [InlineData("?name=x&disk_format=raw&property=novalue", "'property' must be written key=value")]
     [InlineData("?name=x&disk_format=raw&property=size=3", "property 'size' is reserved")]

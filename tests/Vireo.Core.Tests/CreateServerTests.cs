@@ -29,6 +29,30 @@ public sealed class CreateServerTests
     }
 
     [Fact]
+    public async Task Build_progress_follows_the_disk_step_never_goes_back_and_is_cleared_at_the_end()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _host.Disks.DuringCreate = async progress =>
+        {
+            progress.ShouldNotBeNull().Report(40);
+            progress.Report(30);
+            reported.SetResult();
+            await hold.Task;
+        };
+        var service = _host.Service();
+
+        var operation = await service.BeginCreateServerAsync(FakeHost.Request(), Ct);
+        await reported.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
+        var during = service.BuildProgress(operation.Accepted.Id);
+        hold.SetResult();
+        await operation.Completion;
+
+        during.ShouldBe(40);
+        service.BuildProgress(operation.Accepted.Id).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task The_guest_is_defined_with_the_flavor_the_image_and_the_disks_made()
     {
         var instance = await _host.Service().CreateServerAsync(FakeHost.Request(flavor: "2"), Ct);

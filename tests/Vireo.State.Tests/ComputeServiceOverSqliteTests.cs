@@ -142,7 +142,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
             yield break;
         }
 
-        public Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, CancellationToken cancellationToken)
+        public Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, IProgress<int>? progress, CancellationToken cancellationToken)
         {
             Write(() => Directories.Add(instance.Id));
             return Task.FromResult(new DiskLayout($"/instances/{instance.Id}", [new GuestDisk(DiskRole.Root, $"/instances/{instance.Id}/disk", "qcow2")]));

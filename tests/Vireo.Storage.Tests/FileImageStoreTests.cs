@@ -86,8 +86,10 @@ public sealed class FileImageStoreTests : IDisposable
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "qcow2", "evil"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldBe(
-            $"image 'evil' is refused: image has a backing file '{backing}': a backing file can point at any host file; flatten it with qemu-img convert first");
+        error.Message.ShouldStartWith("image 'evil' is refused: the qcow2 header names a backing file");
+        error.Message.ShouldContain(backing);
+        error.Message.ShouldContain("[qcow2.backing-file]");
+        error.Message.ShouldNotContain("[format.");
         ShouldHaveKeptNothing();
     }
 
@@ -100,8 +102,9 @@ public sealed class FileImageStoreTests : IDisposable
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "qcow2"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldContain($"image has an external data file '{dataFile}'");
-        error.Message.ShouldContain("flatten it with qemu-img convert first");
+        error.Message.ShouldContain("the qcow2 header names an external data file");
+        error.Message.ShouldContain(dataFile);
+        error.Message.ShouldContain("[qcow2.data-file]");
         ShouldHaveKeptNothing();
     }
 
@@ -113,7 +116,8 @@ public sealed class FileImageStoreTests : IDisposable
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "raw"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldContain("the content is qcow2 but disk_format says raw");
+        error.Message.ShouldContain("the image is declared as raw but its content is qcow2");
+        error.Message.ShouldContain("[format.mismatch]");
         ShouldHaveKeptNothing();
     }
 
@@ -125,7 +129,8 @@ public sealed class FileImageStoreTests : IDisposable
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "raw"));
 
-        error.Message.ShouldContain("the content is qcow2 but disk_format says raw");
+        error.Message.ShouldContain("[format.mismatch]");
+        error.Message.ShouldContain("[qcow2.backing-file]");
         ShouldHaveKeptNothing();
     }
 
@@ -137,8 +142,8 @@ public sealed class FileImageStoreTests : IDisposable
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(raw, "qcow2"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldContain("the content is not qcow2");
-        error.Message.ShouldContain("disk_format says qcow2");
+        error.Message.ShouldContain("the image is declared as qcow2 but its content is raw");
+        error.Message.ShouldContain("[format.mismatch]");
         ShouldHaveKeptNothing();
     }
 
@@ -154,15 +159,15 @@ public sealed class FileImageStoreTests : IDisposable
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(path, "qcow2"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldContain("qemu-img cannot read it as qcow2");
-        error.Message.ShouldContain("version 9");
+        error.Message.ShouldContain("[qcow2.unsupported-version]");
+        error.Message.ShouldContain("9");
         ShouldHaveKeptNothing();
     }
 
     [Theory]
-    [InlineData("vmdk")]
-    [InlineData("qed")]
-    [InlineData("iso")]
+    [InlineData("ami")]
+    [InlineData("ploop")]
+    [InlineData("vpc")]
     [InlineData("QCOW2")]
     [InlineData("")]
     public async Task Unsupported_disk_format_is_refused_naming_the_supported_ones(string format)
@@ -172,7 +177,7 @@ public sealed class FileImageStoreTests : IDisposable
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(raw, format, "x"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldBe($"image 'x' is refused: disk_format '{format}' is not supported yet; use raw or qcow2");
+        error.Message.ShouldBe($"image 'x' is refused: disk_format '{format}' is not accepted; use one of raw, qcow2, qed, vmdk, vhd, vhdx, vdi, iso (convert other images with qemu-img convert -O qcow2)");
         ShouldHaveKeptNothing();
     }
 

@@ -22,7 +22,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportRawAsync();
         var instance = NewInstance(image);
 
-        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.small", rootGiB: 2), Ct);
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.small", rootGiB: 2), null, Ct);
 
         var directory = Path.Join(_sandbox.Settings.InstancesPath, instance.Id.ToString("D"));
         var disk = Path.Join(directory, "disk");
@@ -37,17 +37,32 @@ public sealed class InstanceDisksTests : IDisposable
     }
 
     [Fact]
-    public async Task Qcow2_image_base_keeps_its_format_and_the_overlay_names_it()
+    public async Task Qcow2_image_base_keeps_its_format_and_the_overlay_names_it_without_force_raw_images()
     {
-        var image = await ImportQcow2Async("3M");
+        using var sandbox = new StorageSandbox(settings => settings with { ForceRawImages = false });
+        var qcow2 = await Tool.MakeEmptyQcow2Async(sandbox.ScratchPath("q.qcow2"), "3M");
+        var image = await sandbox.ImportFileAsync(qcow2, "qcow2");
 
-        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), Ct);
+        var layout = await sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
-        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        var info = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
         info.BackingFilenameFormat.ShouldBe("qcow2");
-        var baseInfo = await _sandbox.QemuImg.InfoAsync(info.BackingFilename!, "qcow2", forceShare: true, cancellationToken: Ct);
+        var baseInfo = await sandbox.QemuImg.InfoAsync(info.BackingFilename!, "qcow2", forceShare: true, cancellationToken: Ct);
         baseInfo.VirtualSizeBytes.ShouldBe(3L << 20);
         Tool.Sha256Of(info.BackingFilename!).ShouldBe(image.Sha256);
+    }
+
+    [Fact]
+    public async Task Qcow2_image_base_is_converted_to_raw_with_force_raw_images()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("pattern.raw"), 3 << 20);
+        var image = await _sandbox.ImportFileAsync(await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("p.qcow2")), "qcow2");
+
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
+
+        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        info.BackingFilenameFormat.ShouldBe("raw");
+        File.ReadAllBytes(info.BackingFilename!).ShouldBe(File.ReadAllBytes(raw));
     }
 
     [Fact]
@@ -55,7 +70,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = await ImportQcow2Async("5M");
 
-        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.zero", rootGiB: 0), Ct);
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.zero", rootGiB: 0), null, Ct);
 
         (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
     }
@@ -65,7 +80,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = await ImportRawAsync();
 
-        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), Ct);
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
         var text = await File.ReadAllTextAsync(Path.Join(layout.InstanceDirectory, "disk.info"), Ct);
         JsonSerializer.Deserialize<Dictionary<string, string>>(text).ShouldBe(new Dictionary<string, string> { [layout.Disks[0].Path] = "qcow2" });
@@ -80,7 +95,7 @@ public sealed class InstanceDisksTests : IDisposable
         var flavor = Flavor("m1.tiny", rootGiB: 1);
 
         var layouts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
-            Task.Run(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct), Ct)));
+            Task.Run(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct), Ct)));
 
         _sandbox.CountingStore.Opens.ShouldBe(1);
         var backings = new List<string>();
@@ -99,8 +114,8 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportRawAsync();
         var flavor = Flavor("m1.tiny", rootGiB: 1);
 
-        await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
-        await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
+        await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
+        await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
 
         _sandbox.CountingStore.Opens.ShouldBe(1);
     }
@@ -110,16 +125,18 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = await ImportQcow2Async("1M");
         var flavor = Flavor("m1.tiny", rootGiB: 1);
-        var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
+        var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
         var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
         var second = NewInstance(image);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(second, image, flavor, Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(second, image, flavor, null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.Failed);
         error.Message.ShouldContain($"the cached base {basePath} of {image.Label} failed its safety check");
-        error.Message.ShouldContain($"backing file '{_sandbox.ScratchPath("host-secret")}'");
+        error.Message.ShouldContain("the qcow2 header names a backing file");
+        error.Message.ShouldContain(_sandbox.ScratchPath("host-secret"));
+        error.Message.ShouldContain("[qcow2.backing-file]");
         Directory.Exists(Path.Join(_sandbox.Settings.InstancesPath, second.Id.ToString("D"))).ShouldBeFalse();
         File.Exists(basePath).ShouldBeTrue();
     }
@@ -129,14 +146,17 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = await ImportRawAsync();
         var flavor = Flavor("m1.tiny", rootGiB: 1);
-        var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct);
+        var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
         var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.Failed);
-        error.Message.ShouldContain("failed its safety check: the content is qcow2 but the image's disk_format is raw");
+        error.Message.ShouldContain("failed its safety check: ");
+        error.Message.ShouldContain("the image is declared as raw but its content is qcow2");
+        error.Message.ShouldContain("[format.mismatch]");
+        error.Message.ShouldContain("[qcow2.backing-file]");
     }
 
     [Fact]
@@ -145,7 +165,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportQcow2Async("2G", name: "x");
         var instance = NewInstance(image);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", rootGiB: 1), Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", rootGiB: 1), null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldBe("flavor m1.tiny's 1 GiB root disk is smaller than image 'x' (2.0 GiB); pick a larger flavor");
@@ -159,7 +179,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = (await ImportQcow2Async("2G", name: "x")) with { VirtualSizeBytes = null };
         var instance = NewInstance(image);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", rootGiB: 1), Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", rootGiB: 1), null, Ct));
 
         error.Message.ShouldBe("flavor m1.tiny's 1 GiB root disk is smaller than image 'x' (2.0 GiB); pick a larger flavor");
         Directory.Exists(Path.Join(_sandbox.Settings.InstancesPath, instance.Id.ToString("D"))).ShouldBeFalse();
@@ -170,20 +190,45 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = (await ImportRawAsync()) with { Status = ImageStatus.Queued };
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.Conflict);
     }
 
     [Fact]
-    public async Task Image_in_a_format_that_cannot_boot_yet_is_refused()
+    public async Task Image_in_a_format_that_cannot_boot_is_refused()
+    {
+        var image = (await ImportRawAsync()) with { DiskFormat = "ploop" };
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("disk_format 'ploop' is not accepted");
+        _sandbox.CountingStore.Opens.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Iso_image_is_refused_as_a_root_disk_with_the_reason()
+    {
+        var image = (await ImportRawAsync()) with { DiskFormat = "iso" };
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("is an ISO image, which boots as a CD-ROM");
+        _sandbox.CountingStore.Opens.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Image_whose_stored_bytes_are_not_its_declared_format_is_not_cached()
     {
         var image = (await ImportRawAsync()) with { DiskFormat = "vmdk" };
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
 
-        error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldContain("disk_format 'vmdk'");
+        error.Kind.ShouldBe(ErrorKind.Failed);
+        error.Message.ShouldContain("[format.mismatch]");
+        Directory.EnumerateFileSystemEntries(Path.Join(_sandbox.Settings.InstancesPath, "_base")).ShouldBeEmpty();
     }
 
     [Fact]
@@ -191,7 +236,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = (await ImportRawAsync()) with { Sha256 = new string('0', 64) };
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.Failed);
         error.Message.ShouldContain("sha256");
@@ -203,9 +248,9 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = await ImportRawAsync();
         var instance = NewInstance(image);
-        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct);
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.Conflict);
         File.Exists(layout.Disks[0].Path).ShouldBeTrue();
@@ -221,7 +266,7 @@ public sealed class InstanceDisksTests : IDisposable
         var disks = new InstanceDisks(brokenSettings, bases, new Qemu.QemuImg(brokenSettings));
         var instance = NewInstance(image);
 
-        await Should.ThrowAsync<VireoException>(() => disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct));
+        await Should.ThrowAsync<VireoException>(() => disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct));
 
         Directory.Exists(Path.Join(_sandbox.Settings.InstancesPath, instance.Id.ToString("D"))).ShouldBeFalse();
         File.Exists(bases.BasePath(image.Id)).ShouldBeTrue();
@@ -232,7 +277,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = await ImportRawAsync();
         var instance = NewInstance(image);
-        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct);
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
         await File.WriteAllTextAsync(Path.Join(layout.InstanceDirectory, "console.log"), "boot", Ct);
         var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
 
@@ -317,7 +362,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var image = await ImportRawAsync();
         var instance = NewInstance(image);
-        await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), Ct);
+        await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
 
         (await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct)).ShouldBe([instance.Id]);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
+using Vireo.Core;
 using Vireo.Core.Ports;
 
 namespace Vireo.Api.Images;
@@ -30,8 +31,7 @@ internal static class ImageImportQuery
         var diskFormat = Single(query, "disk_format");
         if (string.IsNullOrEmpty(diskFormat) || !DiskFormats.Contains(diskFormat, StringComparer.Ordinal))
         {
-            throw ApiRequestException.BadRequest(
-                $"'disk_format' must be one of {string.Join(", ", DiskFormats)}, got '{diskFormat}'");
+            throw ApiRequestException.BadRequest(ImageDiskFormats.Refusal("'disk_format'", diskFormat));
         }
 
         var containerFormat = Single(query, "container_format") ?? "bare";

@@ -48,7 +48,7 @@ internal static class ServerEndpoints
         var views = new List<ServerDetail>(instances.Count);
         foreach (var instance in instances)
         {
-            views.Add(ServerViews.Detail(instance, await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false), links, options));
+            views.Add(ServerViews.Detail(instance, await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false), links, options, compute.BuildProgress(instance.Id)));
         }
 
         return Results.Json(new ServerDetailListResponse { Servers = views }, ApiJson.Options);
@@ -58,7 +58,7 @@ internal static class ServerEndpoints
     {
         var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
         var fault = await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false);
-        var view = ServerViews.Detail(instance, fault, new ApiLinks(http.Request, options), options);
+        var view = ServerViews.Detail(instance, fault, new ApiLinks(http.Request, options), options, compute.BuildProgress(instance.Id));
         return Results.Json(new ServerResponse { Server = view }, ApiJson.Options);
     }
 

@@ -43,7 +43,8 @@ internal static class ServerViews
     };
 
     /// <param name="newestFault">The newest recorded fault, when the instance is in ERROR.</param>
-    public static ServerDetail Detail(Instance instance, InstanceFault? newestFault, ApiLinks links, ComputeApiOptions options)
+    /// <param name="progress">Nova's <c>progress</c> (percent) for the statuses that carry it.</param>
+    public static ServerDetail Detail(Instance instance, InstanceFault? newestFault, ApiLinks links, ComputeApiOptions options, int progress = 0)
     {
         var status = instance.Status;
         var imageId = instance.ImageId.ToString("D", CultureInfo.InvariantCulture);
@@ -77,7 +78,7 @@ internal static class ServerViews
             TerminatedAt = instance.TerminatedAt is { } terminated ? UsageTimestamp(terminated) : null,
             VolumesAttached = [],
             SecurityGroups = DefaultSecurityGroups,
-            Progress = ProgressStatuses.Contains(status) ? 0 : null,
+            Progress = ProgressStatuses.Contains(status) ? progress : null,
             Fault = status is ServerStatus.Error or ServerStatus.Deleted ? Fault(instance, newestFault) : null,
         };
     }

@@ -5,6 +5,7 @@ using Spectre.Console;
 using Vireo.Api.Contracts;
 using Vireo.Cli.Client;
 using Vireo.Cli.Output;
+using Vireo.Core;
 
 namespace Vireo.Cli.Commands;
 
@@ -30,7 +31,13 @@ public static class ImageCommands
         var name = new Argument<string>("NAME") { Description = "The image's name." };
         var file = new Option<FileInfo>("--file") { Description = "The image file to send; its bytes are streamed to the service.", Required = true };
         var diskFormat = new Option<string>("--disk-format") { Description = "The file's format, checked by the service against its content.", Required = true };
-        diskFormat.AcceptOnlyFromAmong([.. Api.Contracts.ImageFormats.DiskFormats]);
+        diskFormat.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && !ImageDiskFormats.IsAccepted(value))
+            {
+                result.AddError(ImageDiskFormats.Refusal("--disk-format", value));
+            }
+        });
         var containerFormat = new Option<string>("--container-format") { Description = "The container format.", DefaultValueFactory = _ => "bare" };
         containerFormat.AcceptOnlyFromAmong([.. Api.Contracts.ImageFormats.ContainerFormats]);
         var properties = new Option<string[]>("--property")

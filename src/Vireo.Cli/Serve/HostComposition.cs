@@ -43,6 +43,8 @@ public static class HostComposition
         return new StorageSettings(options.Default.StatePath, options.Default.InstancesPath)
         {
             BaseSubdirectory = options.ImageCache.SubdirectoryName,
+            ForceRawImages = options.Default.ForceRawImages,
+            VmdkAllowedTypes = options.Compute.VmdkAllowedTypes,
         };
     }
 

@@ -107,10 +107,7 @@ public static class ServeCommand
         var storage = HostComposition.Storage(options);
         var qemuImg = new QemuImg(storage);
         var imageStore = new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System);
-        var disks = new InstanceDisks(storage, imageStore, qemuImg, TimeProvider.System);
         await using var hypervisor = new LibvirtHypervisor(HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System);
-        var compute = new ComputeService(store.Instances, store.Flavors, store.Images, hypervisor, disks,
-            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -119,7 +116,10 @@ public static class ServeCommand
         builder.Logging.AddFilter("Microsoft.AspNetCore", options.Default.Debug ? LogLevel.Information : LogLevel.Warning);
         builder.WebHost.UseKestrel(k => k.Listen(ListenAddress(options.Default.OsapiComputeListen), options.Default.OsapiComputeListenPort));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(compute);
+        builder.Services.AddSingleton(sp => new BaseImageCache(storage, imageStore, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
+        builder.Services.AddSingleton(sp => new ComputeService(
+            store.Instances, store.Flavors, store.Images, hypervisor, new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg),
+            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options)));
         builder.Services.AddSingleton<IInstanceStore>(store.Instances);
         builder.Services.AddSingleton<IFlavorStore>(store.Flavors);
         builder.Services.AddSingleton<IImageCatalog>(store.Images);
@@ -131,6 +131,7 @@ public static class ServeCommand
 
         await using var app = builder.Build();
         app.MapComputeApi();
+        var compute = app.Services.GetRequiredService<ComputeService>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Serve");
         LogStarting(logger, options.Default.OsapiComputeListen, options.Default.OsapiComputeListenPort, options.Libvirt.VirtType.ToString().ToLowerInvariant(),
             installationId, databasePath, cacheMode.ToString().ToLowerInvariant());

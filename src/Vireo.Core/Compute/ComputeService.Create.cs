@@ -1,9 +1,19 @@
+using System.Collections.Concurrent;
 using Vireo.Core.Ports;
 
 namespace Vireo.Core.Compute;
 
 public sealed partial class ComputeService
 {
+    private readonly ConcurrentDictionary<Guid, int> _buildProgress = new();
+
+    /// <summary>
+    /// How far this process has got with the long part of a server's build (filling and
+    /// converting its image's cached base), in percent: Nova's <c>progress</c> while the server
+    /// is in BUILD. 0 when nothing is being built for it.
+    /// </summary>
+    public int BuildProgress(Guid instanceId) => _buildProgress.TryGetValue(instanceId, out var percent) ? percent : 0;
+
     /// <summary>
     /// Validates the request, writes the instance (building / scheduling) and records the
     /// action, then builds it in the background: disks, guest definition, guest start, each
@@ -71,7 +81,7 @@ public sealed partial class ComputeService
             // Each undo is registered before its step: the undo is idempotent, and a step that
             // fails half-way may already have made something.
             revert.Add("removing its files", () => _disks.DeleteInstanceFilesAsync(id, CancellationToken.None));
-            var layout = await _disks.CreateRootDiskAsync(current, image, flavor, cancellationToken).ConfigureAwait(false);
+            var layout = await _disks.CreateRootDiskAsync(current, image, flavor, new BuildProgressReporter(_buildProgress, id), cancellationToken).ConfigureAwait(false);
             _faults.Reached(FaultSteps.CreateDiskMade);
 
             stage = "defining its guest";
@@ -96,6 +106,10 @@ public sealed partial class ComputeService
         {
             var failures = await revert.RevertAsync().ConfigureAwait(false);
             throw await FailBuildAsync(instance, requestId, stage, exception, failures).ConfigureAwait(false);
+        }
+        finally
+        {
+            _buildProgress.TryRemove(id, out _);
         }
 
         await FinishActionQuietlyAsync(id, requestId, ActionResult.Success, message: null).ConfigureAwait(false);
@@ -147,5 +161,12 @@ public sealed partial class ComputeService
 
         await FinishActionQuietlyAsync(instance.Id, requestId, ActionResult.Error, reason).ConfigureAwait(false);
         return new VireoException(kind, $"{instance.Label} could not be built: {reason}; it is now in ERROR, delete it", exception);
+    }
+
+    /// <summary>Records a build's percentage; never lets it go backwards.</summary>
+    private sealed class BuildProgressReporter(ConcurrentDictionary<Guid, int> progress, Guid instanceId) : IProgress<int>
+    {
+        public void Report(int value) =>
+            progress.AddOrUpdate(instanceId, Math.Clamp(value, 0, 100), (_, old) => Math.Max(old, Math.Clamp(value, 0, 100)));
     }
 }

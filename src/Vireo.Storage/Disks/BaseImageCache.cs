@@ -1,30 +1,43 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core;
 using Vireo.Core.Ports;
+using Vireo.Storage.Images;
 using Vireo.Storage.Qemu;
 
 namespace Vireo.Storage.Disks;
 
+/// <summary>How far a base fill has got: the stage ("copying", "converting qcow2 to raw") and the
+/// whole fill's percentage (0-100).</summary>
+public sealed record BaseFillProgress(string Stage, int Percent);
+
 /// <summary>
 /// Nova's base image cache: <c>&lt;InstancesPath&gt;/&lt;BaseSubdirectory&gt;/&lt;sha1 hex of the image id&gt;</c>
-/// holds the image's bytes unchanged, so a base keeps its image's format (raw or qcow2),
-/// which is the image's <c>disk_format</c>, checked at import and re-checked here on every use.
-/// Concurrent users of one base in this process wait on one fill; processes sharing the
-/// directory are kept apart by filling a temporary file and renaming it into place.
+/// holds the image's bytes, converted to raw when <see cref="StorageSettings.ForceRawImages"/> is
+/// on and the image is not raw, else unchanged in the image's format. The bytes are checked
+/// (sha256, <see cref="ImageContentCheck"/>) when filled and the base is checked again before
+/// every use, so a base changed on disk after import is refused. Concurrent users of one base
+/// in this process wait on one fill; processes sharing the directory are kept apart by filling
+/// a temporary file and renaming it into place.
 /// </summary>
-public sealed class BaseImageCache
+public sealed partial class BaseImageCache
 {
     private const int BufferSize = 1 << 20;
 
     private readonly StorageSettings _settings;
     private readonly IImageStore _images;
     private readonly QemuImg _qemuImg;
+    private readonly ImageContentCheck _check;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private int _fills;
 
-    public BaseImageCache(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null)
+    public BaseImageCache(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<BaseImageCache>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(images);
@@ -33,8 +46,13 @@ public sealed class BaseImageCache
         _settings = settings;
         _images = images;
         _qemuImg = qemuImg;
+        _check = new ImageContentCheck(settings, qemuImg);
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<BaseImageCache>.Instance;
     }
+
+    /// <summary>How many bases this cache has filled since it was made.</summary>
+    public int Fills => Volatile.Read(ref _fills);
 
     /// <summary>Nova's <c>get_cache_fname</c>: the SHA-1 hex (40 lowercase characters) of the image id string.</summary>
     public static string CacheFileName(Guid imageId) =>
@@ -47,18 +65,24 @@ public sealed class BaseImageCache
     /// checks it, touches its modification time (last use, for a cache cleaner) and holds it
     /// until the lease is disposed, so nothing in this process replaces or removes it meanwhile.
     /// </summary>
+    /// <param name="progress">Receives the fill's progress when this call fills the base.</param>
     /// <exception cref="VireoException">
-    /// InvalidInput when the image's format cannot be cached; Failed when the stored bytes do
-    /// not match the image's sha256 or the base fails its safety check.
+    /// InvalidInput when the image's format cannot boot; Failed when the stored bytes do not
+    /// match the image's sha256, a conversion fails, or the base fails its safety check.
     /// </exception>
-    public async Task<BaseImageLease> AcquireAsync(ImageRecord image, CancellationToken cancellationToken)
+    public async Task<BaseImageLease> AcquireAsync(ImageRecord image, IProgress<BaseFillProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         var format = image.DiskFormat;
-        if (!DiskFormats.IsSupported(format))
+        if (!ImageDiskFormats.IsAccepted(format))
+        {
+            throw VireoException.InvalidInput($"{image.Label} cannot boot: " + ImageDiskFormats.Refusal("its disk_format", format));
+        }
+
+        if (format == ImageDiskFormats.Iso)
         {
             throw VireoException.InvalidInput(
-                $"{image.Label} has disk_format '{format}', which cannot boot yet; use an image in {string.Join(" or ", DiskFormats.Supported)}");
+                $"{image.Label} is an ISO image, which boots as a CD-ROM beside a blank root disk, and Vireo does not do that yet; boot from a disk image (raw, qcow2, qed, vmdk, vhd, vhdx, vdi)");
         }
 
         var path = BasePath(image.Id);
@@ -69,12 +93,12 @@ public sealed class BaseImageCache
             // Checked after acquiring: whoever held the gate before may have filled it.
             if (!File.Exists(path))
             {
-                await FillAsync(image, format, path, cancellationToken).ConfigureAwait(false);
+                await FillAsync(image, format, path, progress, cancellationToken).ConfigureAwait(false);
             }
 
-            var info = await VerifyAsync(image, format, path, cancellationToken).ConfigureAwait(false);
+            var content = await VerifyAsync(image, path, cancellationToken).ConfigureAwait(false);
             File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
-            return new BaseImageLease(path, format, info, gate);
+            return new BaseImageLease(path, content.QemuDriver, content.Info, gate);
         }
         catch
         {
@@ -83,13 +107,24 @@ public sealed class BaseImageCache
         }
     }
 
-    private async Task FillAsync(ImageRecord image, string format, string path, CancellationToken cancellationToken)
+    /// <summary>As <see cref="AcquireAsync(ImageRecord, IProgress{BaseFillProgress}?, CancellationToken)"/> without progress.</summary>
+    public Task<BaseImageLease> AcquireAsync(ImageRecord image, CancellationToken cancellationToken) => AcquireAsync(image, null, cancellationToken);
+
+    private async Task FillAsync(ImageRecord image, string format, string path, IProgress<BaseFillProgress>? progress, CancellationToken cancellationToken)
     {
         UnixFiles.CreateDirectory(_settings.BaseDirectory, UnixFiles.SharedDirectory);
-        var temporary = Path.Join(_settings.BaseDirectory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.part");
+        var clock = Stopwatch.StartNew();
+        Interlocked.Increment(ref _fills);
+        var stem = Path.Join(_settings.BaseDirectory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}");
+        var copy = stem + ".part";
+        var converted = stem + ".raw.part";
         try
         {
-            var sha256 = await CopyAsync(image.Id, temporary, cancellationToken).ConfigureAwait(false);
+            // With a conversion to come, copying is the first 30 % of the fill.
+            var convert = _settings.ForceRawImages && ImageContentCheck.QemuDriverFor(format) != ImageDiskFormats.Raw;
+            var copyShare = convert ? 30 : 100;
+            LogFilling(_logger, image.Label, path, format, convert);
+            var sha256 = await CopyAsync(image, copy, bytes => progress?.Report(new BaseFillProgress("copying", Percent(bytes, image.SizeBytes, copyShare))), cancellationToken).ConfigureAwait(false);
             if (image.Sha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw new VireoException(
@@ -97,38 +132,79 @@ public sealed class BaseImageCache
                     $"the stored bytes of {image.Label} have sha256 {sha256} but the image says {expected}; the store is damaged, delete and import the image again");
             }
 
-            // The copy is checked before it can be used by anyone.
-            await VerifyAsync(image, format, temporary, cancellationToken).ConfigureAwait(false);
+            // The copy is checked before anything reads it, QEMU included.
+            var (content, refusal) = await _check.CheckAsync(copy, format, forceShare: false, cancellationToken).ConfigureAwait(false);
+            if (content is null)
+            {
+                throw Unsafe(image, copy, refusal!);
+            }
+
+            var ready = copy;
+            if (convert)
+            {
+                var stage = $"converting {format} to raw";
+                var lastLogged = -1;
+                var percent = new InlineProgress<double>(p =>
+                {
+                    var whole = copyShare + (int)(p * (100 - copyShare) / 100);
+                    progress?.Report(new BaseFillProgress(stage, whole));
+                    if ((int)p / 10 > lastLogged)
+                    {
+                        lastLogged = (int)p / 10;
+                        LogConverting(_logger, image.Label, format, (int)p);
+                    }
+                });
+                await _qemuImg.ConvertAsync(copy, content.QemuDriver, converted, ImageDiskFormats.Raw, percent, cancellationToken).ConfigureAwait(false);
+                (content, refusal) = await _check.CheckAsync(converted, ImageDiskFormats.Raw, forceShare: false, cancellationToken).ConfigureAwait(false);
+                if (content is null)
+                {
+                    throw Unsafe(image, converted, refusal!);
+                }
+
+                ready = converted;
+            }
+
+            UnixFiles.SetMode(ready, UnixFiles.SharedFile);
             try
             {
-                File.Move(temporary, path, overwrite: false);
+                File.Move(ready, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another process sharing instances_path filled it first; its copy is as good.
             }
+
+            progress?.Report(new BaseFillProgress("ready", 100));
+            LogFilled(_logger, image.Label, path, content.DiskFormat, clock.ElapsedMilliseconds);
         }
         finally
         {
-            File.Delete(temporary);
+            File.Delete(copy);
+            File.Delete(converted);
         }
     }
 
-    private async Task<string> CopyAsync(Guid imageId, string temporary, CancellationToken cancellationToken)
+    private static int Percent(long done, long? total, int share) =>
+        total is > 0 ? (int)Math.Min(share, done * share / total.Value) : 0;
+
+    private async Task<string> CopyAsync(ImageRecord image, string temporary, Action<long> copied, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var source = await _images.OpenContentAsync(imageId, cancellationToken).ConfigureAwait(false);
+        var source = await _images.OpenContentAsync(image.Id, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
             var target = new FileStream(temporary, UnixFiles.CreateNew(UnixFiles.SharedFile));
             await using (target.ConfigureAwait(false))
             {
                 var buffer = new byte[BufferSize];
+                long total = 0;
                 int read;
                 while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     hash.AppendData(buffer, 0, read);
+                    total += read;
+                    copied(total);
                 }
 
                 target.Flush(flushToDisk: true);
@@ -140,43 +216,40 @@ public sealed class BaseImageCache
 
     /// <summary>
     /// The checks a base passes before every use (Nova re-inspects bases each time, CVE-2024-32498):
-    /// the content is still the image's format and names no backing or data file. <c>-U</c>
-    /// because running guests hold the base open.
+    /// the content is the image's format, or raw when it was converted (with
+    /// force_raw_images, now or when it was filled), and passes <see cref="ImageContentCheck"/>.
+    /// <c>-U</c> because running guests hold the base open.
     /// </summary>
-    private async Task<ImageInfo> VerifyAsync(ImageRecord image, string format, string path, CancellationToken cancellationToken)
+    private async Task<CheckedContent> VerifyAsync(ImageRecord image, string path, CancellationToken cancellationToken)
     {
-        var isQcow2 = ImageHeader.IsQcow2(await ImageHeader.ReadAsync(path, cancellationToken).ConfigureAwait(false));
-        if (isQcow2 != (format == DiskFormats.Qcow2))
+        var format = image.DiskFormat!;
+        var (content, refusal) = await _check.CheckAsync(path, format, forceShare: true, cancellationToken).ConfigureAwait(false);
+        if (content is null && ImageContentCheck.QemuDriverFor(format) != ImageDiskFormats.Raw)
         {
-            throw Unsafe(image, path, $"the content is {(isQcow2 ? "qcow2" : "not qcow2")} but the image's disk_format is {format}");
+            // A converted base is raw; the first refusal is the one worth reading when it is not.
+            var (raw, _) = await _check.CheckAsync(path, ImageDiskFormats.Raw, forceShare: true, cancellationToken).ConfigureAwait(false);
+            content = raw;
         }
 
-        var info = await _qemuImg.InfoAsync(path, format, forceShare: true, cancellationToken).ConfigureAwait(false);
-        if (info.Format != format)
-        {
-            throw Unsafe(image, path, $"qemu-img reads it as {info.Format}, not {format}");
-        }
-
-        if (info.HasBackingFile)
-        {
-            throw Unsafe(image, path, $"it has a backing file '{info.BackingFilename ?? info.FullBackingFilename}'");
-        }
-
-        if (info.DataFile is { } dataFile)
-        {
-            throw Unsafe(image, path, $"it has an external data file '{dataFile}'");
-        }
-
-        return info;
+        return content ?? throw Unsafe(image, path, refusal!);
     }
 
-    private static VireoException Unsafe(ImageRecord image, string path, string reason) =>
-        new(ErrorKind.Failed, $"the cached base {path} of {image.Label} failed its safety check: {reason}; remove that file so it is fetched again, and find out who changed it");
+    private static VireoException Unsafe(ImageRecord image, string path, ContentRefusal refusal) =>
+        new(ErrorKind.Failed, $"the cached base {path} of {image.Label} failed its safety check: {refusal.Describe()}; remove that file so it is fetched again, and find out who changed it");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "base image cache: filling {Path} from {Image} ({Format}, converting to raw: {Convert})")]
+    private static partial void LogFilling(ILogger logger, string image, string path, string format, bool convert);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "base image cache: converting {Image} from {Format} to raw: {Percent}%")]
+    private static partial void LogConverting(ILogger logger, string image, string format, int percent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "base image cache: {Path} of {Image} is ready as {Format} after {ElapsedMs} ms")]
+    private static partial void LogFilled(ILogger logger, string image, string path, string format, long elapsedMs);
 }
 
 /// <summary>A checked base image, held until disposed.</summary>
 /// <param name="Path">Absolute path of the base file.</param>
-/// <param name="Format">Its format (the image's disk_format), passed explicitly to QEMU.</param>
+/// <param name="Format">Its QEMU driver (the image's format, or raw once converted), passed explicitly to QEMU.</param>
 /// <param name="Info">What qemu-img reported when it was checked for this use.</param>
 public sealed class BaseImageLease(string path, string format, ImageInfo info, SemaphoreSlim gate) : IDisposable
 {

@@ -46,7 +46,7 @@ public sealed class InstanceDisks : IInstanceDisks
     /// boot yet; Conflict when the instance already has a root disk; Failed when qemu-img fails
     /// or the base fails its safety check.
     /// </exception>
-    public async Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, CancellationToken cancellationToken)
+    public async Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(image);
@@ -69,7 +69,8 @@ public sealed class InstanceDisks : IInstanceDisks
         var madeFiles = false;
         try
         {
-            using var lease = await _bases.AcquireAsync(image, cancellationToken).ConfigureAwait(false);
+            var fill = progress is null ? null : new InlineProgress<BaseFillProgress>(p => progress.Report(p.Percent));
+            using var lease = await _bases.AcquireAsync(image, fill, cancellationToken).ConfigureAwait(false);
             EnsureFits(flavor, image, lease.Info.VirtualSizeBytes);
 
             if (!Directory.Exists(directory))
@@ -86,8 +87,8 @@ public sealed class InstanceDisks : IInstanceDisks
             madeFiles = true;
             long? sizeBytes = flavor.RootDiskGiB == 0 ? null : flavor.RootDiskGiB * StorageSettings.BytesPerGiB;
             await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format, sizeBytes, cancellationToken).ConfigureAwait(false);
-            await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = DiskFormats.Qcow2 }, cancellationToken).ConfigureAwait(false);
-            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormats.Qcow2)]);
+            await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = ImageDiskFormats.Qcow2 }, cancellationToken).ConfigureAwait(false);
+            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, ImageDiskFormats.Qcow2)]);
         }
         catch
         {

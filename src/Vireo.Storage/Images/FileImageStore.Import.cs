@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Vireo.Core;
 using Vireo.Core.Ports;
-using Vireo.Storage.Qemu;
 
 namespace Vireo.Storage.Images;
 
@@ -18,10 +17,9 @@ public sealed partial class FileImageStore
         ArgumentNullException.ThrowIfNull(content);
         var name = request.Name;
         var format = request.DiskFormat;
-        if (!DiskFormats.IsSupported(format))
+        if (!ImageDiskFormats.IsAccepted(format))
         {
-            throw VireoException.InvalidInput(
-                $"image '{name}' is refused: disk_format '{format}' is not supported yet; use {string.Join(" or ", DiskFormats.Supported)}");
+            throw VireoException.InvalidInput($"image '{name}' is refused: " + ImageDiskFormats.Refusal("disk_format", format));
         }
 
         UnixFiles.CreateDirectory(_settings.ImagesDirectory, UnixFiles.PrivateDirectory);
@@ -32,14 +30,14 @@ public sealed partial class FileImageStore
         try
         {
             var (sizeBytes, sha256) = await StoreAsync(content, partial, progress, cancellationToken).ConfigureAwait(false);
-            var info = await CheckAsync(name, format, partial, sizeBytes, cancellationToken).ConfigureAwait(false);
+            var inspected = await CheckAsync(name, format, partial, sizeBytes, cancellationToken).ConfigureAwait(false);
 
             File.Move(partial, final, overwrite: false);
             UnixFiles.SetMode(final, UnixFiles.ReadOnlyFile);
 
             var now = _time.GetUtcNow();
             var record = new ImageRecord(
-                id, name, ImageStatus.Active, format, request.ContainerFormat, sizeBytes, info.VirtualSizeBytes, sha256,
+                id, name, ImageStatus.Active, format, request.ContainerFormat, sizeBytes, inspected.VirtualSizeBytes, sha256,
                 request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now);
             await _registry.AddAsync(record, cancellationToken).ConfigureAwait(false);
             registered = true;
@@ -79,57 +77,19 @@ public sealed partial class FileImageStore
     }
 
     /// <summary>
-    /// The checks an image passes before it is accepted, until the full inspector lands: the
-    /// declared format is raw or qcow2, the content is that format (own magic probe plus
-    /// <c>qemu-img info -f &lt;declared&gt;</c>), and it names no backing or data file.
+    /// The checks an image passes before it is accepted: not empty, then
+    /// <see cref="ImageContentCheck"/> (the inspector with the declared format, then
+    /// <c>qemu-img info</c> with that format). Every problem is named in the refusal.
     /// </summary>
-    private async Task<ImageInfo> CheckAsync(string name, string format, string path, long sizeBytes, CancellationToken cancellationToken)
+    private async Task<CheckedContent> CheckAsync(string name, string format, string path, long sizeBytes, CancellationToken cancellationToken)
     {
         if (sizeBytes == 0)
         {
             throw Refused(name, "the content is empty; send the image's bytes");
         }
 
-        var isQcow2 = ImageHeader.IsQcow2(await ImageHeader.ReadAsync(path, cancellationToken).ConfigureAwait(false));
-        if (format == DiskFormats.Raw && isQcow2)
-        {
-            throw Refused(name, "the content is qcow2 but disk_format says raw; register it with disk_format qcow2");
-        }
-
-        if (format == DiskFormats.Qcow2 && !isQcow2)
-        {
-            throw Refused(name, "the content is not qcow2 (no 'QFI\\xfb' magic) but disk_format says qcow2; register it with its real format");
-        }
-
-        ImageInfo info;
-        try
-        {
-            info = await _qemuImg.InfoAsync(path, format, forceShare: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (VireoException exception) when (exception.InnerException is QemuImgFailure failure)
-        {
-            throw new VireoException(
-                ErrorKind.InvalidInput,
-                $"image '{name}' is refused: qemu-img cannot read it as {format}: {failure.StandardError}{(failure.KilledBySignal ? " (it hit its limits)" : "")}",
-                exception);
-        }
-
-        if (info.Format != format)
-        {
-            throw Refused(name, $"the content is {info.Format} but disk_format says {format}; register it with its real format");
-        }
-
-        if (info.HasBackingFile)
-        {
-            throw Refused(name, $"image has a backing file '{info.BackingFilename ?? info.FullBackingFilename}': a backing file can point at any host file; flatten it with qemu-img convert first");
-        }
-
-        if (info.DataFile is { } dataFile)
-        {
-            throw Refused(name, $"image has an external data file '{dataFile}': a data file can point at any host file; flatten it with qemu-img convert first");
-        }
-
-        return info;
+        var (content, refusal) = await _check.CheckAsync(path, format, forceShare: false, cancellationToken).ConfigureAwait(false);
+        return content ?? throw Refused(name, refusal!.Describe());
     }
 
     private static VireoException Refused(string name, string reason) => VireoException.InvalidInput($"image '{name}' is refused: {reason}");

@@ -16,7 +16,7 @@ public sealed partial class FileImageStore : IImageStore
 
     private readonly StorageSettings _settings;
     private readonly IImageRegistry _registry;
-    private readonly QemuImg _qemuImg;
+    private readonly ImageContentCheck _check;
     private readonly TimeProvider _time;
 
     public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null)
@@ -27,7 +27,7 @@ public sealed partial class FileImageStore : IImageStore
         settings.Validate();
         _settings = settings;
         _registry = registry;
-        _qemuImg = qemuImg;
+        _check = new ImageContentCheck(settings, qemuImg);
         _time = timeProvider ?? TimeProvider.System;
     }
 

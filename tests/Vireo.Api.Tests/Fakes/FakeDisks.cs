@@ -9,7 +9,7 @@ public sealed class FakeDisks : IInstanceDisks
     private readonly Lock _lock = new();
     private readonly HashSet<Guid> _directories = [];
 
-    public Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, CancellationToken cancellationToken)
+    public Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         lock (_lock)
         {

@@ -18,6 +18,9 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
     /// <summary>When set, <see cref="CreateRootDiskAsync"/> makes the directory and then fails, as a half-done qemu-img would.</summary>
     public bool FailAfterMakingDirectory { get; set; }
 
+    /// <summary>Runs inside <see cref="CreateRootDiskAsync"/> with its progress, e.g. to report and then hold the build.</summary>
+    public Func<IProgress<int>?, Task>? DuringCreate { get; set; }
+
     public IReadOnlyCollection<Guid> Directories
     {
         get
@@ -37,13 +40,18 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
     }
 
-    public async Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, CancellationToken cancellationToken)
+    public async Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();
         process.EnsureAlive();
         Failures.ThrowIfFailing(nameof(CreateRootDiskAsync));
+        if (DuringCreate is { } during)
+        {
+            await during(progress);
+        }
+
         lock (_lock)
         {
             _directories.Add(instance.Id);
