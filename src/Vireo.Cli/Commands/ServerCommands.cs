@@ -203,12 +203,21 @@ public static class ServerCommands
     {
         var clock = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(timeoutSeconds);
+        string? shown = null;
         while (true)
         {
             var current = await run.Client.FindServerAsync(id, cancellationToken).ConfigureAwait(false);
             if (done(current))
             {
                 return current;
+            }
+
+            // Each change of state or progress once, on standard error (stdout stays for the result).
+            var now = current is null ? null : Describe(current);
+            if (now is not null && now != shown)
+            {
+                run.Terminal.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {now} ({clock.Elapsed.TotalSeconds:F1} s)"));
+                shown = now;
             }
 
             if (clock.Elapsed >= deadline)
@@ -222,6 +231,11 @@ public static class ServerCommands
             await Task.Delay(run.Setup.PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>"BUILD, task block_device_mapping, 40%": what a waiting user is told.</summary>
+    private static string Describe(ServerDetail server) =>
+        server.Status + (server.TaskState is { } task ? ", task " + task : "") +
+        (server.Progress is > 0 and var percent ? string.Create(CultureInfo.InvariantCulture, $", {percent}%") : "");
 
     private static async Task PrintAsync(ClientInvocation run, ServerDetail server, CancellationToken cancellationToken)
     {
@@ -239,6 +253,7 @@ public static class ServerCommands
             ("status", server.Status),
             ("vm_state", server.VmState),
             ("task_state", server.TaskState ?? "-"),
+            ("progress", server.Progress is { } progress ? progress.ToString(CultureInfo.InvariantCulture) + "%" : "-"),
             ("power_state", PowerName(server.PowerState)),
             ("image", $"{names.Image(server.Image.Id)} ({server.Image.Id})"),
             ("flavor", $"{names.Flavor(server.Flavor.Id)} ({server.Flavor.Id})"),
