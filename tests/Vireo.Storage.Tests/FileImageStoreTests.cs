@@ -182,6 +182,23 @@ public sealed class FileImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Bad_disk_format_and_bad_known_properties_are_refused_together_before_anything_is_stored()
+    {
+        var properties = new Dictionary<string, string> { ["hw_disk_bus"] = "floppy", ["hw_qemu_guest_agent"] = "maybe" };
+        var content = new CountingReadStream();
+
+        var error = await Should.ThrowAsync<VireoException>(() =>
+            _sandbox.Store.ImportAsync(new ImageImportRequest("bad", "ploop", "bare", properties), content, null, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldStartWith("image 'bad' is refused: disk_format 'ploop' is not accepted");
+        error.Message.ShouldContain("property hw_disk_bus='floppy' is not valid");
+        error.Message.ShouldContain("property hw_qemu_guest_agent='maybe' is not valid");
+        content.Reads.ShouldBe(0);
+        ShouldHaveKeptNothing();
+    }
+
+    [Fact]
     public async Task Empty_content_is_refused()
     {
         var error = await Should.ThrowAsync<VireoException>(() =>
@@ -266,6 +283,17 @@ public sealed class FileImageStoreTests : IDisposable
     {
         _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
         _sandbox.Registry.All.ShouldBeEmpty();
+    }
+
+    private sealed class CountingReadStream : MemoryStream
+    {
+        public int Reads { get; private set; }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return base.ReadAsync(buffer, cancellationToken);
+        }
     }
 
     private sealed class CancellingProgress(CancellationTokenSource cancellation, long afterBytes) : IProgress<long>

@@ -47,12 +47,23 @@ public static class ImageCommands
         };
         properties.Validators.Add(result =>
         {
+            var given = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in result.GetValueOrDefault<string[]>() ?? [])
             {
-                if (pair.IndexOf('=', StringComparison.Ordinal) <= 0)
+                var separator = pair.IndexOf('=', StringComparison.Ordinal);
+                if (separator <= 0)
                 {
                     result.AddError($"--property must be written key=value, e.g. hw_qemu_guest_agent=yes; got '{pair}'");
+                    continue;
                 }
+
+                given[pair[..separator]] = pair[(separator + 1)..];
+            }
+
+            // The service checks the same; checked here too so nothing is sent for nothing.
+            foreach (var problem in ImagePropertyRules.Problems(given))
+            {
+                result.AddError("--" + problem);
             }
         });
         var command = new Command("import", "Import an image from a local file, with a progress bar on standard error.")

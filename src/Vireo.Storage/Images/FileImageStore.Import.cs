@@ -17,9 +17,17 @@ public sealed partial class FileImageStore
         ArgumentNullException.ThrowIfNull(content);
         var name = request.Name;
         var format = request.DiskFormat;
+        // What the request says is checked before a byte is stored, every problem at once.
+        var problems = new List<string>();
         if (!ImageDiskFormats.IsAccepted(format))
         {
-            throw VireoException.InvalidInput($"image '{name}' is refused: " + ImageDiskFormats.Refusal("disk_format", format));
+            problems.Add(ImageDiskFormats.Refusal("disk_format", format));
+        }
+
+        problems.AddRange(ImagePropertyRules.Problems(request.Properties));
+        if (problems.Count > 0)
+        {
+            throw VireoException.InvalidInput($"image '{name}' is refused: " + string.Join("; ", problems));
         }
 
         UnixFiles.CreateDirectory(_settings.ImagesDirectory, UnixFiles.PrivateDirectory);
