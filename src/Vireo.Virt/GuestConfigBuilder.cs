@@ -50,7 +50,7 @@ public static class GuestConfigBuilder
             Os = new OsConfig
             {
                 Arch = settings.Arch,
-                Machine = settings.EffectiveMachineType,
+                Machine = MachineType(spec, settings),
                 BootDevices = [BootDevice.Hd],
             },
             Features = Features(settings.Arch),
@@ -97,9 +97,20 @@ public static class GuestConfigBuilder
             : new ClockConfig { Offset = ClockOffset.Utc };
 
     /// <summary>
-    /// Root first (vda), then ephemeral and swap disks on virtio in the order Nova's blockinfo gives
-    /// them (disk, disk.local, disk.swap); a config drive is a cdrom on the last IDE slot (hdd) of
-    /// a pc machine, or on SATA for q35, which has no IDE.
+    /// Nova's <c>get_machine_type</c>: the image's <c>hw_machine_type</c> wins over
+    /// <c>[libvirt] hw_machine_type</c>, which wins over the per-arch default.
+    /// </summary>
+    internal static string? MachineType(GuestSpec spec, HypervisorSettings settings) =>
+        spec.Image.Properties.TryGetValue(ImagePropertyRules.MachineType, out var machine) && !string.IsNullOrWhiteSpace(machine)
+            ? machine.Trim()
+            : settings.EffectiveMachineType;
+
+    /// <summary>
+    /// Root first, then ephemeral and swap disks in the order Nova's blockinfo gives them (disk,
+    /// disk.local, disk.swap), all on the image's <c>hw_disk_bus</c> (virtio by default: vda, vdb...;
+    /// sata, scsi and usb: sda...; ide: hda...); a config drive is a cdrom on the image's
+    /// <c>hw_cdrom_bus</c>, by default the last IDE slot (hdd) of a pc machine or SATA on q35,
+    /// which has no IDE.
     /// </summary>
     private static EquatableArray<DiskConfig> Disks(GuestSpec spec, HypervisorSettings settings)
     {
@@ -109,21 +120,24 @@ public static class GuestConfigBuilder
             throw new VireoException(ErrorKind.Internal, $"instance {spec.InstanceId}: {roots} root disks requested; a guest has one");
         }
 
-        var virtioIndex = 0;
+        var q35 = MachineType(spec, settings)?.Contains("q35", StringComparison.Ordinal) == true;
+        var diskBus = ImageBus(spec, ImagePropertyRules.DiskBus, DiskBus.Virtio, q35);
+        var cdromBus = ImageBus(spec, ImagePropertyRules.CdromBus, q35 ? DiskBus.Sata : DiskBus.Ide, q35);
+        var used = new Dictionary<string, int>(StringComparer.Ordinal);
         var disks = new List<DiskConfig>();
         foreach (var disk in spec.Disks.Disks.OrderBy(d => RoleOrder(d.Role)))
         {
             var format = Format(spec.InstanceId, disk);
             if (disk.Role == DiskRole.ConfigDrive)
             {
-                var q35 = settings.EffectiveMachineType?.Contains("q35", StringComparison.Ordinal) == true;
                 disks.Add(new DiskConfig
                 {
                     Device = DiskDevice.Cdrom,
                     Format = format,
                     SourceFile = disk.Path,
-                    TargetDev = q35 ? "sda" : "hdd",
-                    Bus = q35 ? DiskBus.Sata : DiskBus.Ide,
+                    // Nova puts an IDE config drive on the last slot, out of the way of the disks.
+                    TargetDev = cdromBus == DiskBus.Ide ? "hdd" : NextTarget(spec, cdromBus, used),
+                    Bus = cdromBus,
                     Cache = settings.DiskCacheMode,
                 });
                 continue;
@@ -133,13 +147,62 @@ public static class GuestConfigBuilder
             {
                 Format = format,
                 SourceFile = disk.Path,
-                TargetDev = "vd" + DiskLetters(virtioIndex++),
-                Bus = DiskBus.Virtio,
+                TargetDev = NextTarget(spec, diskBus, used),
+                Bus = diskBus,
                 Cache = settings.DiskCacheMode,
             });
         }
 
         return disks.ToEquatableArray();
+    }
+
+    /// <summary>The bus an image property asks for, or the default; ide on q35 is refused (q35 has no IDE controller).</summary>
+    private static DiskBus ImageBus(GuestSpec spec, string key, DiskBus fallback, bool q35)
+    {
+        if (!spec.Image.Properties.TryGetValue(key, out var value) || string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        var bus = value.Trim() switch
+        {
+            "virtio" when key == ImagePropertyRules.DiskBus => DiskBus.Virtio,
+            "sata" => DiskBus.Sata,
+            "scsi" => DiskBus.Scsi,
+            "ide" => DiskBus.Ide,
+            "usb" => DiskBus.Usb,
+            _ => throw VireoException.InvalidInput(
+                $"{spec.Image.Label} has {key}='{value}', which a kvm/qemu guest cannot use; set it to one of {string.Join(", ", key == ImagePropertyRules.DiskBus ? ImagePropertyRules.DiskBuses : ImagePropertyRules.CdromBuses)}"),
+        };
+        if (bus == DiskBus.Ide && q35)
+        {
+            throw VireoException.InvalidInput(
+                $"{spec.Image.Label} has {key}='ide' but the guest's machine type is q35, which has no IDE controller; use {key}=sata, or hw_machine_type=pc");
+        }
+
+        return bus;
+    }
+
+    /// <summary>The next free target name for a bus: vdX for virtio, hdX for ide (a-d), sdX for the others.</summary>
+    private static string NextTarget(GuestSpec spec, DiskBus bus, Dictionary<string, int> used)
+    {
+        var prefix = bus switch
+        {
+            DiskBus.Virtio => "vd",
+            DiskBus.Ide => "hd",
+            _ => "sd",
+        };
+        var index = used.GetValueOrDefault(prefix);
+        used[prefix] = index + 1;
+
+        // hdd is kept for a config drive, as Nova does.
+        if (bus == DiskBus.Ide && index >= 3)
+        {
+            throw VireoException.InvalidInput(
+                $"{spec.Image.Label} puts the disks on IDE (hw_disk_bus=ide), which has room for 3 of them besides a config drive, but the guest needs more; use hw_disk_bus=virtio or sata");
+        }
+
+        return prefix + DiskLetters(index);
     }
 
     private static int RoleOrder(DiskRole role) => role switch

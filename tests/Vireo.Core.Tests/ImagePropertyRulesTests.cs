@@ -58,8 +58,8 @@ public sealed class ImagePropertyRulesTests
         ImagePropertyRules.Problems(properties).ShouldBe(
         [
             "property hw_qemu_guest_agent='ye' is not valid; use yes or no (also true/false, on/off, 1/0)",
-            "property hw_disk_bus='xen' is not valid; use one of virtio, scsi, sata, ide, usb, fdc",
-            "property hw_cdrom_bus='floppy' is not valid; use one of virtio, scsi, sata, ide, usb, fdc",
+            "property hw_disk_bus='xen' is not valid; use one of virtio, scsi, sata, ide, usb",
+            "property hw_cdrom_bus='floppy' is not valid; use one of ide, sata, scsi, usb",
             "property hw_machine_type='Q35 please' is not valid; use a machine type name such as pc, q35 or pc-i440fx-7.2 (`virsh domcapabilities` lists them)",
         ]);
     }

@@ -141,6 +141,88 @@ public sealed class GuestConfigBuilderTests
     }
 
     [Fact]
+    public void Image_machine_type_wins_over_the_configured_one()
+    {
+        var image = Specs.Image(new Dictionary<string, string> { ["hw_machine_type"] = "q35" });
+
+        Build(Specs.Spec(image: image), Specs.Qemu with { MachineType = "pc-i440fx-7.2" }).Os.Machine.ShouldBe("q35");
+    }
+
+    [Theory]
+    [InlineData("virtio", "vd", DiskBus.Virtio)]
+    [InlineData("sata", "sd", DiskBus.Sata)]
+    [InlineData("scsi", "sd", DiskBus.Scsi)]
+    [InlineData("usb", "sd", DiskBus.Usb)]
+    [InlineData("ide", "hd", DiskBus.Ide)]
+    public void Image_disk_bus_puts_every_local_disk_on_that_bus_with_its_device_names(string property, string prefix, DiskBus bus)
+    {
+        var image = Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = property });
+        var disks = Build(
+            Specs.Spec(image: image, disks:
+            [
+                new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"),
+                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", "qcow2"),
+            ]),
+            Specs.Qemu).Devices.Disks;
+
+        disks.Select(d => (d.TargetDev, d.Bus)).ShouldBe([(prefix + "a", bus), (prefix + "b", bus)]);
+    }
+
+    [Fact]
+    public void Sata_cdrom_follows_sata_disks_instead_of_taking_their_name()
+    {
+        var image = Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "sata" });
+        var disks = Build(
+            Specs.Spec(image: image, disks:
+            [
+                new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"),
+                new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", "raw"),
+            ]),
+            Specs.Qemu with { MachineType = "q35" }).Devices.Disks;
+
+        disks.Select(d => d.TargetDev).ShouldBe(["sda", "sdb"]);
+    }
+
+    [Fact]
+    public void Ide_disks_on_a_q35_machine_are_refused_with_the_way_out()
+    {
+        var image = Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "ide", ["hw_machine_type"] = "q35" });
+
+        var error = Should.Throw<VireoException>(() => Build(Specs.Spec(image: image), Specs.Qemu));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("has hw_disk_bus='ide' but the guest's machine type is q35, which has no IDE controller; use hw_disk_bus=sata, or hw_machine_type=pc");
+    }
+
+    [Fact]
+    public void A_virtio_cdrom_is_refused_naming_the_cdrom_buses()
+    {
+        var image = Specs.Image(new Dictionary<string, string> { ["hw_cdrom_bus"] = "virtio" });
+
+        var error = Should.Throw<VireoException>(() => Build(
+            Specs.Spec(image: image, disks: [new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"), new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", "raw")]),
+            Specs.Qemu));
+
+        error.Message.ShouldContain("hw_cdrom_bus='virtio', which a kvm/qemu guest cannot use; set it to one of ide, sata, scsi, usb");
+    }
+
+    [Fact]
+    public void More_than_three_ide_disks_are_refused()
+    {
+        var image = Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "ide" });
+
+        Should.Throw<VireoException>(() => Build(
+            Specs.Spec(image: image, disks:
+            [
+                new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"),
+                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", "qcow2"),
+                new GuestDisk(DiskRole.Ephemeral, "/i/disk.eph1", "qcow2"),
+                new GuestDisk(DiskRole.Swap, "/i/disk.swap", "raw"),
+            ]),
+            Specs.Qemu)).Message.ShouldContain("room for 3 of them");
+    }
+
+    [Fact]
     public void A_guest_without_disks_is_allowed()
     {
         Build(Specs.Spec(disks: [])).Devices.Disks.ShouldBeEmpty();

@@ -23,10 +23,13 @@ public static partial class ImagePropertyRules
     public static IReadOnlyList<string> FalseStrings { get; } = ["0", "f", "false", "off", "n", "no"];
 
     /// <summary>
-    /// Nova's <c>DiskBus</c> values its blockinfo accepts for a kvm/qemu guest (xen, lxc and uml
-    /// belong to other drivers and fail there at boot); the same list holds for the CD-ROM bus.
+    /// Nova's <c>DiskBus</c> values its blockinfo accepts for the disks of a kvm/qemu guest (xen,
+    /// lxc and uml belong to other drivers and fail there at boot; fdc, a floppy, holds no disk).
     /// </summary>
-    public static IReadOnlyList<string> DiskBuses { get; } = ["virtio", "scsi", "sata", "ide", "usb", "fdc"];
+    public static IReadOnlyList<string> DiskBuses { get; } = ["virtio", "scsi", "sata", "ide", "usb"];
+
+    /// <summary>The buses a CD-ROM can sit on (QEMU has no virtio CD-ROM).</summary>
+    public static IReadOnlyList<string> CdromBuses { get; } = ["ide", "sata", "scsi", "usb"];
 
     private sealed record Rule(string Key, Func<string, bool> Accepts, string Expected);
 
@@ -36,7 +39,7 @@ public static partial class ImagePropertyRules
         Boolean(RequireQuiesce),
         Boolean("hw_boot_menu"),
         OneOf(DiskBus, DiskBuses),
-        OneOf(CdromBus, DiskBuses),
+        OneOf(CdromBus, CdromBuses),
         new(MachineType, value => MachineTypeName().IsMatch(value), "a machine type name such as pc, q35 or pc-i440fx-7.2 (`virsh domcapabilities` lists them)"),
         OneOf("hw_firmware_type", ["bios", "uefi"]),
     ];

@@ -73,6 +73,30 @@ public sealed class ImageFormatBootTests
         service.OwnedDomains().ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Image_asking_for_ide_disks_boots_with_its_root_disk_on_ide()
+    {
+        await using var service = new VireoService();
+        await service.StartAsync();
+        var import = await service.CliAsync("image", "import", "on-ide", "--file", TestImage.Qcow2Path, "--disk-format", "qcow2",
+            "--property", "hw_qemu_guest_agent=yes", "--property", "hw_disk_bus=ide", "--property", "hw_machine_type=pc");
+        import.ExitCode.ShouldBe(0, import.ToString());
+
+        var create = await service.CliAsync("server", "create", "ide-guest", "--image", "on-ide", "--flavor", "m1.tiny", "--wait", "--timeout", "600");
+        create.ExitCode.ShouldBe(0, create.ToString());
+        var ping = await service.CliAsync("server", "ping", "ide-guest", "--timeout", "480");
+
+        ping.ExitCode.ShouldBe(0, $"{ping}; service log: {service.Log}");
+        var id = Guid.Parse(create.Json.GetProperty("id").GetString()!);
+        using var connection = Vireo.Libvirt.Connection.Open("qemu:///system");
+        using var domain = connection.LookupDomainByUuid(id);
+        var live = Vireo.DomainXml.DomainXmlReader.Parse(domain.GetXmlDescription());
+        live.Os.Machine.ShouldNotBeNull().ShouldStartWith("pc");
+        var root = live.Devices.Disks.ShouldHaveSingleItem();
+        root.Bus.ShouldBe(Vireo.DomainXml.DiskBus.Ide);
+        root.TargetDev.ShouldBe("hda");
+    }
+
     internal static JsonElement QemuImgInfo(string path)
     {
         var result = Processes.Run("qemu-img", ["info", "-U", "-f", "qcow2", "--output=json", path], TimeSpan.FromMinutes(1));

@@ -37,6 +37,33 @@ internal static class GoldenCases
                     CpuExtraFlags = ["PCID", "-vmx"],
                     DiskCacheMode = DiskCache.Writethrough,
                 }),
+            ["image-sata-disks-on-q35.xml"] = (
+                (id, dir) => Specs.Spec(
+                    image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "sata", ["hw_machine_type"] = "q35", ["hw_qemu_guest_agent"] = "yes" }),
+                    disks:
+                    [
+                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), "qcow2"),
+                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), "qcow2"),
+                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), "raw"),
+                    ],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu),
+            ["image-scsi-disk.xml"] = (
+                (id, dir) => Specs.Spec(image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "scsi" }), instanceId: id, directory: dir),
+                Specs.Qemu),
+            ["image-ide-disks-usb-cdrom.xml"] = (
+                (id, dir) => Specs.Spec(
+                    image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "ide", ["hw_cdrom_bus"] = "usb" }),
+                    disks:
+                    [
+                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), "qcow2"),
+                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), "raw"),
+                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), "raw"),
+                    ],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu),
         };
 
     public static DomainDefinition Build(string file) => Build(file, Specs.InstanceId, Specs.InstanceDirectory);
