@@ -54,7 +54,10 @@ public static class BenchmarkImages
         return path;
     }
 
-    public static void Run(string program, IReadOnlyList<string> args)
+    public static void Run(string program, IReadOnlyList<string> args) => Output(program, args);
+
+    /// <summary>Runs a program to its end and returns its stdout; a non-zero exit throws with its stderr.</summary>
+    public static string Output(string program, IReadOnlyList<string> args)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
@@ -71,6 +74,8 @@ public static class BenchmarkImages
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {process.ExitCode}: {error.Trim()}");
         }
+
+        return output.Result;
     }
 
     private static byte[] Iso(int blocks)

@@ -66,6 +66,11 @@ public static class VireoMetadataXml
                 created.UtcDateTime.ToString(CreatedFormat, CultureInfo.InvariantCulture)));
         }
 
+        if (metadata.CpuMode is not null)
+        {
+            element.Add(new XElement(Namespace + "cpu", new XAttribute("mode", metadata.CpuMode)));
+        }
+
         return element;
     }
 
@@ -116,7 +121,8 @@ public static class VireoMetadataXml
                     XmlRead.Long(flavor, "memory_mib"),
                     XmlRead.Long(flavor, "root_gib")),
             image is null ? null : XmlRead.RequiredAttribute(image, "id"),
-            instance.Element(Namespace + "created") is { } created ? ParseCreated(created) : null);
+            instance.Element(Namespace + "created") is { } created ? ParseCreated(created) : null,
+            instance.Element(Namespace + "cpu") is { } cpu ? XmlRead.RequiredAttribute(cpu, "mode") : null);
     }
 
     private static DateTimeOffset ParseCreated(XElement created)

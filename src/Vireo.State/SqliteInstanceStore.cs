@@ -12,7 +12,7 @@ namespace Vireo.State;
 public sealed partial class SqliteInstanceStore : IInstanceStore
 {
     private const string Columns =
-        "id, name, image_id, flavor_id, vm_state, task_state, power_state, fault_reason, host, created_at, updated_at, launched_at, terminated_at, revision";
+        "id, name, image_id, flavor_id, vm_state, task_state, power_state, fault_reason, host, created_at, updated_at, launched_at, terminated_at, revision, effective_cpu";
 
     private readonly SqliteDatabase _database;
 
@@ -27,7 +27,7 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                 using var command = Bind(Command(connection, $"""
                     INSERT INTO instances ({Columns})
                     VALUES ($id, $name, $image_id, $flavor_id, $vm_state, $task_state, $power_state, $fault_reason, $host,
-                            $created_at, $updated_at, $launched_at, $terminated_at, $revision)
+                            $created_at, $updated_at, $launched_at, $terminated_at, $revision, $effective_cpu)
                     """), instance);
                 try
                 {
@@ -89,7 +89,8 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                     UPDATE instances
                     SET name = $name, image_id = $image_id, flavor_id = $flavor_id, vm_state = $vm_state, task_state = $task_state,
                         power_state = $power_state, fault_reason = $fault_reason, host = $host, created_at = $created_at,
-                        updated_at = $updated_at, launched_at = $launched_at, terminated_at = $terminated_at, revision = revision + 1
+                        updated_at = $updated_at, launched_at = $launched_at, terminated_at = $terminated_at, effective_cpu = $effective_cpu,
+                        revision = revision + 1
                     WHERE id = $id AND revision = $revision
                     """), instance);
                 int changed;
@@ -130,7 +131,8 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         .With("$updated_at", Time(instance.UpdatedAt))
         .With("$launched_at", Time(instance.LaunchedAt))
         .With("$terminated_at", Time(instance.TerminatedAt))
-        .With("$revision", instance.Revision);
+        .With("$revision", instance.Revision)
+        .With("$effective_cpu", EffectiveCpuJson.Write(instance.EffectiveCpu));
 
     private static async Task<IReadOnlyList<Instance>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -152,7 +154,8 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                 ReadTime(reader, 10),
                 ReadNullableTime(reader, 11),
                 ReadNullableTime(reader, 12),
-                reader.GetInt64(13)));
+                reader.GetInt64(13),
+                EffectiveCpuJson.Read(ReadNullableString(reader, 14), ReadId(reader, 0))));
         }
 
         return instances;

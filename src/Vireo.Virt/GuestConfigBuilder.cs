@@ -44,7 +44,8 @@ public static class GuestConfigBuilder
                 spec.Name,
                 new VireoFlavor(flavor.Name, flavor.Vcpus, flavor.MemoryMiB, flavor.RootDiskGiB),
                 spec.Image.Id.ToString("D"),
-                createdAt),
+                createdAt,
+                GuestCpuPolicy.ModeName(settings.EffectiveCpuMode)),
             MemoryKiB = flavor.MemoryMiB * 1024L,
             Vcpus = flavor.Vcpus,
             Os = new OsConfig

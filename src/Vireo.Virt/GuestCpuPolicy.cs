@@ -60,6 +60,15 @@ public static class GuestCpuPolicy
         };
     }
 
+    /// <summary>nova.conf's spelling of a cpu_mode.</summary>
+    public static string ModeName(GuestCpuMode mode) => mode switch
+    {
+        GuestCpuMode.HostModel => "host-model",
+        GuestCpuMode.HostPassthrough => "host-passthrough",
+        GuestCpuMode.Custom => "custom",
+        _ => "none",
+    };
+
     /// <summary>Nova's _get_cpu_model_mapping: libvirt's spelling of each name, compared in lower case.</summary>
     private static List<string> MapModelNames(IReadOnlyList<string> configured, CpuMap? map)
     {

@@ -117,6 +117,12 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
         public Task StopGuestAsync(Guid instanceId, bool graceful, TimeSpan timeout, CancellationToken cancellationToken) => Write(() => Guests[instanceId] = PowerState.Shutdown);
 
+        public Task<EffectiveGuestCpu?> ReadGuestCpuAsync(Guid instanceId, CancellationToken cancellationToken) =>
+            Task.FromResult(Guests.GetValueOrDefault(instanceId) == PowerState.Running
+                ? new EffectiveGuestCpu("host-model", "custom", "EPYC", "AMD", [new GuestCpuFeature("svm", "require")],
+                    new GuestVirtualization(true, "svm", "the running CPU requires svm"), DateTimeOffset.UnixEpoch)
+                : null);
+
         public Task RebootGuestAsync(Guid instanceId, bool hard, CancellationToken cancellationToken) => Write(() => Guests[instanceId] = PowerState.Running);
 
         public Task DestroyGuestAsync(Guid instanceId, CancellationToken cancellationToken) =>

@@ -18,7 +18,7 @@ public sealed class GuestConfigBuilderTests
     }
 
     [Fact]
-    public void Uuid_is_the_instance_id_and_metadata_records_owner_flavor_image_and_creation()
+    public void Uuid_is_the_instance_id_and_metadata_records_owner_flavor_image_creation_and_cpu_mode()
     {
         var domain = Build();
 
@@ -29,7 +29,8 @@ public sealed class GuestConfigBuilderTests
             "web-1",
             new VireoFlavor("m1.tiny", 1, 128, 1),
             Specs.ImageId.ToString("D"),
-            Specs.CreatedAt));
+            Specs.CreatedAt,
+            "host-model"));
     }
 
     [Fact]

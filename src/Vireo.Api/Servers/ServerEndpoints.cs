@@ -32,6 +32,9 @@ internal static class ServerEndpoints
         servers.MapGet("/{serverRef}", ShowAsync);
         servers.MapDelete("/{serverRef}", DeleteAsync);
         servers.MapPost("/{serverRef}/action", ActionAsync);
+
+        // A Vireo extension, not a field of Nova's server body (Tempest's schemas forbid extra properties).
+        servers.MapGet("/{serverRef}/vireo-guest-cpu", GuestCpuAsync);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
@@ -60,6 +63,12 @@ internal static class ServerEndpoints
         var fault = await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false);
         var view = ServerViews.Detail(instance, fault, new ApiLinks(http.Request, options), options, compute.BuildProgress(instance.Id));
         return Results.Json(new ServerResponse { Server = view }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> GuestCpuAsync(string serverRef, [FromServices] ComputeService compute, CancellationToken cancellationToken)
+    {
+        var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new GuestCpuResponse { GuestCpu = GuestCpuViews.For(instance) }, ApiJson.Options);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)

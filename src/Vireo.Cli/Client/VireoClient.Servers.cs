@@ -12,6 +12,10 @@ public sealed partial class VireoClient
     public async Task<ServerDetail> ShowServerAsync(string serverRef, CancellationToken cancellationToken) =>
         (await ReadAsync<ServerResponse>(Compute(HttpMethod.Get, "servers/" + Escape(serverRef)), cancellationToken).ConfigureAwait(false)).Server;
 
+    /// <summary>The guest CPU recorded at the server's last boot (Vireo's extension endpoint).</summary>
+    public async Task<GuestCpuView> GetServerGuestCpuAsync(string serverRef, CancellationToken cancellationToken) =>
+        (await ReadAsync<GuestCpuResponse>(Compute(HttpMethod.Get, $"servers/{Escape(serverRef)}/vireo-guest-cpu"), cancellationToken).ConfigureAwait(false)).GuestCpu;
+
     /// <summary>The server, or null when the service answers 404.</summary>
     public async Task<ServerDetail?> FindServerAsync(string serverRef, CancellationToken cancellationToken)
     {

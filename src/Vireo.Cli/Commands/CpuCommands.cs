@@ -58,11 +58,13 @@ public static class CpuCommands
             Description = "The flavor's vCPUs, which give the topology (one socket each, as Nova's default).",
             DefaultValueFactory = _ => 1,
         };
-        var command = new Command("guest", "Print the <cpu> element a guest gets under the current [libvirt] cpu_mode, cpu_models and cpu_model_extra_flags.")
+        var command = new Command("guest",
+            "Print the <cpu> element a guest gets under the current [libvirt] cpu_mode, cpu_models and cpu_model_extra_flags, "
+            + "and whether vmx/svm reaches guests (nested virtualization) with the host's nested parameter and what to change.")
         {
             vcpus,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var terminal = Terminal.For(parse);
             if (!CliConfiguration.TryLoad(parse, out var options, out var exit))
@@ -77,11 +79,14 @@ public static class CpuCommands
                 return ExitCodes.Usage;
             }
 
-            return Guarded(terminal, () =>
+            return await Guarded(terminal, async () =>
             {
                 var settings = HostComposition.Hypervisor(options, installationId: "vireo-cpu-guest", DiskCache.None);
-                var cpu = GuestCpuPolicy.Build(settings, count, CpuMapReader.LoadInstalled());
+                var maps = CpuMapReader.LoadInstalled();
+                var cpu = GuestCpuPolicy.Build(settings, count, maps);
                 var xml = CpuXml.Format(cpu).TrimEnd();
+                var nested = NestedExposure.Decide(
+                    await NestedFactsReader.ReadAsync(settings, cpu, new Vireo.Virt.HostReadiness.RootedFileTree("/"), maps, cancellationToken).ConfigureAwait(false));
                 if (terminal.Json)
                 {
                     terminal.WriteJson(new
@@ -93,17 +98,19 @@ public static class CpuCommands
                         Topology = cpu.Topology is { } t ? new { t.Sockets, t.Cores, t.Threads } : null,
                         Features = cpu.Features.Select(f => new { f.Name, Policy = f.Policy.ToString().ToLowerInvariant() }),
                         Cpu = xml,
+                        Nested = CpuNestedOutput.Json(nested),
                     });
                 }
                 else
                 {
                     terminal.Out.WriteLine(xml);
+                    CpuNestedOutput.Print(terminal, nested);
                     terminal.Error.WriteLine(
                         $"vireo: cpu_mode {ModeName(settings.EffectiveCpuMode)}{(settings.CpuMode is null ? " (Nova's default for kvm and qemu)" : "")}, virt_type {(settings.VirtType == DomainType.Qemu ? "qemu" : "kvm")}, {count} vCPU{(count == 1 ? "" : "s")}.");
                 }
 
                 return ExitCodes.Success;
-            });
+            }).ConfigureAwait(false);
         });
         return command;
     }

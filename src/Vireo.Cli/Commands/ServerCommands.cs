@@ -239,9 +239,10 @@ public static class ServerCommands
 
     private static async Task PrintAsync(ClientInvocation run, ServerDetail server, CancellationToken cancellationToken)
     {
+        var cpu = await GuestCpuOutput.ReadAsync(run.Client, server.Id, cancellationToken).ConfigureAwait(false);
         if (run.Terminal.Json)
         {
-            run.Terminal.WriteJson(server);
+            run.Terminal.WriteJson(GuestCpuOutput.WithServer(server, cpu.View));
             return;
         }
 
@@ -266,6 +267,8 @@ public static class ServerCommands
         {
             fields.Add(("fault", $"{fault.Message} (code {fault.Code}, {fault.Created})"));
         }
+
+        fields.AddRange(GuestCpuOutput.Fields(cpu));
 
         run.Terminal.Write(Tables.Fields(fields));
     }

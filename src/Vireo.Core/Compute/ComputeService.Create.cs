@@ -96,9 +96,10 @@ public sealed partial class ComputeService
             _faults.Reached(FaultSteps.CreateGuestStarted);
 
             stage = "recording it as active";
+            var cpu = await ReadGuestCpuQuietlyAsync(id, cancellationToken).ConfigureAwait(false);
             var now = Now;
             current = await _store.UpdateAsync(
-                current with { VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running, FaultReason = null, LaunchedAt = now, UpdatedAt = now },
+                current with { VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running, FaultReason = null, LaunchedAt = now, UpdatedAt = now, EffectiveCpu = cpu },
                 cancellationToken).ConfigureAwait(false);
             revert.Commit();
         }

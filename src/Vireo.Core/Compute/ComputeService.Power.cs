@@ -68,9 +68,15 @@ public sealed partial class ComputeService
             };
             await act.ConfigureAwait(false);
 
+            // A new QEMU process may get another CPU (host-model follows the host, which may have
+            // changed); a stop or a soft reboot keeps the record of the last boot.
+            var cpu = operation is ComputeOperation.Start or ComputeOperation.RebootHard
+                ? await ReadGuestCpuQuietlyAsync(id, cancellationToken).ConfigureAwait(false)
+                : accepted.EffectiveCpu;
+
             // The compare-and-set fails when a delete or a hard reboot took over meanwhile.
             done = await _store.UpdateAsync(
-                accepted with { VmState = rule.VmStateOnSuccess, TaskState = null, PowerState = rule.PowerStateOnSuccess, FaultReason = null, UpdatedAt = Now },
+                accepted with { VmState = rule.VmStateOnSuccess, TaskState = null, PowerState = rule.PowerStateOnSuccess, FaultReason = null, UpdatedAt = Now, EffectiveCpu = cpu },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)

@@ -174,6 +174,22 @@ public sealed partial class ComputeService
         }
     }
 
+    /// <summary>
+    /// The running guest's CPU for the instance record, or null ("not recorded"). A guest that
+    /// booted is not failed for want of a record, and a stale record would mislead a migration check.
+    /// </summary>
+    private async Task<EffectiveGuestCpu?> ReadGuestCpuQuietlyAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _hypervisor.ReadGuestCpuAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The failure's own sentence, with its kind kept; anything unexpected becomes <see cref="ErrorKind.Failed"/>.</summary>
     private static (ErrorKind Kind, string Message) Describe(Exception exception) => exception switch
     {

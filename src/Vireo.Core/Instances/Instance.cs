@@ -5,6 +5,10 @@ namespace Vireo.Core;
 /// separate on purpose: <see cref="VmState"/> is what the user expects, <see cref="TaskState"/>
 /// the operation in flight, <see cref="PowerState"/> what the hypervisor last reported.
 /// </summary>
+/// <param name="EffectiveCpu">
+/// The guest CPU read from the running guest at its last boot (create, start, hard reboot);
+/// null when it was never recorded (rows older than the record, or a read that failed).
+/// </param>
 /// <param name="Revision">
 /// Optimistic-concurrency token: a store updates the row only when the stored revision
 /// equals this one, and returns the instance with the next revision.
@@ -23,7 +27,8 @@ public sealed record Instance(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? LaunchedAt = null,
     DateTimeOffset? TerminatedAt = null,
-    long Revision = 0)
+    long Revision = 0,
+    EffectiveGuestCpu? EffectiveCpu = null)
 {
     public string Status => ServerStatus.For(VmState, TaskState);
 

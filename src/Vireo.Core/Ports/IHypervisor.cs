@@ -63,6 +63,12 @@ public interface IHypervisor
     /// <summary>Removes the definition of a guest that is off. Idempotent: an unknown guest is fine.</summary>
     Task UndefineGuestAsync(Guid instanceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The CPU the running guest really got (the live definition, not the requested one); null
+    /// when the guest is not running. <see cref="ErrorKind.NotFound"/> when there is no owned guest.
+    /// </summary>
+    Task<EffectiveGuestCpu?> ReadGuestCpuAsync(Guid instanceId, CancellationToken cancellationToken);
+
     /// <summary>The owned guest for this instance, or null when there is none.</summary>
     Task<GuestInfo?> GetGuestAsync(Guid instanceId, CancellationToken cancellationToken);
 

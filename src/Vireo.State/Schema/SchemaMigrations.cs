@@ -113,6 +113,12 @@ public static class SchemaMigrations
                 ('4', 'm1.large',  4,  8192,  80),
                 ('5', 'm1.xlarge', 8, 16384, 160);
             """),
+
+        // The guest CPU of the last boot, as JSON (EffectiveCpuJson); NULL = not recorded,
+        // which is what every row written before this step shows.
+        new(3, "instances.effective_cpu: the guest CPU read from the running guest", """
+            ALTER TABLE instances ADD COLUMN effective_cpu TEXT;
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -49,6 +49,21 @@ public sealed class FakeHypervisor : IHypervisor
         Set(instanceId, PowerState.Running);
     }
 
+    /// <summary>What <see cref="ReadGuestCpuAsync"/> answers for a running guest; null means not recorded.</summary>
+    public EffectiveGuestCpu? Cpu { get; set; } = new(
+        "host-model", "custom", "EPYC", "AMD",
+        [new GuestCpuFeature("acpi", "require"), new GuestCpuFeature("vme", "disable")],
+        new GuestVirtualization(true, "svm", "model EPYC has svm in libvirt's CPU map and the running CPU keeps it"),
+        new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+
+    public Task<EffectiveGuestCpu?> ReadGuestCpuAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_guests.GetValueOrDefault(instanceId) == PowerState.Running ? Cpu : null);
+        }
+    }
+
     public Task StopGuestAsync(Guid instanceId, bool graceful, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Set(instanceId, PowerState.Shutdown);

@@ -13,6 +13,7 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, FakeGuest> _guests = [];
+    private readonly Dictionary<Guid, int> _boots = [];
     private readonly Dictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
     private readonly Channel<PowerStateChange> _events = Channel.CreateUnbounded<PowerStateChange>();
 
@@ -111,8 +112,48 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
     public async Task StartGuestAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         await EnterAsync(nameof(StartGuestAsync), instanceId, cancellationToken);
+        lock (_lock)
+        {
+            if (Require(instanceId).PowerState != PowerState.Running)
+            {
+                Boot(instanceId);
+            }
+        }
+
         SetPower(instanceId, PowerState.Running);
     }
+
+    /// <summary>
+    /// The running guest's CPU names its QEMU process: model "boot-N" after the N-th process start
+    /// (start from off, hard reboot), so tests see when the record is refreshed.
+    /// </summary>
+    public async Task<EffectiveGuestCpu?> ReadGuestCpuAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        Failures.ThrowIfFailing(nameof(ReadGuestCpuAsync));
+        lock (_lock)
+        {
+            if (Require(instanceId).PowerState != PowerState.Running)
+            {
+                return null;
+            }
+
+            return new EffectiveGuestCpu(
+                "host-model", "custom", $"boot-{_boots.GetValueOrDefault(instanceId)}", "AMD",
+                [new GuestCpuFeature("svm", "require")], new GuestVirtualization(true, "svm", "the running CPU requires svm"), DateTimeOffset.UnixEpoch);
+        }
+    }
+
+    /// <summary>How many times the guest's process was started.</summary>
+    public int BootsOf(Guid instanceId)
+    {
+        lock (_lock)
+        {
+            return _boots.GetValueOrDefault(instanceId);
+        }
+    }
+
+    private void Boot(Guid instanceId) => _boots[instanceId] = _boots.GetValueOrDefault(instanceId) + 1;
 
     public async Task StopGuestAsync(Guid instanceId, bool graceful, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -129,6 +170,11 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
             if (!hard && guest.PowerState != PowerState.Running)
             {
                 throw new VireoException(ErrorKind.Failed, $"guest {instanceId} is not running; a soft reboot needs it running");
+            }
+
+            if (hard)
+            {
+                Boot(instanceId);
             }
         }
 
