@@ -9,7 +9,7 @@ namespace Vireo.State;
 public sealed class SqliteImageRegistry : IImageRegistry
 {
     private const string Columns =
-        "id, name, status, disk_format, container_format, size_bytes, virtual_size_bytes, sha256, min_disk_gib, min_ram_mib, created_at, updated_at";
+        "id, name, status, disk_format, container_format, size_bytes, virtual_size_bytes, sha256, min_disk_gib, min_ram_mib, created_at, updated_at, md5";
 
     private readonly SqliteDatabase _database;
 
@@ -32,7 +32,7 @@ public sealed class SqliteImageRegistry : IImageRegistry
             $"""
             INSERT INTO images ({Columns})
             VALUES ($id, $name, $status, $disk_format, $container_format, $size_bytes, $virtual_size_bytes, $sha256,
-                    $min_disk_gib, $min_ram_mib, $created_at, $updated_at)
+                    $min_disk_gib, $min_ram_mib, $created_at, $updated_at, $md5)
             """,
             cancellationToken);
     }
@@ -46,7 +46,8 @@ public sealed class SqliteImageRegistry : IImageRegistry
             UPDATE images
             SET name = $name, status = $status, disk_format = $disk_format, container_format = $container_format,
                 size_bytes = $size_bytes, virtual_size_bytes = $virtual_size_bytes, sha256 = $sha256,
-                min_disk_gib = $min_disk_gib, min_ram_mib = $min_ram_mib, created_at = $created_at, updated_at = $updated_at
+                min_disk_gib = $min_disk_gib, min_ram_mib = $min_ram_mib, created_at = $created_at, updated_at = $updated_at,
+                md5 = $md5
             WHERE id = $id
             """,
             cancellationToken);
@@ -81,7 +82,8 @@ public sealed class SqliteImageRegistry : IImageRegistry
                         .With("$min_disk_gib", image.MinDiskGiB)
                         .With("$min_ram_mib", image.MinRamMiB)
                         .With("$created_at", Time(image.CreatedAt))
-                        .With("$updated_at", Time(image.UpdatedAt));
+                        .With("$updated_at", Time(image.UpdatedAt))
+                        .With("$md5", Nullable(image.Md5));
                     int changed;
                     try
                     {
@@ -144,7 +146,7 @@ public sealed class SqliteImageRegistry : IImageRegistry
                             reader.GetInt32(9),
                             ImageRecord.NoProperties,
                             ReadTime(reader, 10),
-                            ReadTime(reader, 11)));
+                            ReadTime(reader, 11)) { Md5 = ReadNullableString(reader, 12) });
                     }
                 }
 

@@ -33,7 +33,7 @@ public sealed class ImagesApiTests
         view.GetProperty("status").GetString().ShouldBe("active");
         view.GetProperty("hw_qemu_guest_agent").GetString().ShouldBe("yes");
         view.GetProperty("os_hash_algo").GetString().ShouldBe("sha256");
-        view.ShouldBeKind("checksum", JsonValueKind.Null);
+        view.GetProperty("checksum").GetString().ShouldBe(image.Md5);
         view.ShouldBeKind("size", JsonValueKind.Number);
         view.GetProperty("self").GetString().ShouldBe($"/v2/images/{image.Id}");
         view.GetProperty("file").GetString().ShouldBe($"/v2/images/{image.Id}/file");

@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Vireo.Core;
+using Vireo.State.Schema;
 
 namespace Vireo.State.Tests;
 
@@ -22,10 +24,40 @@ public sealed class ImageRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task An_image_written_before_migration_4_reads_back_without_a_checksum()
+    {
+        var id = Guid.NewGuid();
+        using (var connection = new SqliteConnection($"Data Source={_database.FilePath};Pooling=False"))
+        {
+            connection.Open();
+            foreach (var migration in SchemaMigrations.All.Where(m => m.Version <= 3))
+            {
+                using var step = connection.CreateCommand();
+                step.CommandText = migration.Sql;
+                step.ExecuteNonQuery();
+            }
+
+            using var insert = connection.CreateCommand();
+            insert.CommandText = $"""
+                PRAGMA user_version = 3;
+                INSERT INTO images (id, name, status, disk_format, container_format, size_bytes, virtual_size_bytes, sha256, created_at, updated_at)
+                VALUES ('{id:D}', 'old', 'active', 'qcow2', 'bare', 10, 20, '{new string('a', 64)}', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z');
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        var old = (await _database.Open().Images.GetAsync(id, Ct)).ShouldNotBeNull();
+
+        old.Name.ShouldBe("old");
+        old.Sha256.ShouldBe(new string('a', 64));
+        old.Md5.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Unknown_fields_stay_null_and_an_image_without_properties_has_none()
     {
         var images = _database.Open().Images;
-        var queued = AnImage() with { Status = ImageStatus.Queued, DiskFormat = null, SizeBytes = null, VirtualSizeBytes = null, Sha256 = null, Properties = ImageRecord.NoProperties };
+        var queued = AnImage() with { Status = ImageStatus.Queued, DiskFormat = null, SizeBytes = null, VirtualSizeBytes = null, Sha256 = null, Md5 = null, Properties = ImageRecord.NoProperties };
 
         await images.AddAsync(queued, Ct);
 

@@ -11,7 +11,10 @@ internal static class Samples
 
     public static ImageRecord AnImage(string name = "cirros") =>
         new(Guid.NewGuid(), name, ImageStatus.Active, "qcow2", "bare", 21_430_272, 117_440_512, new string('f', 64), 1, 64,
-            new Dictionary<string, string> { ["hw_qemu_guest_agent"] = "yes", ["os_distro"] = "cirros" }, T0, T0);
+            new Dictionary<string, string> { ["hw_qemu_guest_agent"] = "yes", ["os_distro"] = "cirros" }, T0, T0)
+        {
+            Md5 = new string('e', 32),
+        };
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 }

@@ -26,6 +26,7 @@ public sealed class FileImageStoreTests : IDisposable
         image.SizeBytes.ShouldBe(3 << 20);
         image.VirtualSizeBytes.ShouldBe(3 << 20);
         image.Sha256.ShouldBe(Tool.Sha256Of(raw));
+        image.Md5.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(raw))));
         image.Properties.ShouldContainKeyAndValue("hw_qemu_guest_agent", "yes");
         (await _sandbox.Registry.GetAsync(image.Id, Ct)).ShouldBe(image);
         _sandbox.ImagesDirectoryEntries().ShouldBe([image.Id.ToString("D")]);

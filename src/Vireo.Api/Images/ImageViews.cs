@@ -38,7 +38,7 @@ internal static class ImageViews
             Visibility = "public",
             Protected = false,
             OsHidden = false,
-            Checksum = null,
+            Checksum = image.Md5,
             OsHashAlgo = image.Sha256 is null ? null : "sha256",
             OsHashValue = image.Sha256,
             Owner = options.ProjectId,

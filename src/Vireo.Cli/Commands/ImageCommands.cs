@@ -203,6 +203,7 @@ public static class ImageCommands
             ("min_disk (GiB)", Tables.Number(image.MinDisk)),
             ("min_ram (MiB)", Tables.Number(image.MinRam)),
             ("os_hash_value", image.OsHashValue is null ? null : $"{image.OsHashAlgo}:{image.OsHashValue}"),
+            ("checksum (md5)", image.Checksum),
             ("created_at", image.CreatedAt),
             ("updated_at", image.UpdatedAt),
         };

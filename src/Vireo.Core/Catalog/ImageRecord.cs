@@ -66,6 +66,12 @@ public sealed record ImageRecord(
 {
     public static IReadOnlyDictionary<string, string> NoProperties { get; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Glance's <c>checksum</c>: the MD5 hex digest of the stored bytes, kept for clients that
+    /// still compare it (MD5 proves nothing against a forger; <see cref="Sha256"/> is the one to trust).
+    /// </summary>
+    public string? Md5 { get; init; }
+
     /// <summary>"image 'cirros' (id ...)": how messages name an image.</summary>
     public string Label => $"image '{Name}' ({Id})";
 }

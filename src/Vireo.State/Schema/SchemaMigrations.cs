@@ -119,6 +119,11 @@ public static class SchemaMigrations
         new(3, "instances.effective_cpu: the guest CPU read from the running guest", """
             ALTER TABLE instances ADD COLUMN effective_cpu TEXT;
             """),
+
+        // Glance's legacy checksum; NULL for images imported before this step.
+        new(4, "images.md5: Glance's checksum field", """
+            ALTER TABLE images ADD COLUMN md5 TEXT;
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

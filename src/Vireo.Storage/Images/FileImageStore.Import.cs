@@ -37,7 +37,7 @@ public sealed partial class FileImageStore
         var registered = false;
         try
         {
-            var (sizeBytes, sha256) = await StoreAsync(content, partial, progress, cancellationToken).ConfigureAwait(false);
+            var (sizeBytes, sha256, md5) = await StoreAsync(content, partial, progress, cancellationToken).ConfigureAwait(false);
             var inspected = await CheckAsync(name, format, partial, sizeBytes, cancellationToken).ConfigureAwait(false);
 
             File.Move(partial, final, overwrite: false);
@@ -46,7 +46,10 @@ public sealed partial class FileImageStore
             var now = _time.GetUtcNow();
             var record = new ImageRecord(
                 id, name, ImageStatus.Active, format, request.ContainerFormat, sizeBytes, inspected.VirtualSizeBytes, sha256,
-                request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now);
+                request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now)
+            {
+                Md5 = md5,
+            };
             await _registry.AddAsync(record, cancellationToken).ConfigureAwait(false);
             registered = true;
             return record;
@@ -61,9 +64,12 @@ public sealed partial class FileImageStore
         }
     }
 
-    private static async Task<(long SizeBytes, string Sha256)> StoreAsync(Stream content, string partial, IProgress<long>? progress, CancellationToken cancellationToken)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms",
+        Justification = "MD5 only fills Glance's legacy checksum field for clients that compare it; integrity rests on sha256.")]
+    private static async Task<(long SizeBytes, string Sha256, string Md5)> StoreAsync(Stream content, string partial, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var file = new FileStream(partial, UnixFiles.CreateNew(UnixFiles.PrivateFile));
         await using (file.ConfigureAwait(false))
         {
@@ -74,13 +80,14 @@ public sealed partial class FileImageStore
             {
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 hash.AppendData(buffer, 0, read);
+                md5.AppendData(buffer, 0, read);
                 total += read;
                 progress?.Report(total);
             }
 
             // The bytes must be on disk before the image is registered as active.
             file.Flush(flushToDisk: true);
-            return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
+            return (total, Convert.ToHexStringLower(hash.GetHashAndReset()), Convert.ToHexStringLower(md5.GetHashAndReset()));
         }
     }
 

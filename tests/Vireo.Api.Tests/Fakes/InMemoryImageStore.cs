@@ -27,7 +27,10 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
         var now = DateTimeOffset.UtcNow;
         var image = new ImageRecord(
             Guid.NewGuid(), name, status, diskFormat, "bare", 1024, 1L << 30, new string('a', 64), 0, 0,
-            properties ?? ImageRecord.NoProperties, now, now);
+            properties ?? ImageRecord.NoProperties, now, now)
+        {
+            Md5 = new string('b', 32),
+        };
         lock (_lock)
         {
             _images.Add(image);

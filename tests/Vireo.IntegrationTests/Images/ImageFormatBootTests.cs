@@ -31,6 +31,7 @@ public sealed class ImageFormatBootTests
             import.Json.GetProperty("disk_format").GetString().ShouldBe(variant.DiskFormat);
             import.Json.GetProperty("os_hash_algo").GetString().ShouldBe("sha256");
             import.Json.GetProperty("os_hash_value").GetString().ShouldBe(Sha256Of(variant.Path));
+            import.Json.GetProperty("checksum").GetString().ShouldBe(Md5Of(variant.Path));
             imageIds[variant.Name] = import.Json.GetProperty("id").GetString()!;
         }
 
@@ -101,6 +102,12 @@ public sealed class ImageFormatBootTests
     {
         var result = Processes.Run("qemu-img", ["info", "-U", "-f", "qcow2", "--output=json", path], TimeSpan.FromMinutes(1));
         return JsonDocument.Parse(result.StandardOutput).RootElement.Clone();
+    }
+
+    private static string Md5Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(stream));
     }
 
     internal static string Sha256Of(string path)
