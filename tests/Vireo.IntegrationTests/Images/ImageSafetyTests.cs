@@ -115,12 +115,10 @@ public sealed class ImageSafetyTests
         File.Exists(bases[0]).ShouldBeTrue();
         var stop = await service.CliAsync("server", "stop", "twin-a");
         stop.ExitCode.ShouldBe(0, stop.ToString());
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "twin-a").Result.Status == "SHUTOFF",
-            TimeSpan.FromMinutes(3), () => "twin-a never reached SHUTOFF");
+        await ServiceScenario.WaitForStatusAsync(service, "twin-a", "SHUTOFF", TimeSpan.FromMinutes(3));
         var start = await service.CliAsync("server", "start", "twin-a");
         start.ExitCode.ShouldBe(0, start.ToString());
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "twin-a").Result.Status == "ACTIVE",
-            TimeSpan.FromMinutes(3), () => "twin-a never came back to ACTIVE after its image was deleted");
+        await ServiceScenario.WaitForStatusAsync(service, "twin-a", "ACTIVE", TimeSpan.FromMinutes(3));
         var again = await service.CliAsync("server", "create", "twin-c", "--image", imageId, "--flavor", "m1.tiny");
         again.ExitCode.ShouldBe(3, again.ToString());
     }

@@ -28,15 +28,13 @@ public sealed class GuestCpuRecordTests
 
         var stop = await service.CliAsync("server", "stop", name);
         stop.ExitCode.ShouldBe(0, stop.ToString());
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, name).Result.Status == "SHUTOFF",
-            TimeSpan.FromMinutes(3), () => "the server never reached SHUTOFF");
+        await ServiceScenario.WaitForStatusAsync(service, name, "SHUTOFF", TimeSpan.FromMinutes(3));
         var whileStopped = await GuestCpuAsync(service, name);
         whileStopped.GetProperty("model").GetString().ShouldBe(atBoot.GetProperty("model").GetString(), "a stop keeps the record of the last boot");
 
         var start = await service.CliAsync("server", "start", name);
         start.ExitCode.ShouldBe(0, start.ToString());
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, name).Result.Status == "ACTIVE",
-            TimeSpan.FromMinutes(3), () => "the server never came back to ACTIVE");
+        await ServiceScenario.WaitForStatusAsync(service, name, "ACTIVE", TimeSpan.FromMinutes(3));
 
         var afterStart = await GuestCpuAsync(service, name);
         ShouldMatchLiveXml(afterStart, id);

@@ -30,8 +30,7 @@ public sealed class LibvirtOutageTests
         // Events flow again on the new connection: a guest powering itself off is noticed.
         await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(4));
         PowerSyncTests.PowerOffFromInside(id);
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "outage").Result.Status == "SHUTOFF",
-            TimeSpan.FromMinutes(2), () => "after libvirtd came back the service never noticed the guest powering off");
+        await ServiceScenario.WaitForStatusAsync(service, "outage", "SHUTOFF", TimeSpan.FromMinutes(2));
         var delete = await service.CliAsync("server", "delete", "outage", "--wait");
         delete.ExitCode.ShouldBe(0, delete.ToString());
         ServiceScenario.ShouldLeaveNothing(service, id);

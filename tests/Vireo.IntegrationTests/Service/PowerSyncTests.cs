@@ -15,13 +15,11 @@ public sealed class PowerSyncTests
         await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(4));
 
         PowerOffFromInside(id);
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "selfoff").Result.Status == "SHUTOFF",
-            TimeSpan.FromMinutes(2), () => "the service never noticed the guest powering itself off");
+        await ServiceScenario.WaitForStatusAsync(service, "selfoff", "SHUTOFF", TimeSpan.FromMinutes(2));
 
         var start = await service.CliAsync("server", "start", "selfoff");
         start.ExitCode.ShouldBe(0, start.ToString());
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "selfoff").Result.Status == "ACTIVE",
-            TimeSpan.FromMinutes(2), () => "the server did not come back to ACTIVE");
+        await ServiceScenario.WaitForStatusAsync(service, "selfoff", "ACTIVE", TimeSpan.FromMinutes(2));
     }
 
     /// <summary>The guest OS shuts itself down (through its agent); nothing goes through Vireo.</summary>

@@ -23,12 +23,10 @@ public sealed class ServiceLifecycleTests
 
         var stop = await service.CliAsync("server", "stop", "web1");
         stop.ExitCode.ShouldBe(0, stop.ToString());
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "web1").Result.Status == "SHUTOFF",
-            TimeSpan.FromMinutes(3), () => "the server never reached SHUTOFF");
+        await ServiceScenario.WaitForStatusAsync(service, "web1", "SHUTOFF", TimeSpan.FromMinutes(3));
         var start = await service.CliAsync("server", "start", "web1");
         start.ExitCode.ShouldBe(0, start.ToString());
-        await BootTestImageTests.WaitFor(() => ServiceScenario.ShowAsync(service, "web1").Result.Status == "ACTIVE",
-            TimeSpan.FromMinutes(3), () => "the server never came back to ACTIVE");
+        await ServiceScenario.WaitForStatusAsync(service, "web1", "ACTIVE", TimeSpan.FromMinutes(3));
 
         var delete = await service.CliAsync("server", "delete", "web1", "--wait");
         delete.ExitCode.ShouldBe(0, delete.ToString());

@@ -36,6 +36,11 @@ public static class ServiceScenario
         return (0, json.GetProperty("status").GetString(), fault);
     }
 
+    /// <summary>Polls `vireo server show` until the server has <paramref name="status"/>.</summary>
+    public static Task WaitForStatusAsync(VireoService service, string name, string status, TimeSpan deadline) =>
+        BootTestImageTests.WaitFor(() => ShowAsync(service, name).Result.Status == status, deadline,
+            () => $"server '{name}' never reached {status} within {deadline}");
+
     /// <summary>Polls the guest agent of an instance through libvirt until it answers guest-ping.</summary>
     public static async Task WaitForAgentAsync(Guid instanceId, TimeSpan deadline)
     {
