@@ -12,6 +12,7 @@ using Vireo.Core.Compute;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.State;
+using Vireo.Storage;
 using Vireo.Storage.Disks;
 using Vireo.Storage.Images;
 using Vireo.Storage.Qemu;
@@ -133,6 +134,11 @@ public static class ServeCommand
         app.MapComputeApi();
         var compute = app.Services.GetRequiredService<ComputeService>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Serve");
+        foreach (var leftover in StorageLeftovers.Remove(storage, DateTimeOffset.UtcNow, StorageLeftovers.DefaultStaleAfter))
+        {
+            LogLeftoverRemoved(logger, leftover);
+        }
+
         LogStarting(logger, options.Default.OsapiComputeListen, options.Default.OsapiComputeListenPort, options.Libvirt.VirtType.ToString().ToLowerInvariant(),
             installationId, databasePath, cacheMode.ToString().ToLowerInvariant());
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -145,4 +151,7 @@ public static class ServeCommand
     private static void LogStarting(ILogger logger, string listen, int port, string virtType, string installationId, string database, string cache) =>
         logger.LogInformation("vireo serve: listening on {Listen}:{Port}, virt_type={VirtType}, installation {InstallationId}, database {Database}, disk cache {Cache}",
             listen, port, virtType, installationId, database, cache);
+
+    private static void LogLeftoverRemoved(ILogger logger, string path) =>
+        logger.LogInformation("vireo serve: removed {Path}, left by an import or base fill that was killed", path);
 }

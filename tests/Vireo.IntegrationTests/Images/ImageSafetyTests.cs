@@ -123,6 +123,30 @@ public sealed class ImageSafetyTests
         again.ExitCode.ShouldBe(3, again.ToString());
     }
 
+    [Fact]
+    public async Task Leftovers_of_a_killed_import_and_base_fill_are_removed_when_the_service_starts()
+    {
+        await using var service = new VireoService();
+        var images = Directory.CreateDirectory(Path.Combine(service.Root, "state", "images")).FullName;
+        var bases = Directory.CreateDirectory(Path.Combine(service.InstancesPath, "_base")).FullName;
+        var partialImport = Path.Combine(images, ".partial-" + Guid.NewGuid());
+        var staleFill = Path.Combine(bases, $".{new string('a', 40)}.{Guid.NewGuid():N}.raw.part");
+        var freshFill = Path.Combine(bases, $".{new string('b', 40)}.{Guid.NewGuid():N}.part");
+        foreach (var file in new[] { partialImport, staleFill, freshFill })
+        {
+            File.WriteAllText(file, "half written");
+        }
+
+        File.SetLastWriteTimeUtc(staleFill, DateTime.UtcNow.AddHours(-1));
+
+        await service.StartAsync();
+
+        File.Exists(partialImport).ShouldBeFalse();
+        File.Exists(staleFill).ShouldBeFalse();
+        File.Exists(freshFill).ShouldBeTrue("a fill written a moment ago may belong to another host sharing instances_path");
+        service.Log.ShouldContain($"removed {staleFill}, left by an import or base fill that was killed");
+    }
+
     private static int CountOf(string text, string value)
     {
         var count = 0;
