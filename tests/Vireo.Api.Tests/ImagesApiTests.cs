@@ -244,3 +244,84 @@ public sealed class ImagesApiTests
         }
     }
 }
+
+public sealed class GlanceCreateUploadTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Create_answers_201_with_a_queued_image_and_its_location_then_upload_makes_it_active()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var (status, body, response) = await api.PostAsync("/image/v2/images",
+            """{"name": "cirros", "disk_format": "qcow2", "container_format": "bare", "visibility": "public", "hw_qemu_guest_agent": "yes", "min_ram": 64}""");
+
+        status.ShouldBe(HttpStatusCode.Created);
+        body.GetProperty("status").GetString().ShouldBe("queued");
+        body.ShouldBeKind("size", JsonValueKind.Null);
+        body.GetProperty("hw_qemu_guest_agent").GetString().ShouldBe("yes");
+        body.GetProperty("min_ram").GetInt32().ShouldBe(64);
+        var id = body.GetProperty("id").GetString()!;
+        response.Headers.Location!.ToString().ShouldEndWith($"/image/v2/images/{id}");
+
+        using var data = new ByteArrayContent(new byte[8192]);
+        data.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var put = await api.Client.PutAsync(new Uri($"/image/v2/images/{id}/file", UriKind.Relative), data, Ct);
+        put.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var (_, shown, _) = await api.GetAsync($"/image/v2/images/{id}");
+        shown.GetProperty("status").GetString().ShouldBe("active");
+        shown.GetProperty("size").GetInt64().ShouldBe(8192);
+    }
+
+    [Fact]
+    public async Task Create_with_several_mistakes_names_each_of_them_in_one_400()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var (status, body, _) = await api.PostAsync("/image/v2/images",
+            """{"name": "x", "disk_format": "ploop", "container_format": "tar", "size": 5, "hw_disk_bus": "xen", "count": 3, "protected": true}""");
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        var message = body.ShouldBeFault("badRequest", 400);
+        message.ShouldContain("'disk_format' 'ploop' is not accepted");
+        message.ShouldContain("'container_format' 'tar' is not accepted");
+        message.ShouldContain("'size' is set by the image service; leave it out");
+        message.ShouldContain("property 'count' must be a string");
+        message.ShouldContain("property hw_disk_bus='xen' is not valid");
+        message.ShouldContain("'protected' must be false");
+        (await api.Fakes.Images.ListAsync(Ct)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Refused_upload_is_a_400_with_the_reason_and_a_second_upload_to_an_active_image_a_409()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var (_, created, _) = await api.PostAsync("/image/v2/images", """{"name": "c", "disk_format": "qcow2", "container_format": "bare"}""");
+        var id = created.GetProperty("id").GetString()!;
+
+        using var bad = new ByteArrayContent("bad bytes"u8.ToArray());
+        bad.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var refused = await api.Client.PutAsync(new Uri($"/image/v2/images/{id}/file", UriKind.Relative), bad, Ct);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync(Ct)).ShouldContain("[format.mismatch]");
+
+        using var good = new ByteArrayContent(new byte[512]);
+        good.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        (await api.Client.PutAsync(new Uri($"/image/v2/images/{id}/file", UriKind.Relative), good, Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        using var again = new ByteArrayContent(new byte[512]);
+        again.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var conflict = await api.Client.PutAsync(new Uri($"/image/v2/images/{id}/file", UriKind.Relative), again, Ct);
+        conflict.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Download_of_a_queued_image_is_204_and_of_an_unknown_one_404()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var (_, created, _) = await api.PostAsync("/image/v2/images", """{"name": "q"}""");
+
+        (await api.GetAsync($"/image/v2/images/{created.GetProperty("id").GetString()}/file")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await api.GetAsync($"/image/v2/images/{Guid.NewGuid()}/file")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+}

@@ -200,6 +200,89 @@ public sealed class FileImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Glance_create_then_upload_goes_queued_then_active_with_the_checked_data()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 2 << 20);
+        var qcow2 = await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("disk.qcow2"));
+
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("two-step", "qcow2", "bare", ImageRecord.NoProperties), Ct);
+        queued.Status.ShouldBe(ImageStatus.Queued);
+        queued.SizeBytes.ShouldBeNull();
+        _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
+        await using var content = File.OpenRead(qcow2);
+        var active = await _sandbox.Store.UploadAsync(queued.Id, content, null, Ct);
+
+        active.Status.ShouldBe(ImageStatus.Active);
+        active.Id.ShouldBe(queued.Id);
+        active.SizeBytes.ShouldBe(new FileInfo(qcow2).Length);
+        active.VirtualSizeBytes.ShouldBe(2 << 20);
+        active.Sha256.ShouldBe(Tool.Sha256Of(qcow2));
+        (await _sandbox.Registry.GetAsync(queued.Id, Ct)).ShouldBe(active);
+        _sandbox.ImagesDirectoryEntries().ShouldBe([queued.Id.ToString("D")]);
+    }
+
+    [Fact]
+    public async Task A_second_upload_to_an_active_image_is_a_conflict_that_keeps_the_first_data()
+    {
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("once", "raw", "bare", ImageRecord.NoProperties), Ct);
+        await using (var first = File.OpenRead(raw))
+        {
+            await _sandbox.Store.UploadAsync(queued.Id, first, null, Ct);
+        }
+
+        await using var second = new MemoryStream(new byte[4096]);
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Store.UploadAsync(queued.Id, second, null, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Conflict);
+        error.Message.ShouldContain("is active; data can be uploaded once, to a queued image");
+        File.ReadAllBytes(_sandbox.Store.ContentPath(queued.Id)).ShouldBe(File.ReadAllBytes(raw));
+    }
+
+    [Fact]
+    public async Task A_refused_upload_keeps_no_byte_and_leaves_the_image_queued_for_another_try()
+    {
+        var qcow2 = await Tool.MakeEmptyQcow2Async(_sandbox.ScratchPath("q.qcow2"), "1M");
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("retry", "raw", "bare", ImageRecord.NoProperties), Ct);
+
+        await using (var wrong = File.OpenRead(qcow2))
+        {
+            var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Store.UploadAsync(queued.Id, wrong, null, Ct));
+            error.Kind.ShouldBe(ErrorKind.InvalidInput);
+            error.Message.ShouldContain("[format.mismatch]");
+        }
+
+        (await _sandbox.Registry.GetAsync(queued.Id, Ct)).ShouldNotBeNull().Status.ShouldBe(ImageStatus.Queued);
+        _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
+        await using var right = File.OpenRead(Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536));
+        (await _sandbox.Store.UploadAsync(queued.Id, right, null, Ct)).Status.ShouldBe(ImageStatus.Active);
+    }
+
+    [Fact]
+    public async Task Upload_to_an_image_without_a_disk_format_is_refused_naming_the_field()
+    {
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("later", null, null, ImageRecord.NoProperties), Ct);
+        await using var content = new MemoryStream(new byte[4096]);
+
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Store.UploadAsync(queued.Id, content, null, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.InvalidInput);
+        error.Message.ShouldContain("has no disk_format; set disk_format and container_format before uploading its data");
+        (await _sandbox.Registry.GetAsync(queued.Id, Ct)).ShouldNotBeNull().Status.ShouldBe(ImageStatus.Queued);
+    }
+
+    [Fact]
+    public async Task Create_with_a_bad_format_and_bad_properties_registers_nothing()
+    {
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Store.RegisterAsync(
+            new ImageImportRequest("bad", "ami", "bare", new Dictionary<string, string> { ["hw_disk_bus"] = "xen" }), Ct));
+
+        error.Message.ShouldContain("disk_format 'ami' is not accepted");
+        error.Message.ShouldContain("property hw_disk_bus='xen' is not valid");
+        _sandbox.Registry.All.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Empty_content_is_refused()
     {
         var error = await Should.ThrowAsync<VireoException>(() =>

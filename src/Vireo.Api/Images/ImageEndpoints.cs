@@ -11,9 +11,10 @@ using Vireo.Core.Ports;
 namespace Vireo.Api.Images;
 
 /// <summary>
-/// <c>/image/v2</c>: Glance v2's image list, show and delete, and Vireo's one-step import
-/// (<c>POST /image/v2/vireo-import?...</c> with the bytes as the body, streamed straight
-/// into the image store: never buffered whole, never a path the client names).
+/// <c>/image/v2</c>: Glance v2's image list, show, create, data upload and download, and
+/// delete, and Vireo's one-step import (<c>POST /image/v2/vireo-import?...</c> with the bytes as
+/// the body). Data is streamed straight into the image store: never buffered whole, never a
+/// path the client names.
 /// </summary>
 internal static class ImageEndpoints
 {
@@ -22,6 +23,9 @@ internal static class ImageEndpoints
         v2.MapGet("/images", ListAsync);
         v2.MapGet("/images/{imageId}", ShowAsync);
         v2.MapDelete("/images/{imageId}", DeleteAsync);
+        v2.MapPost("/images", CreateAsync);
+        v2.MapPut("/images/{imageId}/file", UploadAsync);
+        v2.MapGet("/images/{imageId}/file", DownloadAsync);
         v2.MapPost("/vireo-import", ImportAsync);
     }
 
@@ -77,25 +81,78 @@ internal static class ImageEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    /// <summary>Glance's <c>POST /v2/images</c>: a queued image, its data to follow.</summary>
+    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var request = http.Request;
+        var body = await JsonBody.ReadObjectAsync(http.Request, ImageCreateBody.Example, cancellationToken).ConfigureAwait(false);
+        var image = await store.RegisterAsync(ImageCreateBody.Parse(body), cancellationToken).ConfigureAwait(false);
+        var view = ImageViews.View(image, options);
+        http.Response.Headers.Location = new ApiLinks(http.Request, options).Bookmark("image" + view.Self);
+        return Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Glance's <c>PUT /v2/images/{id}/file</c>: the data, checked before the image turns active; 204.</summary>
+    private static async Task<IResult> UploadAsync(string imageId, HttpContext http, [FromServices] IImageStore store, CancellationToken cancellationToken)
+    {
+        EnsureOctetStream(http.Request, "an upload");
+        AllowLargeBody(http);
+        await store.UploadAsync(ParseId(imageId), http.Request.Body, progress: null, cancellationToken).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    /// <summary>Glance's <c>GET /v2/images/{id}/file</c>: the stored bytes with Content-MD5; 204 while there are none.</summary>
+    private static async Task<IResult> DownloadAsync(string imageId, HttpContext http, [FromServices] IImageCatalog catalog, [FromServices] IImageStore store, CancellationToken cancellationToken)
+    {
+        var id = ParseId(imageId);
+        var image = await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (image is null || image.Status is ImageStatus.Deleted or ImageStatus.PendingDelete)
+        {
+            throw NotFound(imageId);
+        }
+
+        if (image.Status != ImageStatus.Active)
+        {
+            return Results.NoContent();
+        }
+
+        var content = await store.OpenContentAsync(id, cancellationToken).ConfigureAwait(false);
+        if (image.Md5 is { } md5)
+        {
+            http.Response.Headers["Content-MD5"] = md5;
+        }
+
+        return Results.Stream(content, "application/octet-stream");
+    }
+
+    private static void EnsureOctetStream(HttpRequest request, string what)
+    {
         if (!string.IsNullOrEmpty(request.ContentType)
             && !request.ContentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
         {
             throw new ApiRequestException(
                 StatusCodes.Status415UnsupportedMediaType,
-                $"Content-Type '{request.ContentType}' is not supported for an import; send the image bytes as application/octet-stream");
+                $"Content-Type '{request.ContentType}' is not supported for {what}; send the image bytes as application/octet-stream");
         }
+    }
 
-        var import = ImageImportQuery.Parse(request.Query);
-
-        // Images are larger than Kestrel's default body limit (30 MB); the store bounds nothing
-        // but the disk, as Glance's [DEFAULT] image_size_cap would.
+    /// <summary>
+    /// Images are larger than Kestrel's default body limit (30 MB); the store bounds nothing but
+    /// the disk, as Glance's [DEFAULT] image_size_cap would.
+    /// </summary>
+    private static void AllowLargeBody(HttpContext http)
+    {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;
         }
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    {
+        var request = http.Request;
+        EnsureOctetStream(request, "an import");
+        var import = ImageImportQuery.Parse(request.Query);
+        AllowLargeBody(http);
 
         var image = await store.ImportAsync(import, request.Body, progress: null, cancellationToken).ConfigureAwait(false);
         var view = ImageViews.View(image, options);

@@ -1,11 +1,11 @@
 namespace Vireo.Core.Ports;
 
 /// <summary>What a client declares when it imports an image; the content follows as a stream.</summary>
-/// <param name="DiskFormat">The declared format (raw, qcow2, ...); checked against the content before the image is accepted.</param>
+/// <param name="DiskFormat">The declared format (raw, qcow2, ...); checked against the content before the image is accepted. Null only for a Glance create that sets it later.</param>
 public sealed record ImageImportRequest(
     string Name,
-    string DiskFormat,
-    string ContainerFormat,
+    string? DiskFormat,
+    string? ContainerFormat,
     IReadOnlyDictionary<string, string> Properties,
     int MinDiskGiB = 0,
     int MinRamMiB = 0);
@@ -23,6 +23,20 @@ public interface IImageStore
     /// <paramref name="progress"/> receives the number of bytes stored so far.
     /// </summary>
     Task<ImageRecord> ImportAsync(ImageImportRequest request, Stream content, IProgress<long>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Glance's create: registers a <c>queued</c> image without data; the declared format and the
+    /// properties Vireo reads are checked now (<see cref="ErrorKind.InvalidInput"/>).
+    /// </summary>
+    Task<ImageRecord> RegisterAsync(ImageImportRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Glance's upload: the data of a queued image, checked as for an import; the image is then
+    /// active. A refused upload keeps nothing and leaves the image queued. NotFound, Conflict (not
+    /// queued, or an upload already running), InvalidInput (no disk_format/container_format, or
+    /// refused content).
+    /// </summary>
+    Task<ImageRecord> UploadAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken);
 
     /// <summary>Removes the image's bytes and metadata; <see cref="ErrorKind.NotFound"/> when there is none.
     /// Instances booted from it keep their cached base.</summary>

@@ -7,7 +7,7 @@ namespace Vireo.Storage.Images;
 public sealed partial class FileImageStore
 {
     /// <summary>
-    /// Streams the content to <c>.partial-&lt;id&gt;</c> (sha256 and size computed on the way,
+    /// Streams the content to <c>.partial-&lt;id&gt;</c> (size, sha256 and md5 computed on the way,
     /// fsynced), checks it with the declared format, renames it into place and registers it as
     /// active. A refused or failed import keeps nothing.
     /// </summary>
@@ -15,52 +15,158 @@ public sealed partial class FileImageStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(content);
-        var name = request.Name;
-        var format = request.DiskFormat;
-        // What the request says is checked before a byte is stored, every problem at once.
-        var problems = new List<string>();
-        if (!ImageDiskFormats.IsAccepted(format))
-        {
-            problems.Add(ImageDiskFormats.Refusal("disk_format", format));
-        }
-
-        problems.AddRange(ImagePropertyRules.Problems(request.Properties));
-        if (problems.Count > 0)
-        {
-            throw VireoException.InvalidInput($"image '{name}' is refused: " + string.Join("; ", problems));
-        }
-
-        UnixFiles.CreateDirectory(_settings.ImagesDirectory, UnixFiles.PrivateDirectory);
+        EnsureValid(request, requireFormat: true);
         var id = Guid.NewGuid();
-        var partial = Path.Join(_settings.ImagesDirectory, PartialPrefix + id.ToString("D"));
-        var final = ContentPath(id);
         var registered = false;
         try
         {
-            var (sizeBytes, sha256, md5) = await StoreAsync(content, partial, progress, cancellationToken).ConfigureAwait(false);
-            var inspected = await CheckAsync(name, format, partial, sizeBytes, cancellationToken).ConfigureAwait(false);
-
-            File.Move(partial, final, overwrite: false);
-            UnixFiles.SetMode(final, UnixFiles.ReadOnlyFile);
-
+            var received = await ReceiveAsync(id, request.Name, request.DiskFormat!, content, progress, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            var record = new ImageRecord(
-                id, name, ImageStatus.Active, format, request.ContainerFormat, sizeBytes, inspected.VirtualSizeBytes, sha256,
-                request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now)
-            {
-                Md5 = md5,
-            };
+            var record = received.Apply(new ImageRecord(
+                id, request.Name, ImageStatus.Active, request.DiskFormat, request.ContainerFormat, null, null, null,
+                request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now));
             await _registry.AddAsync(record, cancellationToken).ConfigureAwait(false);
             registered = true;
             return record;
         }
         finally
         {
-            DeleteQuietly(partial);
             if (!registered)
             {
-                DeleteQuietly(final);
+                DeleteQuietly(ContentPath(id));
             }
+        }
+    }
+
+    /// <summary>
+    /// Glance's first step: registers the image as <c>queued</c>, with no data. The declared
+    /// format and properties are checked now, every problem at once; the data follows with
+    /// <see cref="UploadAsync"/>.
+    /// </summary>
+    public async Task<ImageRecord> RegisterAsync(ImageImportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureValid(request, requireFormat: false);
+        var now = _time.GetUtcNow();
+        var record = new ImageRecord(
+            Guid.NewGuid(), request.Name, ImageStatus.Queued, request.DiskFormat, request.ContainerFormat, null, null, null,
+            request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now);
+        await _registry.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <summary>
+    /// Glance's second step: the data of a <c>queued</c> image, streamed, checked as for an import,
+    /// then the image is <c>active</c>. While it arrives the image is <c>saving</c>; a refused or
+    /// failed upload keeps no byte and puts the image back to <c>queued</c>, so it can be sent again
+    /// (as Glance does). Conflict when the image is not queued or another upload runs.
+    /// </summary>
+    public async Task<ImageRecord> UploadAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var image = await _registry.GetAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw VireoException.NotFound($"image {id} does not exist; create it first (POST /v2/images)");
+        if (image.Status != ImageStatus.Queued)
+        {
+            throw VireoException.Conflict(
+                $"{image.Label} is {image.Status.ToGlance()}; data can be uploaded once, to a queued image; create a new image for new data");
+        }
+
+        if (string.IsNullOrEmpty(image.DiskFormat) || string.IsNullOrEmpty(image.ContainerFormat))
+        {
+            throw VireoException.InvalidInput(
+                $"{image.Label} has no {(string.IsNullOrEmpty(image.DiskFormat) ? "disk_format" : "container_format")}; set disk_format and container_format before uploading its data, as Glance requires");
+        }
+
+        if (!_uploading.TryAdd(id, 0))
+        {
+            throw VireoException.Conflict($"{image.Label} is already receiving its data from another upload; wait for it");
+        }
+
+        try
+        {
+            var saving = image with { Status = ImageStatus.Saving, UpdatedAt = _time.GetUtcNow() };
+            await _registry.UpdateAsync(saving, cancellationToken).ConfigureAwait(false);
+            var active = false;
+            try
+            {
+                var received = await ReceiveAsync(id, image.Name, image.DiskFormat, content, progress, cancellationToken).ConfigureAwait(false);
+                var record = received.Apply(saving with { Status = ImageStatus.Active, UpdatedAt = _time.GetUtcNow() });
+                await _registry.UpdateAsync(record, cancellationToken).ConfigureAwait(false);
+                active = true;
+                return record;
+            }
+            finally
+            {
+                if (!active)
+                {
+                    DeleteQuietly(ContentPath(id));
+                    await RequeueQuietlyAsync(image).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _uploading.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Back to queued after a failed upload; an image deleted meanwhile stays deleted.</summary>
+    private async Task RequeueQuietlyAsync(ImageRecord image)
+    {
+        try
+        {
+            await _registry.UpdateAsync(image with { UpdatedAt = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VireoException exception) when (exception.Kind == ErrorKind.NotFound)
+        {
+            // Deleted while its data arrived.
+        }
+    }
+
+    /// <summary>What the request says, checked before a byte is stored, every problem at once.</summary>
+    private static void EnsureValid(ImageImportRequest request, bool requireFormat)
+    {
+        var problems = new List<string>();
+        if ((requireFormat || request.DiskFormat is not null) && !ImageDiskFormats.IsAccepted(request.DiskFormat))
+        {
+            problems.Add(ImageDiskFormats.Refusal("disk_format", request.DiskFormat));
+        }
+
+        problems.AddRange(ImagePropertyRules.Problems(request.Properties));
+        if (problems.Count > 0)
+        {
+            throw VireoException.InvalidInput($"image '{request.Name}' is refused: " + string.Join("; ", problems));
+        }
+    }
+
+    /// <summary>The stored and checked data of one image.</summary>
+    private sealed record Received(long SizeBytes, string Sha256, string Md5, long VirtualSizeBytes)
+    {
+        public ImageRecord Apply(ImageRecord image) =>
+            image with { SizeBytes = SizeBytes, Sha256 = Sha256, Md5 = Md5, VirtualSizeBytes = VirtualSizeBytes };
+    }
+
+    /// <summary>
+    /// Streams the content to <c>.partial-&lt;id&gt;</c>, checks it as <paramref name="format"/> and
+    /// renames it to the image's content path (read-only). Keeps nothing when anything fails.
+    /// </summary>
+    private async Task<Received> ReceiveAsync(Guid id, string name, string format, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        UnixFiles.CreateDirectory(_settings.ImagesDirectory, UnixFiles.PrivateDirectory);
+        var partial = Path.Join(_settings.ImagesDirectory, PartialPrefix + id.ToString("D"));
+        try
+        {
+            var (sizeBytes, sha256, md5) = await StoreAsync(content, partial, progress, cancellationToken).ConfigureAwait(false);
+            var inspected = await CheckAsync(name, format, partial, sizeBytes, cancellationToken).ConfigureAwait(false);
+            var final = ContentPath(id);
+            File.Move(partial, final, overwrite: false);
+            UnixFiles.SetMode(final, UnixFiles.ReadOnlyFile);
+            return new Received(sizeBytes, sha256, md5, inspected.VirtualSizeBytes);
+        }
+        finally
+        {
+            DeleteQuietly(partial);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed partial class FileImageStore : IImageStore
     private readonly StorageSettings _settings;
     private readonly IImageRegistry _registry;
     private readonly ImageContentCheck _check;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _uploading = new();
     private readonly TimeProvider _time;
 
     public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null)

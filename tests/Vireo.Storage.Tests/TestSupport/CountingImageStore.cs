@@ -16,6 +16,11 @@ public sealed class CountingImageStore(IImageStore inner) : IImageStore
     public Task<ImageRecord> ImportAsync(ImageImportRequest request, Stream content, IProgress<long>? progress, CancellationToken cancellationToken) =>
         inner.ImportAsync(request, content, progress, cancellationToken);
 
+    public Task<ImageRecord> RegisterAsync(ImageImportRequest request, CancellationToken cancellationToken) => inner.RegisterAsync(request, cancellationToken);
+
+    public Task<ImageRecord> UploadAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        inner.UploadAsync(id, content, progress, cancellationToken);
+
     public Task DeleteAsync(Guid id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
 
     public async Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken)
