@@ -51,6 +51,10 @@ public static class ComputeApi
         ServerEndpoints.Map(v21);
         FlavorEndpoints.Map(v21);
 
+        var imageRoot = app.MapGroup("/image");
+        imageRoot.AddEndpointFilter(errors);
+        ImageEndpoints.MapVersions(imageRoot);
+
         var images = app.MapGroup(ImagePrefix);
         images.AddEndpointFilter(errors);
         images.AddEndpointFilter(new HeadersFilter(compute: false));

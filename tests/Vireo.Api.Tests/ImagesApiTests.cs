@@ -325,3 +325,29 @@ public sealed class GlanceCreateUploadTests
         (await api.GetAsync($"/image/v2/images/{Guid.NewGuid()}/file")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 }
+
+public sealed class GlanceDiscoveryTests
+{
+    [Fact]
+    public async Task Versions_and_schemas_are_served_where_glance_clients_look_for_them()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var (versionsStatus, versions, _) = await api.GetAsync("/image/versions");
+        var (schemaStatus, schema, _) = await api.GetAsync("/image/v2/schemas/image");
+        var (listStatus, listSchema, _) = await api.GetAsync("/image/v2/schemas/images");
+
+        versionsStatus.ShouldBe(HttpStatusCode.OK);
+        var version = versions.GetProperty("versions").EnumerateArray().ShouldHaveSingleItem();
+        version.GetProperty("id").GetString().ShouldBe("v2.9");
+        version.GetProperty("links")[0].GetProperty("href").GetString().ShouldEndWith("/image/v2/");
+        schemaStatus.ShouldBe(HttpStatusCode.OK);
+        schema.GetProperty("name").GetString().ShouldBe("image");
+        schema.GetProperty("additionalProperties").GetProperty("type").GetString().ShouldBe("string");
+        schema.GetProperty("properties").GetProperty("disk_format").GetProperty("enum").EnumerateArray()
+            .Select(v => v.ValueKind == JsonValueKind.Null ? null : v.GetString())
+            .ShouldBe(["raw", "qcow2", "qed", "vmdk", "vhd", "vhdx", "vdi", "iso", null]);
+        listStatus.ShouldBe(HttpStatusCode.OK);
+        listSchema.GetProperty("properties").GetProperty("images").GetProperty("items").GetProperty("name").GetString().ShouldBe("image");
+    }
+}

@@ -27,6 +27,33 @@ internal static class ImageEndpoints
         v2.MapPut("/images/{imageId}/file", UploadAsync);
         v2.MapGet("/images/{imageId}/file", DownloadAsync);
         v2.MapPost("/vireo-import", ImportAsync);
+        v2.MapGet("/schemas/image", () => Results.Json(ImageSchemas.Image(), ApiJson.Options));
+        v2.MapGet("/schemas/images", () => Results.Json(ImageSchemas.Images(), ApiJson.Options));
+    }
+
+    /// <summary>
+    /// Glance's version discovery (<c>GET /image/</c> and <c>/image/versions</c>), which
+    /// glanceclient and keystoneauth read before any call: one version, v2.9, CURRENT.
+    /// </summary>
+    public static void MapVersions(IEndpointRouteBuilder image)
+    {
+        IResult Versions(HttpContext http, ComputeApiOptions options) => Results.Json(
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["versions"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["id"] = "v2.9",
+                    ["status"] = "CURRENT",
+                    ["links"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["rel"] = "self",
+                        ["href"] = new ApiLinks(http.Request, options).Bookmark("image/v2/"),
+                    }),
+                }),
+            },
+            ApiJson.Options);
+        image.MapGet("/", Versions);
+        image.MapGet("/versions", Versions);
     }
 
     /// <summary>Glance's filters used by clients: <c>name</c> (exact), <c>status</c>, <c>id=in:a,b</c>.</summary>

@@ -60,6 +60,48 @@ public sealed class GlanceUploadTests
         server.Json.GetProperty("status").GetString().ShouldBe("ACTIVE");
     }
 
+    /// <summary>The real glance CLI (python3-glanceclient, installed by scripts/test) against the service, token-less.</summary>
+    [Fact]
+    public async Task The_glance_client_creates_lists_and_is_refused_with_the_inspectors_reason()
+    {
+        await using var service = new VireoService();
+        await service.StartAsync();
+        string[] glance = ["--os-image-api-version", "2", "--os-image-url", $"http://127.0.0.1:{service.Port}/image", "--os-auth-token", "unused"];
+
+        var created = await RunAsync("glance", [.. glance, "image-create", "--name", "by-glance", "--disk-format", "qcow2", "--container-format", "bare",
+            "--property", "hw_qemu_guest_agent=yes", "--file", TestImage.Qcow2Path]);
+        var refused = await RunAsync("glance", [.. glance, "image-create", "--name", "glance-wrong", "--disk-format", "raw", "--container-format", "bare",
+            "--file", TestImage.Qcow2Path]);
+        var listed = await RunAsync("glance", [.. glance, "image-list"]);
+
+        created.ExitCode.ShouldBe(0, created.ToString());
+        created.Stdout.ShouldContain("| status              | active");
+        created.Stdout.ShouldContain($"| checksum            | {Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(await File.ReadAllBytesAsync(TestImage.Qcow2Path, Ct)))}");
+        refused.ExitCode.ShouldNotBe(0, refused.ToString());
+        refused.Stderr.ShouldContain("image 'glance-wrong' is refused: the image is declared as raw but its content is qcow2");
+        refused.Stderr.ShouldContain("[format.mismatch]");
+        listed.Stdout.ShouldContain("by-glance");
+        var images = await service.CliAsync("image", "list");
+        images.Json.EnumerateArray().Select(i => (i.GetProperty("name").GetString(), i.GetProperty("status").GetString()))
+            .ShouldBe([("glance-wrong", "queued"), ("by-glance", "active")], ignoreOrder: true);
+    }
+
+    private static async Task<CliResult> RunAsync(string program, IReadOnlyList<string> args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(deadline.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
     private static async Task<string?> Status(HttpClient http, string id)
     {
         using var response = await http.GetAsync(new Uri($"v2/images/{id}", UriKind.Relative), Ct);
