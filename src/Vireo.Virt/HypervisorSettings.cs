@@ -48,9 +48,9 @@ public sealed record HypervisorSettings
     public IReadOnlyList<string> CpuExtraFlags { get; init; } = [];
 
     /// <summary>
-    /// Disk cache mode: Nova uses <c>none</c> when the instances directory supports O_DIRECT and a
-    /// buffered mode otherwise. tmpfs has no O_DIRECT, so instances on tmpfs need
-    /// <see cref="DiskCache.Writethrough"/>: with <c>none</c> QEMU fails to open the disk.
+    /// Disk cache mode: Nova uses <c>none</c> when the instances directory supports O_DIRECT and
+    /// <see cref="DiskCache.Writeback"/> otherwise (<c>LibvirtDriver.disk_cachemode</c>). tmpfs has
+    /// no O_DIRECT: with <c>none</c> QEMU fails to open the disk there.
     /// </summary>
     public DiskCache DiskCacheMode { get; init; } = DiskCache.None;
 

@@ -99,7 +99,12 @@ public static class ServeCommand
         Directory.CreateDirectory(statePath);
         Directory.CreateDirectory(options.Default.InstancesPath);
         var installationId = InstallationIdentity.Resolve(options.Vireo.InstallationId, statePath);
-        var cacheMode = Vireo.Virt.HostReadiness.StorageFactsReader.SupportsDirectIo(options.Default.InstancesPath) ? DiskCache.None : DiskCache.Writethrough;
+        var (cacheMode, cacheWarning) = DiskCachePolicy.Choose(
+            options.Libvirt.DiskCachemodes, Vireo.Virt.HostReadiness.StorageFactsReader.SupportsDirectIo(options.Default.InstancesPath));
+        if (cacheWarning is not null)
+        {
+            Console.Error.WriteLine("vireo: " + cacheWarning);
+        }
 
         var databasePath = HostComposition.DatabasePath(options);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);

@@ -46,8 +46,8 @@ public static partial class HostEvaluation
         {
             true => Check(name, title, CheckStatus.Pass, $"{where} accepts O_DIRECT: disks get cache mode none, as Nova chooses"),
             false => Check(name, title, CheckStatus.Warn,
-                $"{where} refuses O_DIRECT (tmpfs does): disks get cache mode writethrough, slower than none",
-                "put instances_path on a file system with O_DIRECT (ext4, xfs), or accept writethrough"),
+                $"{where} refuses O_DIRECT (tmpfs does): disks get cache mode writeback (as Nova chooses), which a host crash can lose writes from",
+                "put instances_path on a file system with O_DIRECT (ext4, xfs), or accept writeback"),
             null => Check(name, title, CheckStatus.Skip, $"could not try O_DIRECT: {where} is not writable"),
         };
     }

@@ -67,7 +67,7 @@ public sealed class HostEvaluationTests
     }
 
     [Fact]
-    public void Instances_path_without_o_direct_warns_that_disks_get_writethrough()
+    public void Instances_path_without_o_direct_warns_that_disks_get_writeback_as_in_nova()
     {
         var facts = Good();
         facts = facts with { Storage = facts.Storage with { InstancesPath = new DirectoryFacts("/dev/shm/instances", true, true, false) } };
@@ -75,7 +75,7 @@ public sealed class HostEvaluationTests
         var check = CheckOf(facts, "storage.direct-io");
 
         check.Status.ShouldBe(CheckStatus.Warn);
-        check.Detail.ShouldContain("writethrough");
+        check.Detail.ShouldContain("writeback");
     }
 
     [Fact]
