@@ -147,9 +147,12 @@ public static partial class HostEvaluation
         {
             if (comparison.Result == CpuComparisonResult.Incompatible)
             {
+                var missing = comparison.MissingFeatures.Count == 0 ? "" : $" ({Join(comparison.MissingFeatures)} cannot be provided)";
                 problems.Add((
-                    $"compareHypervisorCPU calls \"{comparison.Cpu}\" incompatible with what virt_type={c.VirtType} provides: {(c.Kvm ? "libvirt refuses such guests" : "QEMU would start such guests silently without the missing features (TCG cannot provide pcid, for one)")}",
-                    $"drop the flags virt_type={c.VirtType} cannot provide from cpu_model_extra_flags, or choose a model `virsh domcapabilities --virttype {c.VirtType}` lists as usable"));
+                    $"compareHypervisorCPU calls \"{comparison.Cpu}\" incompatible with what virt_type={c.VirtType} provides{missing}: {(c.Kvm ? "libvirt refuses such guests" : "QEMU would start such guests silently without the missing features")}",
+                    comparison.MissingFeatures.Count == 0
+                        ? $"drop the flags virt_type={c.VirtType} cannot provide from cpu_model_extra_flags, or choose a model `virsh domcapabilities --virttype {c.VirtType}` lists as usable"
+                        : $"drop {Join(comparison.MissingFeatures)} from cpu_model_extra_flags (virt_type={c.VirtType} cannot provide {(comparison.MissingFeatures.Count == 1 ? "it" : "them")})"));
             }
             else if (comparison.Result == CpuComparisonResult.Error && !(comparison.Message ?? "").Contains("not supported", StringComparison.OrdinalIgnoreCase))
             {

@@ -175,7 +175,11 @@ public enum CpuComparisonResult
 }
 
 /// <param name="Cpu">What was compared, e.g. "Nehalem +pcid".</param>
-public sealed record CpuComparison(string VirtType, string Cpu, CpuComparisonResult Result, string? Message = null);
+public sealed record CpuComparison(string VirtType, string Cpu, CpuComparisonResult Result, string? Message = null)
+{
+    /// <summary>For an incompatible CPU: the extra flags the hypervisor cannot provide, each found by comparing it alone.</summary>
+    public IReadOnlyList<string> MissingFeatures { get; init; } = [];
+}
 
 /// <summary>The configured images_type's prerequisites.</summary>
 public sealed record StorageFacts

@@ -165,13 +165,9 @@ public static class LibvirtFactsReader
         {
             try
             {
-                var result = libvirt.CompareHypervisorCpu(CpuXml.Format(cpu), virtType, arch) switch
-                {
-                    CpuCompareResult.Identical => CpuComparisonResult.Identical,
-                    CpuCompareResult.Superset => CpuComparisonResult.Superset,
-                    _ => CpuComparisonResult.Incompatible,
-                };
-                comparisons.Add(new CpuComparison(virtType, label, result));
+                var result = CompareOne(libvirt, cpu, virtType, arch);
+                var missing = result == CpuComparisonResult.Incompatible ? MissingExtraFlags(libvirt, cpu, extra, virtType, arch) : [];
+                comparisons.Add(new CpuComparison(virtType, label, result) { MissingFeatures = missing });
             }
             catch (LibvirtException e)
             {
@@ -180,6 +176,38 @@ public static class LibvirtFactsReader
         }
 
         return comparisons;
+    }
+
+    private static CpuComparisonResult CompareOne(ILibvirtAnswers libvirt, CpuConfig cpu, string virtType, string arch) =>
+        libvirt.CompareHypervisorCpu(CpuXml.Format(cpu), virtType, arch) switch
+        {
+            CpuCompareResult.Identical => CpuComparisonResult.Identical,
+            CpuCompareResult.Superset => CpuComparisonResult.Superset,
+            _ => CpuComparisonResult.Incompatible,
+        };
+
+    /// <summary>
+    /// The required extra flags that make an incompatible CPU so: each one added alone to the CPU
+    /// without the required extra flags. Empty when that CPU is incompatible by itself (the model
+    /// is the problem, not the flags).
+    /// </summary>
+    private static List<string> MissingExtraFlags(ILibvirtAnswers libvirt, CpuConfig cpu, List<CpuFeature> extra, string virtType, string arch)
+    {
+        var required = extra.Where(f => f.Policy == DomainXmlFeaturePolicy.Require).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        if (required.Count == 0)
+        {
+            return [];
+        }
+
+        var without = cpu with { Features = cpu.Features.Where(f => !required.Contains(f.Name)).ToEquatableArray() };
+        if (CompareOne(libvirt, without, virtType, arch) == CpuComparisonResult.Incompatible)
+        {
+            return [];
+        }
+
+        return [.. required.Order(StringComparer.Ordinal).Where(flag =>
+            CompareOne(libvirt, without with { Features = without.Features.Append(new CpuFeature(flag)).ToEquatableArray() }, virtType, arch)
+                == CpuComparisonResult.Incompatible)];
     }
 
     private static string Label(string model, HostCheckConfig config) =>

@@ -195,6 +195,31 @@ public sealed class HostEvaluationTests
     }
 
     [Fact]
+    public void The_flags_found_missing_are_named_in_the_detail_and_the_fix()
+    {
+        var config = Kvm with
+        {
+            VirtType = VirtType.Qemu,
+            CpuMode = CpuMode.Custom,
+            CpuModels = ["Nehalem"],
+            ExtraFlags = [new CpuFeatureFlag("pcid", Configuration.Options.CpuFeaturePolicy.Require), new CpuFeatureFlag("vmx", Configuration.Options.CpuFeaturePolicy.Require)],
+        };
+        var facts = Good(config);
+        facts = facts with
+        {
+            Libvirt = facts.Libvirt with
+            {
+                Comparisons = [new CpuComparison("qemu", "Nehalem +pcid +vmx", CpuComparisonResult.Incompatible) { MissingFeatures = ["pcid", "vmx"] }],
+            },
+        };
+
+        var check = CheckOf(facts, "libvirt.cpu-mode", config);
+
+        check.Detail.ShouldContain("(pcid, vmx cannot be provided)");
+        check.Fix.ShouldBe("drop pcid, vmx from cpu_model_extra_flags (virt_type=qemu cannot provide them)");
+    }
+
+    [Fact]
     public void A_session_whose_login_predates_the_kvm_group_change_is_told_to_log_in_again()
     {
         var facts = Good();

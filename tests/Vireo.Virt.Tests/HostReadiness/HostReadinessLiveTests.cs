@@ -65,6 +65,27 @@ public sealed class HostReadinessLiveTests : IDisposable
         ShouldLeaveNoProbe(facts.Probes["qemu"]);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Under_tcg_the_extra_flags_qemu_cannot_provide_are_named_one_by_one_and_the_ones_it_can_are_not()
+    {
+        var config = Config(VirtType.Qemu) with
+        {
+            CpuMode = CpuMode.Custom,
+            CpuModels = ["Nehalem"],
+            ExtraFlags = [new CpuFeatureFlag("pcid", CpuFeaturePolicy.Require), new CpuFeatureFlag("aes", CpuFeaturePolicy.Require)],
+        };
+
+        var (report, facts) = await HostReadinessCheck.RunAsync(config, Run with { RunProbes = false }, Cancel);
+
+        var comparison = facts.Libvirt.Comparisons.Single(c => c.VirtType == "qemu");
+        comparison.Result.ShouldBe(CpuComparisonResult.Incompatible);
+        comparison.MissingFeatures.ShouldBe(["pcid"]);
+        var check = report.Checks.Single(c => c.Name == "libvirt.cpu-mode");
+        check.Status.ShouldBe(CheckStatus.Fail);
+        check.Detail.ShouldContain("(pcid cannot be provided)");
+        check.Fix.ShouldBe("drop pcid from cpu_model_extra_flags (virt_type=qemu cannot provide it)");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_probe_past_its_deadline_times_out_is_destroyed_and_leaves_no_files()
     {
