@@ -52,7 +52,7 @@ public static class GuestConfigBuilder
             {
                 Arch = settings.Arch,
                 Machine = MachineType(spec, settings),
-                BootDevices = [BootDevice.Hd],
+                BootDevices = BootOrder(spec),
             },
             Features = Features(settings.Arch),
             Clock = Clock(settings),
@@ -129,6 +129,20 @@ public static class GuestConfigBuilder
         foreach (var disk in spec.Disks.Disks.OrderBy(d => RoleOrder(d.Role)))
         {
             var format = Format(spec.InstanceId, disk);
+            if (disk.Role == DiskRole.Root && disk.IsCdrom)
+            {
+                disks.Add(new DiskConfig
+                {
+                    Device = DiskDevice.Cdrom,
+                    Format = format,
+                    SourceFile = disk.Path,
+                    TargetDev = NextTarget(spec, cdromBus, used),
+                    Bus = cdromBus,
+                    Cache = settings.DiskCacheMode,
+                });
+                continue;
+            }
+
             if (disk.Role == DiskRole.ConfigDrive)
             {
                 disks.Add(new DiskConfig
@@ -156,6 +170,12 @@ public static class GuestConfigBuilder
 
         return disks.ToEquatableArray();
     }
+
+    /// <summary>Nova's <c>get_boot_order</c>: from the CD-ROM first when the root is one (an ISO image), else the disk.</summary>
+    private static EquatableArray<BootDevice> BootOrder(GuestSpec spec) =>
+        spec.Disks.Disks.Any(d => d.Role == DiskRole.Root && d.IsCdrom)
+            ? new[] { BootDevice.Cdrom, BootDevice.Hd }.ToEquatableArray()
+            : new[] { BootDevice.Hd }.ToEquatableArray();
 
     /// <summary>The bus an image property asks for, or the default; ide on q35 is refused (q35 has no IDE controller).</summary>
     private static DiskBus ImageBus(GuestSpec spec, string key, DiskBus fallback, bool q35)

@@ -208,15 +208,20 @@ public sealed class InstanceDisksTests : IDisposable
     }
 
     [Fact]
-    public async Task Iso_image_is_refused_as_a_root_disk_with_the_reason()
+    public async Task Iso_image_root_is_a_cdrom_overlay_on_its_unconverted_base()
     {
-        var image = (await ImportRawAsync()) with { DiskFormat = "iso" };
+        var isoPath = _sandbox.ScratchPath("boot.iso");
+        File.WriteAllBytes(isoPath, Vireo.Testing.BootableIso.Build(new byte[512]));
+        var image = await _sandbox.ImportFileAsync(isoPath, "iso", "installer");
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
+        var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct);
 
-        error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldContain("is an ISO image, which boots as a CD-ROM");
-        _sandbox.CountingStore.Opens.ShouldBe(0);
+        var root = layout.Disks.ShouldHaveSingleItem();
+        root.IsCdrom.ShouldBeTrue();
+        root.Role.ShouldBe(DiskRole.Root);
+        var overlay = await _sandbox.QemuImg.InfoAsync(root.Path, "qcow2", cancellationToken: Ct);
+        overlay.BackingFilenameFormat.ShouldBe("raw");
+        File.ReadAllBytes(overlay.BackingFilename!).ShouldBe(File.ReadAllBytes(isoPath));
     }
 
     [Fact]

@@ -141,6 +141,24 @@ public sealed class GuestConfigBuilderTests
         disks[1].Bus.ShouldBe(bus);
     }
 
+    [Theory]
+    [InlineData("pc", "hda", DiskBus.Ide)]
+    [InlineData("q35", "sda", DiskBus.Sata)]
+    public void An_iso_root_is_a_cdrom_on_the_cdrom_bus_and_the_guest_boots_from_it_first(string machine, string dev, DiskBus bus)
+    {
+        var definition = Build(
+            Specs.Spec(disks: [new GuestDisk(DiskRole.Root, "/i/disk", "qcow2", IsCdrom: true), new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", "qcow2")]),
+            Specs.Qemu with { MachineType = machine });
+
+        definition.Os.BootDevices.ShouldBe([BootDevice.Cdrom, BootDevice.Hd]);
+        var disks = definition.Devices.Disks;
+        disks[0].Device.ShouldBe(DiskDevice.Cdrom);
+        disks[0].TargetDev.ShouldBe(dev);
+        disks[0].Bus.ShouldBe(bus);
+        disks[1].Device.ShouldBe(DiskDevice.Disk);
+        disks[1].TargetDev.ShouldBe("vda");
+    }
+
     [Fact]
     public void Image_machine_type_wins_over_the_configured_one()
     {

@@ -79,12 +79,6 @@ public sealed partial class BaseImageCache
             throw VireoException.InvalidInput($"{image.Label} cannot boot: " + ImageDiskFormats.Refusal("its disk_format", format));
         }
 
-        if (format == ImageDiskFormats.Iso)
-        {
-            throw VireoException.InvalidInput(
-                $"{image.Label} is an ISO image, which boots as a CD-ROM beside a blank root disk, and Vireo does not do that yet; boot from a disk image (raw, qcow2, qed, vmdk, vhd, vhdx, vdi)");
-        }
-
         var path = BasePath(image.Id);
         var gate = _locks.GetOrAdd(path, static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -98,6 +98,31 @@ public sealed class ImageFormatBootTests
         root.TargetDev.ShouldBe("hda");
     }
 
+    [Fact]
+    public async Task Iso_image_boots_as_a_cdrom_and_runs_its_boot_code()
+    {
+        await using var service = new VireoService();
+        await service.StartAsync();
+        var nonce = Guid.NewGuid().ToString("N")[..16];
+        var iso = Path.Combine(service.Root, "probe.iso");
+        await File.WriteAllBytesAsync(iso, BootableIso.Build(Vireo.Virt.HostReadiness.ProbeBootSector.Build(nonce)), TestContext.Current.CancellationToken);
+        var import = await service.CliAsync("image", "import", "probe-iso", "--file", iso, "--disk-format", "iso");
+        import.ExitCode.ShouldBe(0, import.ToString());
+
+        var create = await service.CliAsync("server", "create", "from-iso", "--image", "probe-iso", "--flavor", "m1.tiny", "--wait", "--timeout", "600");
+
+        create.ExitCode.ShouldBe(0, create.ToString());
+        var marker = Vireo.Virt.HostReadiness.ProbeBootSector.MarkerLine(nonce);
+        await BootTestImageTests.WaitFor(
+            () => service.CliAsync("server", "console", "from-iso").Result.Stdout.Contains(marker, StringComparison.Ordinal),
+            TimeSpan.FromMinutes(3), () => $"the ISO's boot code never printed '{marker}' on the console");
+        var id = Guid.Parse(create.Json.GetProperty("id").GetString()!);
+        using var connection = Vireo.Libvirt.Connection.Open("qemu:///system");
+        using var domain = connection.LookupDomainByUuid(id);
+        var live = Vireo.DomainXml.DomainXmlReader.Parse(domain.GetXmlDescription());
+        live.Devices.Disks.ShouldHaveSingleItem().Device.ShouldBe(Vireo.DomainXml.DiskDevice.Cdrom);
+    }
+
     internal static JsonElement QemuImgInfo(string path)
     {
         var result = Processes.Run("qemu-img", ["info", "-U", "-f", "qcow2", "--output=json", path], TimeSpan.FromMinutes(1));

@@ -49,6 +49,12 @@ internal static class GoldenCases
                     instanceId: id,
                     directory: dir),
                 Specs.Qemu),
+            ["iso-root-cdrom.xml"] = (
+                (id, dir) => Specs.Spec(
+                    disks: [new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), "qcow2", IsCdrom: true)],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu),
             ["image-scsi-disk.xml"] = (
                 (id, dir) => Specs.Spec(image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "scsi" }), instanceId: id, directory: dir),
                 Specs.Qemu),
