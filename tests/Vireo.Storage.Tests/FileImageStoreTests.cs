@@ -259,6 +259,21 @@ public sealed class FileImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_image_left_saving_by_a_killed_upload_is_queued_again_at_start_up_and_others_are_untouched()
+    {
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("killed", "raw", "bare", ImageRecord.NoProperties), Ct);
+        var saving = queued with { Status = ImageStatus.Saving };
+        await _sandbox.Registry.UpdateAsync(saving, Ct);
+        var active = await _sandbox.ImportFileAsync(Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536), "raw", "fine");
+
+        var requeued = await _sandbox.Store.RequeueInterruptedUploadsAsync(Ct);
+
+        requeued.Select(i => i.Id).ShouldBe([queued.Id]);
+        (await _sandbox.Registry.GetAsync(queued.Id, Ct)).ShouldNotBeNull().Status.ShouldBe(ImageStatus.Queued);
+        (await _sandbox.Registry.GetAsync(active.Id, Ct)).ShouldBe(active);
+    }
+
+    [Fact]
     public async Task Upload_to_an_image_without_a_disk_format_is_refused_naming_the_field()
     {
         var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("later", null, null, ImageRecord.NoProperties), Ct);

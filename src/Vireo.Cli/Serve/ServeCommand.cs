@@ -144,6 +144,11 @@ public static class ServeCommand
             LogLeftoverRemoved(logger, leftover);
         }
 
+        foreach (var image in await imageStore.RequeueInterruptedUploadsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            LogUploadRequeued(logger, image.Label);
+        }
+
         LogStarting(logger, options.Default.OsapiComputeListen, options.Default.OsapiComputeListenPort, options.Libvirt.VirtType.ToString().ToLowerInvariant(),
             installationId, databasePath, cacheMode.ToString().ToLowerInvariant());
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -156,6 +161,9 @@ public static class ServeCommand
     private static void LogStarting(ILogger logger, string listen, int port, string virtType, string installationId, string database, string cache) =>
         logger.LogInformation("vireo serve: listening on {Listen}:{Port}, virt_type={VirtType}, installation {InstallationId}, database {Database}, disk cache {Cache}",
             listen, port, virtType, installationId, database, cache);
+
+    private static void LogUploadRequeued(ILogger logger, string image) =>
+        logger.LogInformation("vireo serve: {Image} was left saving by a killed upload; it is queued again, send its data again", image);
 
     private static void LogLeftoverRemoved(ILogger logger, string path) =>
         logger.LogInformation("vireo serve: removed {Path}, left by an import or base fill that was killed", path);

@@ -111,6 +111,28 @@ public sealed partial class FileImageStore
         }
     }
 
+    /// <summary>
+    /// At start-up: images left <c>saving</c> by a service killed during their upload go back to
+    /// <c>queued</c> (their partial data is removed by <see cref="StorageLeftovers"/>), so the upload can
+    /// be sent again instead of the image being stuck. Returns the images requeued.
+    /// </summary>
+    public async Task<IReadOnlyList<ImageRecord>> RequeueInterruptedUploadsAsync(CancellationToken cancellationToken)
+    {
+        var requeued = new List<ImageRecord>();
+        foreach (var image in await _registry.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (image.Status == ImageStatus.Saving && !_uploading.ContainsKey(image.Id))
+            {
+                DeleteQuietly(ContentPath(image.Id));
+                var queued = image with { Status = ImageStatus.Queued, UpdatedAt = _time.GetUtcNow() };
+                await _registry.UpdateAsync(queued, cancellationToken).ConfigureAwait(false);
+                requeued.Add(queued);
+            }
+        }
+
+        return requeued;
+    }
+
     /// <summary>Back to queued after a failed upload; an image deleted meanwhile stays deleted.</summary>
     private async Task RequeueQuietlyAsync(ImageRecord image)
     {

@@ -60,6 +60,64 @@ public sealed class GlanceUploadTests
         server.Json.GetProperty("status").GetString().ShouldBe("ACTIVE");
     }
 
+    [Fact]
+    public async Task An_upload_cut_by_a_killed_service_leaves_the_image_queued_again_after_restart_with_no_partial_data()
+    {
+        await using var service = new VireoService();
+        await service.StartAsync();
+        var id = await CreateQueuedAsync(service);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var stall = new CancellationTokenSource();
+        var upload = http.PutAsync(new Uri($"http://127.0.0.1:{service.Port}/image/v2/images/{id}/file"), new StallingContent(stall.Token), stall.Token);
+        using (var status = new HttpClient())
+        {
+            await BootTestImageTests.WaitFor(() => Status(status, service.Port, id).Result == "saving", TimeSpan.FromMinutes(2), () => "the upload never started");
+        }
+
+        await service.StopAsync();
+        await stall.CancelAsync();
+        await Should.ThrowAsync<Exception>(() => upload);
+        Directory.GetFiles(Path.Combine(service.Root, "state", "images"), ".partial-*").ShouldNotBeEmpty();
+        await service.StartAsync();
+
+        using var after = new HttpClient();
+        (await Status(after, service.Port, id)).ShouldBe("queued");
+        Directory.GetFiles(Path.Combine(service.Root, "state", "images")).ShouldBeEmpty();
+        service.Log.ShouldContain("was left saving by a killed upload; it is queued again");
+    }
+
+    private static async Task<string> CreateQueuedAsync(VireoService service)
+    {
+        using var http = new HttpClient();
+        using var body = new StringContent("""{"name": "cut", "disk_format": "raw", "container_format": "bare"}""", Encoding.UTF8, "application/json");
+        using var created = await http.PostAsync(new Uri($"http://127.0.0.1:{service.Port}/image/v2/images"), body, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        return JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private static async Task<string?> Status(HttpClient http, int port, string id)
+    {
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/image/v2/images/{id}"), Ct);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("status").GetString();
+    }
+
+    /// <summary>Sends 1 MiB, then waits (the upload stays open) until cancelled.</summary>
+    private sealed class StallingContent(CancellationToken stall) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(new byte[1 << 20], stall);
+            await stream.FlushAsync(stall);
+            await Task.Delay(Timeout.Infinite, stall);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     /// <summary>The real glance CLI (python3-glanceclient, installed by scripts/test) against the service, token-less.</summary>
     [Fact]
     public async Task The_glance_client_creates_lists_and_is_refused_with_the_inspectors_reason()
