@@ -6,6 +6,7 @@ using Vireo.Api.Contracts;
 using Vireo.Cli.Client;
 using Vireo.Cli.Output;
 using Vireo.Core;
+using Vireo.ImageFormats;
 
 namespace Vireo.Cli.Commands;
 
@@ -30,7 +31,10 @@ public static class ImageCommands
     {
         var name = new Argument<string>("NAME") { Description = "The image's name." };
         var file = new Option<FileInfo>("--file") { Description = "The image file to send; its bytes are streamed to the service.", Required = true };
-        var diskFormat = new Option<string>("--disk-format") { Description = "The file's format, checked by the service against its content.", Required = true };
+        var diskFormat = new Option<string>("--disk-format")
+        {
+            Description = "The file's format (raw, qcow2, qed, vmdk, vhd, vhdx, vdi, iso), checked against its content here and by the service; detected from the content when not given.",
+        };
         diskFormat.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } value && !ImageDiskFormats.IsAccepted(value))
@@ -79,12 +83,24 @@ public static class ImageCommands
                 throw new ClientFailure(ExitCodes.Usage, $"--file '{path.FullName}' does not exist; give the path of the image file");
             }
 
+            // The inspector reads at most 2 MiB: an unsafe or mismatching file is refused before a
+            // byte is sent, and the format is detected when not given. The service checks again.
+            var declared = parse.GetValue(diskFormat);
+            var imageName = parse.GetValue(name)!;
+            var loaded = CliConfiguration.Load(parse);
+            var vmdkAllowed = loaded.Options?.Compute.VmdkAllowedTypes ?? InspectOptions.DefaultVmdkAllowedTypes;
+            var format = ImportPrecheck.Decide(imageName, path.FullName, declared, vmdkAllowed);
+            if (declared is null)
+            {
+                run.Terminal.Error.WriteLine($"Detected disk_format {format} from the content of '{path.Name}' (give --disk-format to declare it yourself).");
+            }
+
             var pairs = (parse.GetValue(properties) ?? [])
                 .Select(pair => pair.Split('=', 2))
                 .Select(parts => KeyValuePair.Create(parts[0], parts[1]))
                 .ToList();
             await using var content = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            var import = new ImageImport(parse.GetValue(name)!, parse.GetValue(diskFormat)!, parse.GetValue(containerFormat)!, pairs, content.Length);
+            var import = new ImageImport(imageName, format, parse.GetValue(containerFormat)!, pairs, content.Length);
 
             ImageView image;
             if (run.Terminal.Json)

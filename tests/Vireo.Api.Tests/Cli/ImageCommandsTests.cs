@@ -41,7 +41,7 @@ public sealed class ImageCommandsTests : IDisposable
         await using var api = await ApiHost.StartAsync();
         var file = WriteFile(1 << 20);
 
-        var result = await CliRunner.RunAsync(api, "image", "import", "cirros", "--file", file, "--disk-format", "qcow2");
+        var result = await CliRunner.RunAsync(api, "image", "import", "cirros", "--file", file, "--disk-format", "raw");
 
         result.Exit.ShouldBe(ExitCodes.Success, result.Err);
         result.Err.ShouldStartWith("Sent 1.0 MiB of 'cirros' in ");
@@ -66,10 +66,40 @@ public sealed class ImageCommandsTests : IDisposable
         await using var api = await ApiHost.StartAsync();
         var file = WriteFile(4096);
 
-        var result = await CliRunner.RunAsync(api, "image", "import", "x", "--file", file, "--disk-format", "vmdk");
+        var result = await CliRunner.RunAsync(api, "image", "import", "refused-late", "--file", file, "--disk-format", "raw");
 
         result.Exit.ShouldBe(ExitCodes.Usage);
         result.Err.ShouldContain("is not a vmdk file");
+    }
+
+    [Fact]
+    public async Task Image_import_of_content_the_inspector_refuses_sends_nothing_and_names_every_reason()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var file = WriteFile(1 << 20);
+        var bytes = File.ReadAllBytes(file);
+        new byte[] { 0x51, 0x46, 0x49, 0xFB, 0, 0, 0, 3 }.CopyTo(bytes, 0);
+        File.WriteAllBytes(file, bytes);
+
+        var result = await CliRunner.RunAsync(api, "image", "import", "sneaky", "--file", file, "--disk-format", "raw");
+
+        result.Exit.ShouldBe(ExitCodes.Usage);
+        result.Err.ShouldContain("image 'sneaky' is refused (nothing was sent): ");
+        result.Err.ShouldContain("[format.mismatch]");
+        api.Fakes.Images.LastImport.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Image_import_without_a_disk_format_declares_the_detected_one_and_says_so()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var file = WriteFile(1 << 20);
+
+        var result = await CliRunner.RunAsync(api, "image", "import", "plain", "--file", file, "--json");
+
+        result.Exit.ShouldBe(ExitCodes.Success, result.Err);
+        result.Err.ShouldContain("Detected disk_format raw from the content of 'disk.img'");
+        result.Json.GetProperty("disk_format").GetString().ShouldBe("raw");
     }
 
     [Fact]
@@ -124,9 +154,9 @@ public sealed class ImageCommandsTests : IDisposable
         await using var api = await ApiHost.StartAsync();
         var file = WriteFile(64 << 20);
 
-        var result = await CliRunner.RunAsync(api, "image", "import", "big", "--file", file, "--disk-format", "vhd");
+        var result = await CliRunner.RunAsync(api, "image", "import", "refused-early", "--file", file, "--disk-format", "raw");
 
         result.Exit.ShouldBe(ExitCodes.Usage, result.Err);
-        result.Err.Trim().ShouldBe("vireo: image 'big' is refused: the content is not vhd (no 'conectix' footer)");
+        result.Err.Trim().ShouldBe("vireo: image 'refused-early' is refused: the content is not vhd (no 'conectix' footer)");
     }
 }

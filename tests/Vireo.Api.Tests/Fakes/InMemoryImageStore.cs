@@ -49,7 +49,7 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
         while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
         {
             // A store that checks the header refuses before the rest of the body has arrived.
-            if (request.DiskFormat == "vhd")
+            if (request.DiskFormat == "vhd" || request.Name.StartsWith("refused-early", StringComparison.Ordinal))
             {
                 throw VireoException.InvalidInput($"image '{request.Name}' is refused: the content is not vhd (no 'conectix' footer)");
             }
@@ -62,7 +62,7 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
 
         var size = Received;
         LastImport = new ReceivedStream(content.GetType().Name, content.CanSeek, size, largest);
-        if (request.DiskFormat == "vmdk")
+        if (request.DiskFormat == "vmdk" || request.Name.StartsWith("refused-late", StringComparison.Ordinal))
         {
             throw VireoException.InvalidInput($"image '{request.Name}' is not a vmdk file; its content looks like raw");
         }

@@ -34,10 +34,28 @@ public sealed class ImageSafetyTests
         await service.StartAsync();
         var path = MakeUnsafe(name, Path.Combine(service.Root, "uploads"));
 
+        // The service refuses it: the bytes sent straight over HTTP, past the client's own check.
+        using (var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) })
+        await using (var file = File.OpenRead(path))
+        {
+            using var body = new StreamContent(file);
+            body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            using var response = await http.PostAsync(
+                new Uri($"http://127.0.0.1:{service.Port}/image/v2/vireo-import?name={name}&disk_format={declared}"), body, TestContext.Current.CancellationToken);
+            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest, text);
+            text.ShouldContain($"image '{name}' is refused: ");
+            foreach (var violation in violations.Split(','))
+            {
+                text.ShouldContain($"[{violation}]");
+            }
+        }
+
+        // The CLI refuses it too, with the same reasons, before sending a byte.
         var import = await service.CliAsync("image", "import", name, "--file", path, "--disk-format", declared);
 
         import.ExitCode.ShouldBe(64, import.ToString());
-        import.Stderr.ShouldContain($"image '{name}' is refused: ");
+        import.Stderr.ShouldContain($"image '{name}' is refused (nothing was sent): ");
         foreach (var violation in violations.Split(','))
         {
             import.Stderr.ShouldContain($"[{violation}]");

@@ -1,0 +1,49 @@
+using Vireo.Cli.Client;
+using Vireo.Core;
+using Vireo.ImageFormats;
+
+namespace Vireo.Cli.Commands;
+
+/// <summary>
+/// What <c>vireo image import</c> checks on the client before sending: the file's content with the
+/// same inspector the service runs (so a refusal comes before a long upload, with the same
+/// reasons), and, when no format is declared, the format to declare.
+/// </summary>
+public static class ImportPrecheck
+{
+    /// <summary>The disk_format to send; throws a usage failure naming every problem when the file would be refused.</summary>
+    public static string Decide(string imageName, string path, string? declared, IReadOnlyList<string> vmdkAllowedTypes)
+    {
+        InspectionResult result;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess);
+            result = ImageInspector.Inspect(stream, new InspectOptions { DeclaredFormat = declared, VmdkAllowedTypes = vmdkAllowedTypes });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClientFailure(ExitCodes.Failed, $"cannot read --file '{path}': {e.Message}");
+        }
+
+        return Decide(imageName, declared, result);
+    }
+
+    /// <summary>The decision over an inspection (pure).</summary>
+    public static string Decide(string imageName, string? declared, InspectionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var problems = result.Violations.Select(v => $"{v.Message} [{v.Name}]").ToList();
+        var format = declared ?? (result.DetectedFormat == DiskFormat.Gpt ? ImageDiskFormats.Raw : result.DetectedFormat.Name());
+        if (declared is null && !ImageDiskFormats.IsAccepted(format))
+        {
+            problems.Insert(0, $"its content is {format}, which Vireo does not accept; convert it with qemu-img convert -O qcow2, or declare --disk-format");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ClientFailure(ExitCodes.Usage, $"image '{imageName}' is refused (nothing was sent): {string.Join("; ", problems)}");
+        }
+
+        return format;
+    }
+}
