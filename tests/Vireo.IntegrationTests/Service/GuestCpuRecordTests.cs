@@ -26,15 +26,11 @@ public sealed class GuestCpuRecordTests
         atBoot.GetProperty("requested_mode").GetString().ShouldBe("host-model");
         atBoot.GetProperty("mode").GetString().ShouldBe("custom", "libvirt expands host-model in the running guest");
 
-        var stop = await service.CliAsync("server", "stop", name);
-        stop.ExitCode.ShouldBe(0, stop.ToString());
-        await ServiceScenario.WaitForStatusAsync(service, name, "SHUTOFF", TimeSpan.FromMinutes(3));
+        await ServiceScenario.PowerAsync(service, name, on: false);
         var whileStopped = await GuestCpuAsync(service, name);
         whileStopped.GetProperty("model").GetString().ShouldBe(atBoot.GetProperty("model").GetString(), "a stop keeps the record of the last boot");
 
-        var start = await service.CliAsync("server", "start", name);
-        start.ExitCode.ShouldBe(0, start.ToString());
-        await ServiceScenario.WaitForStatusAsync(service, name, "ACTIVE", TimeSpan.FromMinutes(3));
+        await ServiceScenario.PowerAsync(service, name, on: true);
 
         var afterStart = await GuestCpuAsync(service, name);
         ShouldMatchLiveXml(afterStart, id);

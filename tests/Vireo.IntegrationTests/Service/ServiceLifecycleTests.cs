@@ -21,12 +21,8 @@ public sealed class ServiceLifecycleTests
         var console = await service.CliAsync("server", "console", "web1");
         console.Stdout.ShouldContain(TestImage.BootMarker);
 
-        var stop = await service.CliAsync("server", "stop", "web1");
-        stop.ExitCode.ShouldBe(0, stop.ToString());
-        await ServiceScenario.WaitForStatusAsync(service, "web1", "SHUTOFF", TimeSpan.FromMinutes(3));
-        var start = await service.CliAsync("server", "start", "web1");
-        start.ExitCode.ShouldBe(0, start.ToString());
-        await ServiceScenario.WaitForStatusAsync(service, "web1", "ACTIVE", TimeSpan.FromMinutes(3));
+        await ServiceScenario.PowerAsync(service, "web1", on: false);
+        await ServiceScenario.PowerAsync(service, "web1", on: true);
 
         var delete = await service.CliAsync("server", "delete", "web1", "--wait");
         delete.ExitCode.ShouldBe(0, delete.ToString());

@@ -36,6 +36,14 @@ public static class ServiceScenario
         return (0, json.GetProperty("status").GetString(), fault);
     }
 
+    /// <summary>`vireo server stop|start NAME` (exit 0), then waits for SHUTOFF or ACTIVE.</summary>
+    public static async Task PowerAsync(VireoService service, string name, bool on)
+    {
+        var result = await service.CliAsync("server", on ? "start" : "stop", name);
+        result.ExitCode.ShouldBe(0, result.ToString());
+        await WaitForStatusAsync(service, name, on ? "ACTIVE" : "SHUTOFF", TimeSpan.FromMinutes(3));
+    }
+
     /// <summary>Polls `vireo server show` until the server has <paramref name="status"/>.</summary>
     public static Task WaitForStatusAsync(VireoService service, string name, string status, TimeSpan deadline) =>
         BootTestImageTests.WaitFor(() => ShowAsync(service, name).Result.Status == status, deadline,
