@@ -21,6 +21,10 @@ public static class ApiJson
             // Messages quote names ('web1'); the body is JSON served as application/json,
             // never embedded in HTML, so only what JSON itself requires is escaped.
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+
+            // Generated code for the contracts; reflection for anything else.
+            TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+                ApiJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
