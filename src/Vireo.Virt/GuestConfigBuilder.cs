@@ -258,7 +258,7 @@ public static class GuestConfigBuilder
     /// <summary>Nova adds the agent channel only when the image asks for it (hw_qemu_guest_agent).</summary>
     private static EquatableArray<ChannelConfig> AgentChannel(GuestSpec spec, string directory)
     {
-        if (!ImageProperties.IsTrue(spec.Image.Properties, ImageProperties.QemuGuestAgent))
+        if (!ImagePropertyRules.IsTrue(spec.Image.Properties, ImagePropertyRules.QemuGuestAgent))
         {
             return [];
         }

@@ -70,7 +70,7 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
         RunQemuImg("create", "-q", "-f", "qcow2", disk, "64M");
         var flavor = new Flavor("t1", "t1.test", 1, memoryMiB, 1, 0, 0, Flavor.NoExtraSpecs);
         var properties = agent
-            ? new Dictionary<string, string> { [ImageProperties.QemuGuestAgent] = "yes" }
+            ? new Dictionary<string, string> { [ImagePropertyRules.QemuGuestAgent] = "yes" }
             : ImageRecord.NoProperties;
         var now = DateTimeOffset.UtcNow;
         var image = new ImageRecord(Guid.NewGuid(), "empty", ImageStatus.Active, "qcow2", "bare", null, null, null, 0, 0, properties, now, now);

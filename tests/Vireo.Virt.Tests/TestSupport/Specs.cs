@@ -37,7 +37,7 @@ internal static class Specs
         CreatedAt);
 
     public static ImageRecord ImageWithAgent(string value = "yes") =>
-        Image(new Dictionary<string, string> { [ImageProperties.QemuGuestAgent] = value });
+        Image(new Dictionary<string, string> { [ImagePropertyRules.QemuGuestAgent] = value });
 
     public static GuestSpec Spec(
         Flavor? flavor = null,
