@@ -65,6 +65,13 @@ public enum DiskCache
     Unsafe,
 }
 
+/// <summary>libvirt's names of the <see cref="DiskCache"/> modes (<c>&lt;driver cache&gt;</c>, and Nova's <c>disk_cachemodes</c>).</summary>
+public static class DiskCacheNames
+{
+    /// <summary>The mode libvirt spells <paramref name="name"/> (exactly, lower case); false for any other text.</summary>
+    public static bool TryParse(string name, out DiskCache mode) => Vocabulary.DiskCaches.TryParse(name, out mode);
+}
+
 public enum DiskDiscard
 {
     Unmap,

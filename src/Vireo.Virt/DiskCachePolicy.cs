@@ -16,7 +16,7 @@ public static class DiskCachePolicy
     {
         ArgumentNullException.ThrowIfNull(cacheModes);
         var automatic = directIo ? DiskCache.None : DiskCache.Writeback;
-        if (!cacheModes.TryGetValue("file", out var configured) || Parse(configured) is not { } mode)
+        if (!cacheModes.TryGetValue("file", out var configured) || !DiskCacheNames.TryParse(configured.Trim(), out var mode))
         {
             return (automatic, null);
         }
@@ -29,15 +29,4 @@ public static class DiskCachePolicy
 
         return (mode, null);
     }
-
-    private static DiskCache? Parse(string mode) => mode.Trim() switch
-    {
-        "default" => DiskCache.Default,
-        "none" => DiskCache.None,
-        "writethrough" => DiskCache.Writethrough,
-        "writeback" => DiskCache.Writeback,
-        "directsync" => DiskCache.Directsync,
-        "unsafe" => DiskCache.Unsafe,
-        _ => null,
-    };
 }
