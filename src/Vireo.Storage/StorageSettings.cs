@@ -46,7 +46,7 @@ public sealed record StorageSettings(string StatePath, string InstancesPath)
     public bool ForceRawImages { get; init; } = true;
 
     /// <summary>Nova's <c>[compute] vmdk_allowed_types</c>: the VMDK createType values accepted at import and at every use.</summary>
-    public IReadOnlyList<string> VmdkAllowedTypes { get; init; } = ["streamOptimized", "monolithicSparse"];
+    public IReadOnlyList<string> VmdkAllowedTypes { get; init; } = ImageFormats.InspectOptions.DefaultVmdkAllowedTypes;
 
     /// <summary><c>&lt;InstancesPath&gt;/&lt;BaseSubdirectory&gt;</c>.</summary>
     public string BaseDirectory => Path.Join(InstancesPath, BaseSubdirectory);
