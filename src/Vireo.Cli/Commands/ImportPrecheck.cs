@@ -1,6 +1,7 @@
 using Vireo.Cli.Client;
 using Vireo.Core;
 using Vireo.ImageFormats;
+using Vireo.Storage.Images;
 
 namespace Vireo.Cli.Commands;
 
@@ -17,8 +18,7 @@ public static class ImportPrecheck
         InspectionResult result;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess);
-            result = ImageInspector.Inspect(stream, new InspectOptions { DeclaredFormat = declared, VmdkAllowedTypes = vmdkAllowedTypes });
+            result = ImageContentCheck.InspectFile(path, declared, vmdkAllowedTypes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -32,11 +32,17 @@ public static class ImportPrecheck
     public static string Decide(string imageName, string? declared, InspectionResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var problems = result.Violations.Select(v => $"{v.Message} [{v.Name}]").ToList();
+        var problems = new List<string>();
         var format = declared ?? (result.DetectedFormat == DiskFormat.Gpt ? ImageDiskFormats.Raw : result.DetectedFormat.Name());
         if (declared is null && !ImageDiskFormats.IsAccepted(format))
         {
-            problems.Insert(0, $"its content is {format}, which Vireo does not accept; convert it with qemu-img convert -O qcow2, or declare --disk-format");
+            problems.Add($"its content is {format}, which Vireo does not accept; convert it with qemu-img convert -O qcow2, or declare --disk-format");
+        }
+
+        if (!result.Safe)
+        {
+            // Worded as the service words its refusal.
+            problems.Add(new ContentRefusal(result.Violations).Describe());
         }
 
         if (problems.Count > 0)

@@ -47,7 +47,10 @@ public sealed class ImageContentCheck
         InspectorFormats.TryParse(diskFormat, out var format) ? format.QemuDriver() : diskFormat;
 
     /// <summary>Runs the inspector alone over the file, as <paramref name="declaredFormat"/>.</summary>
-    public InspectionResult Inspect(string path, string declaredFormat)
+    public InspectionResult Inspect(string path, string declaredFormat) => InspectFile(path, declaredFormat, _settings.VmdkAllowedTypes);
+
+    /// <summary>The inspector over a file (at most <see cref="ImageInspector.MaxBytesRead"/> read); a null format checks the content alone.</summary>
+    public static InspectionResult InspectFile(string path, string? declaredFormat, IReadOnlyList<string> vmdkAllowedTypes)
     {
         using var stream = new FileStream(path, new FileStreamOptions
         {
@@ -56,7 +59,7 @@ public sealed class ImageContentCheck
             Share = FileShare.ReadWrite,
             BufferSize = 0,
         });
-        return ImageInspector.Inspect(stream, new InspectOptions { DeclaredFormat = declaredFormat, VmdkAllowedTypes = _settings.VmdkAllowedTypes });
+        return ImageInspector.Inspect(stream, new InspectOptions { DeclaredFormat = declaredFormat, VmdkAllowedTypes = vmdkAllowedTypes });
     }
 
     /// <summary>
