@@ -84,13 +84,10 @@ public sealed partial class BaseImageCache
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Checked after acquiring: whoever held the gate before may have filled it.
-            if (!File.Exists(path))
-            {
-                await FillAsync(image, format, path, progress, cancellationToken).ConfigureAwait(false);
-            }
-
-            var content = await VerifyAsync(image, path, cancellationToken).ConfigureAwait(false);
+            // Checked after acquiring: whoever held the gate before may have filled it. A base this
+            // call has just filled and checked is not checked again; any other is, every time.
+            var filled = File.Exists(path) ? null : await FillAsync(image, format, path, progress, cancellationToken).ConfigureAwait(false);
+            var content = filled ?? await VerifyAsync(image, path, cancellationToken).ConfigureAwait(false);
             File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
             return new BaseImageLease(path, content.QemuDriver, content.Info, gate);
         }
@@ -104,7 +101,11 @@ public sealed partial class BaseImageCache
     /// <summary>As <see cref="AcquireAsync(ImageRecord, IProgress{BaseFillProgress}?, CancellationToken)"/> without progress.</summary>
     public Task<BaseImageLease> AcquireAsync(ImageRecord image, CancellationToken cancellationToken) => AcquireAsync(image, null, cancellationToken);
 
-    private async Task FillAsync(ImageRecord image, string format, string path, IProgress<BaseFillProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fills the base through a checked temporary file renamed into place; returns what that check
+    /// found, or null when another process sharing instances_path put its own base there first.
+    /// </summary>
+    private async Task<CheckedContent?> FillAsync(ImageRecord image, string format, string path, IProgress<BaseFillProgress>? progress, CancellationToken cancellationToken)
     {
         UnixFiles.CreateDirectory(_settings.BaseDirectory, UnixFiles.SharedDirectory);
         var clock = Stopwatch.StartNew();
@@ -165,11 +166,13 @@ public sealed partial class BaseImageCache
             }
             catch (IOException) when (File.Exists(path))
             {
-                // Another process sharing instances_path filled it first; its copy is as good.
+                // Another process sharing instances_path filled it first; its copy is checked by the caller.
+                content = null;
             }
 
             progress?.Report(new BaseFillProgress("ready", 100));
-            LogFilled(_logger, image.Label, path, content.DiskFormat, clock.ElapsedMilliseconds);
+            LogFilled(_logger, image.Label, path, content?.DiskFormat ?? "the other filler's format", clock.ElapsedMilliseconds);
+            return content;
         }
         finally
         {
