@@ -26,8 +26,6 @@ public sealed record BaseFillProgress(string Stage, int Percent);
 /// </summary>
 public sealed partial class BaseImageCache
 {
-    private const int BufferSize = 1 << 20;
-
     private readonly StorageSettings _settings;
     private readonly IImageStore _images;
     private readonly QemuImg _qemuImg;
@@ -186,29 +184,12 @@ public sealed partial class BaseImageCache
 
     private async Task<string> CopyAsync(ImageRecord image, string temporary, Action<long> copied, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var source = await _images.OpenContentAsync(image.Id, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
-            var target = new FileStream(temporary, UnixFiles.CreateNew(UnixFiles.SharedFile));
-            await using (target.ConfigureAwait(false))
-            {
-                var buffer = new byte[BufferSize];
-                long total = 0;
-                int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    hash.AppendData(buffer, 0, read);
-                    total += read;
-                    copied(total);
-                }
-
-                target.Flush(flushToDisk: true);
-            }
+            var file = await HashingCopy.ToNewFileAsync(source, temporary, UnixFiles.SharedFile, [HashAlgorithmName.SHA256], copied, cancellationToken).ConfigureAwait(false);
+            return file.HexDigests[0];
         }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>

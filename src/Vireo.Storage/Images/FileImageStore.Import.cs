@@ -192,31 +192,14 @@ public sealed partial class FileImageStore
         }
     }
 
+    /// <summary>The client's bytes into the partial file: size, sha256 and Glance's MD5 checksum on the way.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms",
         Justification = "MD5 only fills Glance's legacy checksum field for clients that compare it; integrity rests on sha256.")]
     private static async Task<(long SizeBytes, string Sha256, string Md5)> StoreAsync(Stream content, string partial, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var file = new FileStream(partial, UnixFiles.CreateNew(UnixFiles.PrivateFile));
-        await using (file.ConfigureAwait(false))
-        {
-            var buffer = new byte[BufferSize];
-            long total = 0;
-            int read;
-            while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                hash.AppendData(buffer, 0, read);
-                md5.AppendData(buffer, 0, read);
-                total += read;
-                progress?.Report(total);
-            }
-
-            // The bytes must be on disk before the image is registered as active.
-            file.Flush(flushToDisk: true);
-            return (total, Convert.ToHexStringLower(hash.GetHashAndReset()), Convert.ToHexStringLower(md5.GetHashAndReset()));
-        }
+        var copied = await HashingCopy.ToNewFileAsync(
+            content, partial, UnixFiles.PrivateFile, [HashAlgorithmName.SHA256, HashAlgorithmName.MD5], progress is null ? null : progress.Report, cancellationToken).ConfigureAwait(false);
+        return (copied.SizeBytes, copied.HexDigests[0], copied.HexDigests[1]);
     }
 
     /// <summary>
