@@ -33,6 +33,7 @@ public static class GuestConfigBuilder
         }
 
         var flavor = spec.Flavor;
+        var machine = MachineType(spec, settings);
         return new DomainDefinition
         {
             Type = settings.VirtType,
@@ -51,7 +52,7 @@ public static class GuestConfigBuilder
             Os = new OsConfig
             {
                 Arch = settings.Arch,
-                Machine = MachineType(spec, settings),
+                Machine = machine,
                 BootDevices = BootOrder(spec),
             },
             Features = Features(settings.Arch),
@@ -59,7 +60,7 @@ public static class GuestConfigBuilder
             Cpu = GuestCpuPolicy.Build(settings, flavor.Vcpus),
             Devices = new DeviceConfig
             {
-                Disks = Disks(spec, settings),
+                Disks = Disks(spec, settings, machine),
                 Serials = [new SerialConfig(Path.Combine(directory, ConsoleLogFileName), Append: true)],
                 Channels = AgentChannel(spec, directory),
                 Memballoon = Memballoon(settings),
@@ -113,7 +114,7 @@ public static class GuestConfigBuilder
     /// <c>hw_cdrom_bus</c>, by default the last IDE slot (hdd) of a pc machine or SATA on q35,
     /// which has no IDE.
     /// </summary>
-    private static EquatableArray<DiskConfig> Disks(GuestSpec spec, HypervisorSettings settings)
+    private static EquatableArray<DiskConfig> Disks(GuestSpec spec, HypervisorSettings settings, string? machine)
     {
         var roots = spec.Disks.Disks.Count(d => d.Role == DiskRole.Root);
         if (roots > 1)
@@ -121,7 +122,7 @@ public static class GuestConfigBuilder
             throw new VireoException(ErrorKind.Internal, $"instance {spec.InstanceId}: {roots} root disks requested; a guest has one");
         }
 
-        var q35 = MachineType(spec, settings)?.Contains("q35", StringComparison.Ordinal) == true;
+        var q35 = machine?.Contains("q35", StringComparison.Ordinal) == true;
         var diskBus = ImageBus(spec, ImagePropertyRules.DiskBus, DiskBus.Virtio, q35);
         var cdromBus = ImageBus(spec, ImagePropertyRules.CdromBus, q35 ? DiskBus.Sata : DiskBus.Ide, q35);
         var used = new Dictionary<string, int>(StringComparer.Ordinal);
