@@ -71,7 +71,11 @@ public sealed class GlanceUploadTests
         var upload = http.PutAsync(new Uri($"http://127.0.0.1:{service.Port}/image/v2/images/{id}/file"), new StallingContent(stall.Token), stall.Token);
         using (var status = new HttpClient())
         {
-            await BootTestImageTests.WaitFor(() => Status(status, service.Port, id).Result == "saving", TimeSpan.FromMinutes(2), () => "the upload never started");
+            // Saving is recorded before the data file is made: wait for both, so the kill cuts the data.
+            var images = Path.Combine(service.Root, "state", "images");
+            await BootTestImageTests.WaitFor(
+                () => Status(status, service.Port, id).Result == "saving" && Directory.Exists(images) && Directory.GetFiles(images, ".partial-*").Length > 0,
+                TimeSpan.FromMinutes(2), () => "the upload never started writing its data");
         }
 
         await service.StopAsync();
