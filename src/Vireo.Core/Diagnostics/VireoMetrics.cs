@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Vireo.Core.Diagnostics;
+
+/// <summary>
+/// The service's instruments, on one <see cref="Meter"/> named <see cref="MeterName"/> (System.Diagnostics.Metrics;
+/// the composition root exports them at <c>/metrics</c> in Prometheus format). Every component records through
+/// these static members, so an instrument has exactly one name and one set of tags.
+/// </summary>
+public static class VireoMetrics
+{
+    public const string MeterName = "Vireo";
+
+    private static readonly Meter Meter = new(MeterName, "1.0");
+    private static long quarantinedOrphans;
+
+    /// <summary>Compute operations (create, start, stop, reboot, delete...) by kind and result (success, error, refused).</summary>
+    public static readonly Counter<long> Operations =
+        Meter.CreateCounter<long>("vireo.operations", unit: "{operation}", description: "Compute operations by kind and result.");
+
+    /// <summary>How long compute operations took, by kind and result.</summary>
+    public static readonly Histogram<double> OperationDuration =
+        Meter.CreateHistogram<double>("vireo.operation.duration", unit: "s", description: "Duration of compute operations by kind and result.");
+
+    /// <summary>Start-up reconciliation actions by action and outcome (done, failed, skipped, quarantined).</summary>
+    public static readonly Counter<long> ReconcileOutcomes =
+        Meter.CreateCounter<long>("vireo.reconcile.actions", unit: "{action}", description: "Reconciliation actions by action and outcome.");
+
+    /// <summary>Connections to libvirt opened after the first one (each one a reconnect).</summary>
+    public static readonly Counter<long> LibvirtReconnects =
+        Meter.CreateCounter<long>("vireo.libvirt.reconnects", unit: "{connection}", description: "libvirt connections reopened after the first.");
+
+    /// <summary>Bytes of image data accepted into the image store.</summary>
+    public static readonly Counter<long> ImageBytesStored =
+        Meter.CreateCounter<long>("vireo.image.stored", unit: "By", description: "Image bytes stored by imports and uploads.");
+
+    /// <summary>Owned guests and instance directories with no row, left untouched for an operator (<c>vireo host orphans</c>).</summary>
+    public static readonly ObservableGauge<long> QuarantinedOrphans =
+        Meter.CreateObservableGauge("vireo.orphans.quarantined", () => Interlocked.Read(ref quarantinedOrphans), unit: "{orphan}",
+            description: "Owned guests and instance directories without a database row, quarantined.");
+
+    /// <summary>Sets the quarantined-orphans gauge (reconciliation and purge report the current count).</summary>
+    public static void SetQuarantinedOrphans(long count) => Interlocked.Exchange(ref quarantinedOrphans, count);
+
+    /// <summary>Counts one finished operation and records its duration.</summary>
+    public static void RecordOperation(string kind, string result, TimeSpan duration)
+    {
+        var tags = new TagList { { "kind", kind }, { "result", result } };
+        Operations.Add(1, tags);
+        OperationDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    /// <summary>Counts one reconciliation action by its name and outcome.</summary>
+    public static void RecordReconcile(string action, string outcome) =>
+        ReconcileOutcomes.Add(1, new TagList { { "action", action }, { "outcome", outcome } });
+}
