@@ -174,6 +174,20 @@ public sealed class FrontDoorTests
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task An_import_without_a_content_type_is_a_415_and_stores_no_image()
+    {
+        await using var api = await ApiHost.StartAsync();
+        using var content = new ByteArrayContent(new byte[1024]);
+
+        using var response = await api.Client.PostAsync(new Uri("/image/v2/vireo-import?name=sneaky&disk_format=raw", UriKind.Relative), content, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.ShouldBeFault("badMediaType", 415)
+            .ShouldBe("the request has no Content-Type header; send the image bytes of an import with Content-Type: application/octet-stream");
+        (await api.GetAsync("/image/v2/images")).Body.GetProperty("images").GetArrayLength().ShouldBe(0);
+    }
+
     private static IEnumerable<string> AllHeaderNames(HttpResponseMessage response) =>
         response.Headers.Select(header => header.Key).Concat(response.Content.Headers.Select(header => header.Key));
 }
