@@ -41,9 +41,21 @@ public sealed class StateLock : IDisposable
             throw new PlatformNotSupportedException("vireo serve runs on Linux: it needs libvirt with QEMU and fcntl record locks");
         }
 
-        Directory.CreateDirectory(statePath);
         var path = System.IO.Path.Combine(statePath, FileName);
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        FileStream file;
+        try
+        {
+            Directory.CreateDirectory(statePath);
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VireoException(
+                ErrorKind.Configuration,
+                $"cannot open {path} ({e.Message}); [DEFAULT] state_path = {statePath} must be a directory the service's user can write",
+                e);
+        }
+
         try
         {
             try

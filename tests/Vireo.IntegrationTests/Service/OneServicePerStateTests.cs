@@ -87,6 +87,20 @@ public sealed class OneServicePerStateTests
         service.HasExited.ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task A_state_path_the_service_cannot_lock_exits_78_with_one_sentence()
+    {
+        await using var service = new VireoService();
+        await File.WriteAllTextAsync(service.StatePath, "a file where the state directory should be", Ct);
+
+        var refused = await VireoService.RunCliAsync(["serve", "--skip-host-check", "--config-file", service.ConfigPath], TimeSpan.FromMinutes(3));
+
+        refused.ExitCode.ShouldBe(78, refused.ToString());
+        refused.Stderr.ShouldStartWith($"vireo: cannot open {Path.Combine(service.StatePath, "vireo.lock")} (");
+        refused.Stderr.Trim().ShouldEndWith($"[DEFAULT] state_path = {service.StatePath} must be a directory the service's user can write");
+        refused.Stderr.ShouldNotContain("   at ");
+    }
+
     private static async Task<string?> Status(HttpClient http, string id)
     {
         using var response = await http.GetAsync(new Uri($"v2/images/{id}", UriKind.Relative), Ct);
