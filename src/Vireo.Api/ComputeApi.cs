@@ -40,6 +40,13 @@ public static class ComputeApi
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Api");
         var errors = new ErrorFilter(logger);
 
+        // The front door runs before routing (routing is placed after it here), so what it refuses reaches no endpoint.
+        var pipeline = app as IApplicationBuilder
+            ?? throw new ArgumentException("the Compute API maps onto an application whose pipeline it can extend (a WebApplication)", nameof(app));
+        var options = app.ServiceProvider.GetRequiredService<ComputeApiOptions>();
+        pipeline.Use(next => new FrontDoor(next, options.AllowedHosts, logger).InvokeAsync);
+        pipeline.UseRouting();
+
         var root = app.MapGroup(string.Empty);
         root.AddEndpointFilter(errors);
         VersionEndpoints.MapRoot(root);

@@ -1,3 +1,5 @@
+using Vireo.Api.Http;
+
 namespace Vireo.Api;
 
 /// <summary>Settings of the HTTP API; the composition root fills them from nova.conf.</summary>
@@ -8,6 +10,12 @@ public sealed record ComputeApiOptions
     /// proxy (Nova's <c>[api] compute_link_prefix</c>); null uses the request's own scheme and host.
     /// </summary>
     public Uri? LinkPrefix { get; init; }
+
+    /// <summary>
+    /// The names the API answers to in the Host header (the loopback names, osapi_compute_listen,
+    /// <c>[vireo] allowed_hosts</c>); any other Host is refused before routing.
+    /// </summary>
+    public HostAllowList AllowedHosts { get; init; } = HostAllowList.LoopbackOnly;
 
     /// <summary>The project every server and image belongs to (<c>tenant_id</c>, <c>owner</c>): Vireo has one.</summary>
     public string ProjectId { get; init; } = "vireo";

@@ -39,7 +39,7 @@ public sealed class GuestCpuApiTests
         api.Fakes.Hypervisor.Cpu = null;
         var id = await api.CreateServerAsync("web1");
 
-        var (status, body, _) = await api.GetAsync($"/v2.1/servers/web1/vireo-guest-cpu");
+        var (status, body, _) = await api.GetAsync($"/v2.1/servers/{id}/vireo-guest-cpu");
 
         status.ShouldBe(HttpStatusCode.OK);
         var cpu = body.GetProperty("vireo_guest_cpu");

@@ -175,7 +175,7 @@ public sealed class ImagesApiTests
         await api.Compute.WhenIdleAsync();
 
         status.ShouldBe(HttpStatusCode.Accepted, body.ToString());
-        (await api.GetAsync("/v2.1/servers/web1")).Body.GetProperty("server").GetProperty("status").GetString().ShouldBe(ServerStatus.Active);
+        (await api.GetAsync("/v2.1/servers/" + body.GetProperty("server").GetProperty("id").GetString())).Body.GetProperty("server").GetProperty("status").GetString().ShouldBe(ServerStatus.Active);
     }
 
     /// <summary>

@@ -105,7 +105,7 @@ public sealed class ServerActionsTests
         var id = await api.CreateServerAsync("web1");
         api.Fakes.ConsoleLogs.Write(Guid.Parse(id), "one\ntwo\n");
 
-        var (status, body, _) = await api.PostAsync($"/v2.1/servers/web1/action", json);
+        var (status, body, _) = await api.PostAsync($"/v2.1/servers/{id}/action", json);
 
         status.ShouldBe(HttpStatusCode.OK);
         body.GetProperty("output").GetString().ShouldBe("one\ntwo\n");
@@ -127,9 +127,9 @@ public sealed class ServerActionsTests
     public async Task Console_output_without_a_reader_configured_is_a_501()
     {
         await using var api = await ApiHost.StartAsync(withConsoleReader: false);
-        await api.CreateServerAsync("web1");
+        var id = await api.CreateServerAsync("web1");
 
-        var (status, body, _) = await api.PostAsync("/v2.1/servers/web1/action", """{"os-getConsoleOutput": {"length": 5}}""");
+        var (status, body, _) = await api.PostAsync($"/v2.1/servers/{id}/action", """{"os-getConsoleOutput": {"length": 5}}""");
 
         status.ShouldBe(HttpStatusCode.NotImplemented);
         body.ShouldBeFault("notImplemented", 501);

@@ -85,15 +85,24 @@ public sealed class ServersApiTests
     }
 
     [Fact]
-    public async Task Show_finds_a_server_by_its_name_too()
+    public async Task Servers_are_found_by_id_only_and_a_name_in_the_path_is_404_changing_nothing()
     {
         await using var api = await ApiHost.StartAsync();
         var id = await api.CreateServerAsync("web1");
 
-        var (status, body, _) = await api.GetAsync("/v2.1/servers/web1");
+        var (byId, body, _) = await api.GetAsync($"/v2.1/servers/{id}");
+        var (byName, fault, _) = await api.GetAsync("/v2.1/servers/web1");
+        var (stopByName, _, _) = await api.PostAsync("/v2.1/servers/web1/action", """{"os-stop": null}""");
+        var (deleteByName, _, _) = await api.SendAsync(HttpMethod.Delete, "/v2.1/servers/web1");
 
-        status.ShouldBe(HttpStatusCode.OK);
+        byId.ShouldBe(HttpStatusCode.OK);
         body.GetProperty("server").GetProperty("id").GetString().ShouldBe(id);
+        byName.ShouldBe(HttpStatusCode.NotFound);
+        fault.ShouldBeFault("itemNotFound", 404);
+        stopByName.ShouldBe(HttpStatusCode.NotFound);
+        deleteByName.ShouldBe(HttpStatusCode.NotFound);
+        await api.Compute.WhenIdleAsync();
+        (await api.GetAsync($"/v2.1/servers/{id}")).Body.GetProperty("server").GetProperty("status").GetString().ShouldBe(Vireo.Core.ServerStatus.Active);
     }
 
     [Fact]
@@ -202,7 +211,7 @@ public sealed class ServersApiTests
         await api.Compute.WhenIdleAsync();
 
         status.ShouldBe(HttpStatusCode.Accepted, body.ToString());
-        var (_, shown, _) = await api.GetAsync("/v2.1/servers/web1");
+        var (_, shown, _) = await api.GetAsync("/v2.1/servers/" + body.GetProperty("server").GetProperty("id").GetString());
         shown.GetProperty("server").GetProperty("flavor").GetProperty("id").GetString().ShouldBe("2");
     }
 

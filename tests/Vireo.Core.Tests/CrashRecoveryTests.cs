@@ -54,7 +54,7 @@ public sealed class CrashRecoveryTests
     {
         var created = await _host.CreateActiveAsync();
         var dying = _host.Service(new TestFaultPoints(step, FaultMode.Die, _host.Process));
-        await Should.ThrowAsync<Exception>(() => dying.DeleteServerAsync("web1", null, Ct));
+        await Should.ThrowAsync<Exception>(() => dying.DeleteServerAsync(_host.IdOf("web1"), null, Ct));
         await dying.WhenIdleAsync();
 
         var report = await Restart();
@@ -74,7 +74,7 @@ public sealed class CrashRecoveryTests
             _host.Process.Freeze();
             return new InvalidOperationException("died");
         });
-        await Should.ThrowAsync<Exception>(() => _host.Service().StopServerAsync("web1", null, Ct));
+        await Should.ThrowAsync<Exception>(() => _host.Service().StopServerAsync(_host.IdOf("web1"), null, Ct));
         _host.Hypervisor.Failures.Clear(nameof(IHypervisor.StopGuestAsync));
         _host.Row(created.Id).TaskState.ShouldBe(TaskState.PoweringOff);
 

@@ -298,7 +298,7 @@ public sealed class CreateServerTests
         _host.Disks.Directories.ShouldBeEmpty("the other undos still ran");
 
         _host.Hypervisor.Failures.Clear(nameof(IHypervisor.UndefineGuestAsync));
-        await _host.Service().DeleteServerAsync("web1", null, Ct);
+        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct);
         _host.ShouldHaveNothingOnHostFor(row.Id);
     }
 
@@ -310,7 +310,7 @@ public sealed class CreateServerTests
         _host.Hypervisor.Failures.Clear(nameof(IHypervisor.StartGuestAsync));
 
         (await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct))).Kind.ShouldBe(ErrorKind.Conflict);
-        await _host.Service().DeleteServerAsync("web1", null, Ct);
+        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct);
         (await _host.Service().CreateServerAsync(FakeHost.Request(), Ct)).VmState.ShouldBe(VmState.Active);
     }
 

@@ -47,7 +47,7 @@ public sealed class PowerStateEventTests
     public async Task A_stopped_servers_guest_started_by_hand_is_forced_off()
     {
         var created = await _host.CreateActiveAsync();
-        await _host.Service().StopServerAsync("web1", null, Ct);
+        await _host.Service().StopServerAsync(_host.IdOf("web1"), null, Ct);
         _host.Hypervisor.ChangeBehindOurBack(created.Id, PowerState.Running);
 
         await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Running, DateTimeOffset.UnixEpoch), Ct);
@@ -62,7 +62,7 @@ public sealed class PowerStateEventTests
         var created = await _host.CreateActiveAsync();
         var reached = _host.Hypervisor.Hold(nameof(IHypervisor.StopGuestAsync));
         var service = _host.Service();
-        var stop = await service.BeginStopServerAsync("web1", null, Ct);
+        var stop = await service.BeginStopServerAsync(_host.IdOf("web1"), null, Ct);
         await reached;
 
         (await service.ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Shutdown, DateTimeOffset.UnixEpoch), Ct)).ShouldBeNull();

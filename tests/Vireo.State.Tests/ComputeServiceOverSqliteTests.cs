@@ -30,10 +30,10 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
         var created = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "m1.tiny"), Ct);
         created.VmState.ShouldBe(VmState.Active);
-        (await service.StopServerAsync("web1", null, Ct)).Status.ShouldBe("SHUTOFF");
-        (await service.StartServerAsync("web1", null, Ct)).Status.ShouldBe("ACTIVE");
-        (await service.RebootServerAsync("web1", RebootType.Hard, null, Ct)).Status.ShouldBe("ACTIVE");
-        (await service.DeleteServerAsync("web1", null, Ct)).Status.ShouldBe("DELETED");
+        (await service.StopServerAsync(created.Id.ToString(), null, Ct)).Status.ShouldBe("SHUTOFF");
+        (await service.StartServerAsync(created.Id.ToString(), null, Ct)).Status.ShouldBe("ACTIVE");
+        (await service.RebootServerAsync(created.Id.ToString(), RebootType.Hard, null, Ct)).Status.ShouldBe("ACTIVE");
+        (await service.DeleteServerAsync(created.Id.ToString(), null, Ct)).Status.ShouldBe("DELETED");
 
         (await service.ListServersAsync(Ct)).ShouldBeEmpty();
         (await service.ListServerActionsAsync(created.Id.ToString(), Ct)).Select(action => (action.Action, action.Result)).ShouldBe(
@@ -49,10 +49,10 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
     public async Task A_duplicate_name_is_a_conflict_and_a_deleted_name_is_free()
     {
         var service = Service();
-        await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct);
+        var first = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct);
 
         (await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct))).Kind.ShouldBe(ErrorKind.Conflict);
-        await service.DeleteServerAsync("web1", null, Ct);
+        await service.DeleteServerAsync(first.Id.ToString(), null, Ct);
         (await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct)).VmState.ShouldBe(VmState.Active);
     }
 
@@ -91,7 +91,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
         var report = await service.ReconcileAsync(Ct);
 
         report.Succeeded.ShouldBeTrue();
-        var row = await service.ShowServerAsync("web1", Ct);
+        var row = await service.ShowServerAsync(build.Accepted.Id.ToString(), Ct);
         row.Status.ShouldBe("ERROR");
         row.FaultReason.ShouldBe(Core.Reconciliation.Reconciler.BuildInterrupted);
         _host.Directories.ShouldBeEmpty();

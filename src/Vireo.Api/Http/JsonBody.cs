@@ -209,17 +209,28 @@ internal static class JsonBody
     private static ApiRequestException Missing(string path, string what) =>
         ApiRequestException.BadRequest($"'{path}' is required and must be {what}");
 
-    private static void EnsureJsonMediaType(HttpRequest request)
+    /// <summary>
+    /// Only application/json (or a +json type) is read as JSON. Nova also takes a body without
+    /// Content-Type, but that is what a web page can send cross-origin without a CORS preflight
+    /// (a "simple" request): refusing it keeps a page in a local browser from driving the API.
+    /// </summary>
+    internal static void EnsureJsonMediaType(HttpRequest request)
     {
-        // Nova treats a body without Content-Type as JSON.
-        if (string.IsNullOrEmpty(request.ContentType) || request.HasJsonContentType())
+        if (string.IsNullOrEmpty(request.ContentType))
+        {
+            throw new ApiRequestException(
+                StatusCodes.Status415UnsupportedMediaType,
+                "the request has no Content-Type header; send the JSON body with Content-Type: application/json");
+        }
+
+        if (request.HasJsonContentType())
         {
             return;
         }
 
         throw new ApiRequestException(
             StatusCodes.Status415UnsupportedMediaType,
-            $"Content-Type '{request.ContentType}' is not supported here; send the body as application/json");
+            $"Content-Type '{request.ContentType}' is not supported here; send the JSON body with Content-Type: application/json");
     }
 }
 

@@ -151,8 +151,20 @@ internal static class ImageEndpoints
         return Results.Stream(content, "application/octet-stream");
     }
 
-    private static void EnsureOctetStream(HttpRequest request, string what)
+    /// <summary>
+    /// The bytes of an image come as application/octet-stream. The upload (PUT) may omit the type as
+    /// Glance allows: a page cannot send a PUT cross-origin without a CORS preflight, which is refused.
+    /// The import is a POST, which a page can send without a type and without a preflight, so it must name it.
+    /// </summary>
+    private static void EnsureOctetStream(HttpRequest request, string what, bool required = false)
     {
+        if (required && string.IsNullOrEmpty(request.ContentType))
+        {
+            throw new ApiRequestException(
+                StatusCodes.Status415UnsupportedMediaType,
+                $"the request has no Content-Type header; send the image bytes of {what} with Content-Type: application/octet-stream");
+        }
+
         if (!string.IsNullOrEmpty(request.ContentType)
             && !request.ContentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
         {
@@ -177,7 +189,7 @@ internal static class ImageEndpoints
     private static async Task<IResult> ImportAsync(HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var request = http.Request;
-        EnsureOctetStream(request, "an import");
+        EnsureOctetStream(request, "an import", required: true);
         var import = ImageImportQuery.Parse(request.Query);
         AllowLargeBody(http);
 

@@ -8,20 +8,33 @@ public sealed partial class VireoClient
     public async Task<IReadOnlyList<ServerDetail>> ListServersAsync(CancellationToken cancellationToken) =>
         (await ReadAsync<ServerDetailListResponse>(Compute(HttpMethod.Get, "servers/detail"), cancellationToken).ConfigureAwait(false)).Servers;
 
-    /// <summary>A server by id or name (the service resolves both).</summary>
-    public async Task<ServerDetail> ShowServerAsync(string serverRef, CancellationToken cancellationToken) =>
-        (await ReadAsync<ServerResponse>(Compute(HttpMethod.Get, "servers/" + Escape(serverRef)), cancellationToken).ConfigureAwait(false)).Server;
+    /// <summary>
+    /// The id of the server <paramref name="reference"/> names: an id as it is, a name looked up in
+    /// the server list (the API takes ids only). Not found: exit 3; a name several servers carry: exit 4.
+    /// </summary>
+    public async Task<string> ResolveServerIdAsync(string reference, CancellationToken cancellationToken) =>
+        ServerReference.IsId(reference)
+            ? reference
+            : ServerReference.Resolve(reference, [.. (await ListServersAsync(cancellationToken).ConfigureAwait(false)).Select(server => (server.Id, server.Name))]);
+
+    /// <summary>A server by name or id (a name is resolved first with <see cref="ResolveServerIdAsync"/>).</summary>
+    public async Task<ServerDetail> FindServerByReferenceAsync(string reference, CancellationToken cancellationToken) =>
+        await ShowServerAsync(await ResolveServerIdAsync(reference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A server by id.</summary>
+    public async Task<ServerDetail> ShowServerAsync(string serverId, CancellationToken cancellationToken) =>
+        (await ReadAsync<ServerResponse>(Compute(HttpMethod.Get, "servers/" + Escape(serverId)), cancellationToken).ConfigureAwait(false)).Server;
 
     /// <summary>The guest CPU recorded at the server's last boot (Vireo's extension endpoint).</summary>
-    public async Task<GuestCpuView> GetServerGuestCpuAsync(string serverRef, CancellationToken cancellationToken) =>
-        (await ReadAsync<GuestCpuResponse>(Compute(HttpMethod.Get, $"servers/{Escape(serverRef)}/vireo-guest-cpu"), cancellationToken).ConfigureAwait(false)).GuestCpu;
+    public async Task<GuestCpuView> GetServerGuestCpuAsync(string serverId, CancellationToken cancellationToken) =>
+        (await ReadAsync<GuestCpuResponse>(Compute(HttpMethod.Get, $"servers/{Escape(serverId)}/vireo-guest-cpu"), cancellationToken).ConfigureAwait(false)).GuestCpu;
 
     /// <summary>The server, or null when the service answers 404.</summary>
-    public async Task<ServerDetail?> FindServerAsync(string serverRef, CancellationToken cancellationToken)
+    public async Task<ServerDetail?> FindServerAsync(string serverId, CancellationToken cancellationToken)
     {
         try
         {
-            return await ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
+            return await ShowServerAsync(serverId, cancellationToken).ConfigureAwait(false);
         }
         catch (ClientFailure failure) when (failure.ExitCode == ExitCodes.NotFound)
         {
@@ -32,26 +45,26 @@ public sealed partial class VireoClient
     public async Task<ServerCreated> CreateServerAsync(ServerCreateRequest server, CancellationToken cancellationToken) =>
         (await ReadAsync<ServerCreatedResponse>(Compute(HttpMethod.Post, "servers", new ServerCreateBody { Server = server }), cancellationToken).ConfigureAwait(false)).Server;
 
-    public Task DeleteServerAsync(string serverRef, CancellationToken cancellationToken) =>
-        SendAsync(Compute(HttpMethod.Delete, "servers/" + Escape(serverRef)), cancellationToken);
+    public Task DeleteServerAsync(string serverId, CancellationToken cancellationToken) =>
+        SendAsync(Compute(HttpMethod.Delete, "servers/" + Escape(serverId)), cancellationToken);
 
-    public Task StartServerAsync(string serverRef, CancellationToken cancellationToken) =>
-        ActionAsync(serverRef, new JsonObject { ["os-start"] = null }, cancellationToken);
+    public Task StartServerAsync(string serverId, CancellationToken cancellationToken) =>
+        ActionAsync(serverId, new JsonObject { ["os-start"] = null }, cancellationToken);
 
-    public Task StopServerAsync(string serverRef, CancellationToken cancellationToken) =>
-        ActionAsync(serverRef, new JsonObject { ["os-stop"] = null }, cancellationToken);
+    public Task StopServerAsync(string serverId, CancellationToken cancellationToken) =>
+        ActionAsync(serverId, new JsonObject { ["os-stop"] = null }, cancellationToken);
 
-    public Task RebootServerAsync(string serverRef, bool hard, CancellationToken cancellationToken) =>
-        ActionAsync(serverRef, new JsonObject { ["reboot"] = new JsonObject { ["type"] = hard ? "HARD" : "SOFT" } }, cancellationToken);
+    public Task RebootServerAsync(string serverId, bool hard, CancellationToken cancellationToken) =>
+        ActionAsync(serverId, new JsonObject { ["reboot"] = new JsonObject { ["type"] = hard ? "HARD" : "SOFT" } }, cancellationToken);
 
     /// <summary>The last <paramref name="lines"/> lines of the console log; all of it when null.</summary>
-    public async Task<string> GetConsoleOutputAsync(string serverRef, int? lines, CancellationToken cancellationToken)
+    public async Task<string> GetConsoleOutputAsync(string serverId, int? lines, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["os-getConsoleOutput"] = new JsonObject { ["length"] = lines } };
-        var response = await ReadAsync<ConsoleOutputResponse>(Compute(HttpMethod.Post, $"servers/{Escape(serverRef)}/action", body), cancellationToken).ConfigureAwait(false);
+        var response = await ReadAsync<ConsoleOutputResponse>(Compute(HttpMethod.Post, $"servers/{Escape(serverId)}/action", body), cancellationToken).ConfigureAwait(false);
         return response.Output;
     }
 
-    private Task ActionAsync(string serverRef, JsonObject body, CancellationToken cancellationToken) =>
-        SendAsync(Compute(HttpMethod.Post, $"servers/{Escape(serverRef)}/action", body), cancellationToken);
+    private Task ActionAsync(string serverId, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(Compute(HttpMethod.Post, $"servers/{Escape(serverId)}/action", body), cancellationToken);
 }

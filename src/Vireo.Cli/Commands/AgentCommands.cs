@@ -27,7 +27,7 @@ public static class AgentCommands
             {
                 return exit;
             }
-            var detail = await run.Client.ShowServerAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
+            var detail = await run.Client.FindServerByReferenceAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
             var installation = InstallationIdentity.Read(options.Vireo.InstallationId, options.Default.StatePath)
                 ?? throw new ClientFailure(ExitCodes.Configuration, $"no installation id under {options.Default.StatePath}; run this on the host where `vireo serve` runs, with its configuration");
             var settings = new HypervisorSettings { ConnectionUri = options.Libvirt.EffectiveConnectionUri, InstallationId = installation };

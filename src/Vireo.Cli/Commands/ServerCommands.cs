@@ -99,7 +99,7 @@ public static class ServerCommands
         var command = new Command("show", "Show one server: its states, image, flavor and, in ERROR, why.") { reference };
         ClientCommand.SetAction(command, setup, async (run, cancellationToken) =>
         {
-            await PrintAsync(run, await run.Client.ShowServerAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await PrintAsync(run, await run.Client.FindServerByReferenceAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
@@ -119,7 +119,8 @@ public static class ServerCommands
         {
             var server = run.Parse.GetValue(reference)!;
             var isHard = withHard && run.Parse.GetValue(hard);
-            await act(run.Client, server, isHard, cancellationToken).ConfigureAwait(false);
+            var id = await run.Client.ResolveServerIdAsync(server, cancellationToken).ConfigureAwait(false);
+            await act(run.Client, id, isHard, cancellationToken).ConfigureAwait(false);
             var action = isHard ? verb + " --hard" : verb;
             if (run.Terminal.Json)
             {
@@ -143,7 +144,7 @@ public static class ServerCommands
         var command = new Command("delete", "Delete a server with its disks.") { reference, wait, timeout };
         ClientCommand.SetAction(command, setup, async (run, cancellationToken) =>
         {
-            var server = await run.Client.ShowServerAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
+            var server = await run.Client.FindServerByReferenceAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
             var label = $"server '{server.Name}'";
             await run.Client.DeleteServerAsync(server.Id, cancellationToken).ConfigureAwait(false);
             if (run.Parse.GetValue(wait))
@@ -183,7 +184,8 @@ public static class ServerCommands
         var command = new Command("console", "Print the server's serial console log.") { reference, lines };
         ClientCommand.SetAction(command, setup, async (run, cancellationToken) =>
         {
-            var output = await run.Client.GetConsoleOutputAsync(run.Parse.GetValue(reference)!, run.Parse.GetValue(lines), cancellationToken).ConfigureAwait(false);
+            var id = await run.Client.ResolveServerIdAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
+            var output = await run.Client.GetConsoleOutputAsync(id, run.Parse.GetValue(lines), cancellationToken).ConfigureAwait(false);
             if (run.Terminal.Json)
             {
                 run.Terminal.WriteJson(new ConsoleOutputResponse { Output = output });

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vireo.Api;
+using Vireo.Api.Http;
+using Vireo.Configuration.Catalogue;
 using Vireo.Configuration.Options;
 using Vireo.Core;
 using Vireo.Core.Compute;
@@ -22,7 +24,7 @@ using Vireo.Virt.HostReadiness;
 namespace Vireo.Cli.Serve;
 
 /// <summary>`vireo serve`: the compute service (the composition root wires every component here).</summary>
-public static class ServeCommand
+public static partial class ServeCommand
 {
     public static void AddTo(RootCommand root)
     {
@@ -41,14 +43,23 @@ public static class ServeCommand
             {
                 return exit;
             }
+            var listen = ListenPolicy.Decide(options.Default.OsapiComputeListen, authenticated: Components.Implemented.Contains(Component.KeystoneAuth), options.Vireo.AllowUnauthenticatedRemoteApi);
+            if (listen.Refusal is { } refusal)
+            {
+                Console.Error.WriteLine("vireo: " + refusal);
+                return ExitCodes.Configuration;
+            }
+
             try
             {
+                // One service per state_path, taken before anything under it is read or changed.
+                using var stateLock = StateLock.Acquire(options.Default.StatePath);
                 if (!parse.GetValue(skipHostCheck) && Environment.GetEnvironmentVariable(SkipHostCheckVariable) != "1"
                     && !await HostCheckPassesAsync(options, cancellationToken).ConfigureAwait(false))
                 {
                     return ExitCodes.Configuration;
                 }
-                await RunAsync(options, cancellationToken).ConfigureAwait(false);
+                await RunAsync(options, listen, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (VireoException e)
@@ -92,11 +103,10 @@ public static class ServeCommand
         return true;
     }
 
-    public static async Task RunAsync(VireoOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs the service; the caller holds the <see cref="StateLock"/> on state_path.</summary>
+    private static async Task RunAsync(VireoOptions options, ListenDecision listen, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var statePath = options.Default.StatePath;
-        Directory.CreateDirectory(statePath);
         Directory.CreateDirectory(options.Default.InstancesPath);
         var installationId = InstallationIdentity.Resolve(options.Vireo.InstallationId, statePath);
         var (cacheMode, cacheWarning) = DiskCachePolicy.Choose(
@@ -133,12 +143,20 @@ public static class ServeCommand
         builder.Services.AddSingleton<IConsoleLogReader>(new ConsoleLogReader(options.Default.InstancesPath));
         builder.Services.AddSingleton<ComputeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
-        builder.Services.AddComputeApi();
+        builder.Services.AddComputeApi(new ComputeApiOptions
+        {
+            AllowedHosts = HostAllowList.For(options.Default.OsapiComputeListen, options.Vireo.AllowedHosts),
+        });
 
         await using var app = builder.Build();
         app.MapComputeApi();
         var compute = app.Services.GetRequiredService<ComputeService>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Serve");
+        if (listen.Warning is { } warning)
+        {
+            LogUnauthenticatedRemoteApi(logger, warning);
+        }
+
         foreach (var leftover in StorageLeftovers.Remove(storage, DateTimeOffset.UtcNow, StorageLeftovers.DefaultStaleAfter))
         {
             LogLeftoverRemoved(logger, leftover);
@@ -157,6 +175,9 @@ public static class ServeCommand
 
     private static IPAddress ListenAddress(string listen) =>
         IPAddress.TryParse(listen, out var address) ? address : Dns.GetHostAddresses(listen).First();
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "vireo serve: {Warning}")]
+    private static partial void LogUnauthenticatedRemoteApi(ILogger logger, string warning);
 
     private static void LogStarting(ILogger logger, string listen, int port, string virtType, string installationId, string database, string cache) =>
         logger.LogInformation("vireo serve: listening on {Listen}:{Port}, virt_type={VirtType}, installation {InstallationId}, database {Database}, disk cache {Cache}",

@@ -201,6 +201,28 @@ public static partial class NovaOptions
             Example = "site-a-compute-01",
         };
 
-        public static IReadOnlyList<OptionDefinition> All { get; } = [InstallationId];
+        public static readonly OptionDefinition AllowedHosts = new()
+        {
+            Group = "vireo",
+            Name = "allowed_hosts",
+            Type = OptionType.List,
+            Default = "",
+            Help = "Host names (and addresses) the API answers to besides localhost, 127.0.0.1, [::1] and osapi_compute_listen: the names a proxy or DNS gives the service. A request whose Host header names anything else is refused (400), which stops a web page from reaching the API through DNS rebinding.",
+            Consumer = Component.Api,
+            Example = "compute.example.com,192.0.2.10",
+        };
+
+        public static readonly OptionDefinition AllowUnauthenticatedRemoteApi = new()
+        {
+            Group = "vireo",
+            Name = "allow_unauthenticated_remote_api",
+            Type = OptionType.Boolean,
+            Default = "false",
+            Help = "Start even when osapi_compute_listen is not a loopback address although the API has no authentication (anyone who reaches the port controls every server); a warning is logged at every start. Without it, such a configuration refuses to start.",
+            Consumer = Component.Api,
+            Example = "true",
+        };
+
+        public static IReadOnlyList<OptionDefinition> All { get; } = [InstallationId, AllowedHosts, AllowUnauthenticatedRemoteApi];
     }
 }

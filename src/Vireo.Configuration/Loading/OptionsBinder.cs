@@ -35,7 +35,12 @@ internal static class OptionsBinder
             RegionName = v.String(N.KeystoneAuthToken.RegionName),
             MemcachedServers = v.List(N.KeystoneAuthToken.MemcachedServers),
         },
-        new VireoSectionOptions { InstallationId = v.String(N.Vireo.InstallationId) });
+        new VireoSectionOptions
+        {
+            InstallationId = v.String(N.Vireo.InstallationId),
+            AllowedHosts = v.List(N.Vireo.AllowedHosts),
+            AllowUnauthenticatedRemoteApi = v.Bool(N.Vireo.AllowUnauthenticatedRemoteApi),
+        });
 
     private static DefaultOptions BindDefault(ResolvedValues v) => new()
     {

@@ -128,4 +128,10 @@ public sealed record VireoSectionOptions
 {
     /// <summary>Null: generated on first start and kept under state_path.</summary>
     public string? InstallationId { get; init; }
+
+    /// <summary>Host names the API answers to besides the loopback names and osapi_compute_listen.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>Start on a non-loopback address although the API has no authentication (with a warning).</summary>
+    public bool AllowUnauthenticatedRemoteApi { get; init; }
 }

@@ -4,7 +4,7 @@ namespace Vireo.Core.Compute;
 
 public sealed partial class ComputeService
 {
-    /// <summary>A server by id or name; NotFound when there is none or it is deleted.</summary>
+    /// <summary>A server by id; NotFound when there is none, it is deleted, or the reference is not an id.</summary>
     public Task<Instance> ShowServerAsync(string serverRef, CancellationToken cancellationToken) => FindLiveAsync(serverRef, cancellationToken);
 
     /// <summary>Servers that are not deleted, newest first.</summary>

@@ -53,19 +53,22 @@ public sealed partial class ComputeService
     private static string NewRequestId() => "req-" + Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
 
     private static VireoException ServerNotFound(string serverRef) =>
-        VireoException.NotFound($"server '{serverRef}' does not exist; list the servers to see their names and ids");
+        VireoException.NotFound($"server '{serverRef}' does not exist; servers are addressed by id here: list the servers to see their ids");
 
-    /// <summary>The server that is not deleted, by id or by name.</summary>
+    /// <summary>
+    /// The server that is not deleted, by id only (as Nova): a name is not looked up, so a request
+    /// that guesses a name reaches nothing; clients resolve names themselves by listing.
+    /// </summary>
     private async Task<Instance> FindLiveAsync(string serverRef, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(serverRef))
         {
-            throw VireoException.InvalidInput("a server id or name is required");
+            throw VireoException.InvalidInput("a server id is required");
         }
 
         var instance = Guid.TryParse(serverRef, out var id)
             ? await _store.GetAsync(id, cancellationToken).ConfigureAwait(false)
-            : await _store.FindByNameAsync(serverRef, cancellationToken).ConfigureAwait(false);
+            : null;
         return instance is { IsDeleted: false } ? instance : throw ServerNotFound(serverRef);
     }
 

@@ -157,7 +157,7 @@ public sealed class ServerCommandsTests
         var result = await CliRunner.RunAsync(api, "server", "delete", "ghost");
 
         result.Exit.ShouldBe(ExitCodes.NotFound);
-        result.Err.Trim().ShouldBe("vireo: server 'ghost' does not exist; list the servers to see their names and ids");
+        result.Err.Trim().ShouldBe("vireo: no server is named 'ghost'; `vireo server list` shows the servers with their names and ids");
     }
 
     [Fact]

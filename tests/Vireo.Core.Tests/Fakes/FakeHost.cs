@@ -50,6 +50,9 @@ public sealed class FakeHost
         return instance;
     }
 
+    /// <summary>The id of the live server named <paramref name="name"/>: the compute service takes ids only.</summary>
+    public string IdOf(string name) => Store.Instances.Single(instance => instance.Name == name && !instance.IsDeleted).Id.ToString("D");
+
     public Instance Row(Guid id) => Store.Instances.Single(instance => instance.Id == id);
 
     /// <summary>No guest and no directory for this instance.</summary>

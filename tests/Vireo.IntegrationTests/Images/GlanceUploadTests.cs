@@ -68,7 +68,9 @@ public sealed class GlanceUploadTests
         var id = await CreateQueuedAsync(service);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var stall = new CancellationTokenSource();
-        var upload = http.PutAsync(new Uri($"http://127.0.0.1:{service.Port}/image/v2/images/{id}/file"), new StallingContent(stall.Token), stall.Token);
+        using var stalling = new StallingContent(stall.Token);
+        stalling.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var upload = http.PutAsync(new Uri($"http://127.0.0.1:{service.Port}/image/v2/images/{id}/file"), stalling, stall.Token);
         using (var status = new HttpClient())
         {
             // Saving is recorded before the data file is made: wait for both, so the kill cuts the data.

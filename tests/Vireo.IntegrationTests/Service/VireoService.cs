@@ -27,7 +27,7 @@ public sealed class VireoService : IAsyncDisposable
     private readonly StringBuilder log = new();
     private Process? process;
 
-    public VireoService(string? extraConfig = null)
+    public VireoService(string? extraConfig = null, string listen = "127.0.0.1", string? vireoConfig = null)
     {
         Root = Directory.CreateTempSubdirectory("vireo-it-svc-").FullName;
         Port = FreePort();
@@ -36,7 +36,7 @@ public sealed class VireoService : IAsyncDisposable
         File.WriteAllText(ConfigPath, $"""
             [DEFAULT]
             state_path = {Root}/state
-            osapi_compute_listen = 127.0.0.1
+            osapi_compute_listen = {listen}
             osapi_compute_listen_port = {Port}
             [libvirt]
             # KVM guests hang on these hosts (HOST-FACTS): TCG.
@@ -46,6 +46,7 @@ public sealed class VireoService : IAsyncDisposable
             connection = sqlite:///{Root}/state/vireo.sqlite
             [vireo]
             installation_id = {InstallationId}
+            {vireoConfig}
             """);
     }
 
@@ -65,6 +66,11 @@ public sealed class VireoService : IAsyncDisposable
     }
 
     public bool HasExited => process is null || process.HasExited;
+
+    /// <summary>The pid of the running `vireo serve` (the dotnet host runs the service in its own process).</summary>
+    public int ProcessId => process?.Id ?? throw new InvalidOperationException("the service is not started");
+
+    public string StatePath => Path.Combine(Root, "state");
 
     /// <summary>Starts the service and waits until its API answers (deadline in minutes: the machine is loaded).</summary>
     public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null)
