@@ -31,15 +31,7 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
     private const string RestartNote = "finished by reconciliation after a restart";
     private const string InterruptedNote = "interrupted by a restart";
 
-    public Task<ReconcileReport> ExecuteAsync(IReadOnlyList<ReconcileAction> actions, CancellationToken cancellationToken) =>
-        ExecuteAsync(actions, enterGate: null, cancellationToken);
-
-    /// <param name="enterGate">
-    /// Enters the instance's gate (the one operations hold) before its first repair and leaves
-    /// it after its last, so a repair never runs alongside an operation on the same instance.
-    /// </param>
-    public async Task<ReconcileReport> ExecuteAsync(
-        IReadOnlyList<ReconcileAction> actions, Func<Guid, CancellationToken, Task<IDisposable>>? enterGate, CancellationToken cancellationToken)
+    public async Task<ReconcileReport> ExecuteAsync(IReadOnlyList<ReconcileAction> actions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actions);
         var done = new List<ReconcileAction>();
@@ -47,7 +39,6 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
         var skipped = new List<ReconcileAction>();
         foreach (var instance in actions.Where(action => action is not QuarantineOrphan).GroupBy(action => action.InstanceId))
         {
-            using var lease = enterGate is null ? null : await enterGate(instance.Key, cancellationToken).ConfigureAwait(false);
             var broken = false;
             foreach (var action in instance)
             {

@@ -34,13 +34,30 @@ public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor
         return new ReconcileFacts(host, installationId, instances, guests, directories);
     }
 
-    /// <param name="enterGate">The instance gate operations hold; see <see cref="ReconcileExecutor.ExecuteAsync(IReadOnlyList{ReconcileAction}, Func{Guid, CancellationToken, Task{IDisposable}}?, CancellationToken)"/>.</param>
+    /// <param name="enterGate">
+    /// Enters the instance's gate (the one operations hold). Each instance's repairs run inside
+    /// it, decided again from its row and guest as they are then, so an operation that ran on the
+    /// instance after the facts were read is never undone by stale facts.
+    /// </param>
     public async Task<ReconcileReport> RunAsync(Func<Guid, CancellationToken, Task<IDisposable>>? enterGate, CancellationToken cancellationToken)
     {
         var facts = await ReadFactsAsync(cancellationToken).ConfigureAwait(false);
         var actions = Reconciler.Decide(facts);
-        var report = await new ReconcileExecutor(store, hypervisor, disks, time).ExecuteAsync(actions, enterGate, cancellationToken).ConfigureAwait(false);
-        report = report with
+        var executor = new ReconcileExecutor(store, hypervisor, disks, time);
+        var done = new List<ReconcileAction>();
+        var failed = new List<ReconcileFailure>();
+        var skipped = new List<ReconcileAction>();
+        foreach (var id in actions.Where(action => action is not QuarantineOrphan).Select(action => action.InstanceId).Distinct())
+        {
+            using var lease = enterGate is null ? null : await enterGate(id, cancellationToken).ConfigureAwait(false);
+            var current = await DecideAgainAsync(id, facts, cancellationToken).ConfigureAwait(false);
+            var part = await executor.ExecuteAsync(current, cancellationToken).ConfigureAwait(false);
+            done.AddRange(part.Done);
+            failed.AddRange(part.Failed);
+            skipped.AddRange(part.Skipped);
+        }
+
+        var report = new ReconcileReport(done, failed, skipped)
         {
             Quarantined = [.. actions.OfType<QuarantineOrphan>().Select(orphan => Orphan.Of(orphan, facts))],
             NotOwned = Reconciler.NotOwned(facts),
@@ -50,6 +67,20 @@ public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor
     }
 
     public Task<ReconcileReport> RunAsync(CancellationToken cancellationToken) => RunAsync(enterGate: null, cancellationToken);
+
+    /// <summary>The instance's repairs from its row and guest as they are now; its directory is as listed.</summary>
+    private async Task<IReadOnlyList<ReconcileAction>> DecideAgainAsync(Guid id, ReconcileFacts facts, CancellationToken cancellationToken)
+    {
+        var row = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (row is null || !string.Equals(row.Host, host, StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        var guest = await hypervisor.GetGuestAsync(id, cancellationToken).ConfigureAwait(false);
+        var hasDirectory = facts.InstanceDirectories.Any(directory => directory.InstanceId == id && facts.Owns(directory));
+        return Reconciler.DecideFor(row, id, guest, hasDirectory);
+    }
 
     private static void Record(ReconcileReport report)
     {
