@@ -63,9 +63,9 @@ public sealed partial class ComputeWorker(
             try
             {
                 var report = await compute.ReconcileAsync(stoppingToken).ConfigureAwait(false);
+                readiness.MarkReady();
                 LogReconciled(report.Done.Count, string.Join("; ", report.Done), report.Failed.Count, string.Join("; ", report.Failed));
                 Report(report);
-                readiness.MarkReady();
                 LogAcceptingWrites();
                 return;
             }
@@ -114,7 +114,7 @@ public sealed partial class ComputeWorker(
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "instance directory {Path} belongs to {Owner}, not to this installation on this host; reconciliation leaves it alone")]
     private partial void LogNotOwned(string path, string owner);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "{Variable} holds start-up reconciliation for {Seconds} s; unset it outside tests")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "{Variable} delays reconciliation at start by {Seconds} s; unset it outside tests")]
     private partial void LogReconcileDelayed(string variable, double seconds);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "start-up reconciliation finished; accepting writes")]
