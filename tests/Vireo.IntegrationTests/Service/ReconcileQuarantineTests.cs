@@ -34,6 +34,9 @@ public sealed class ReconcileQuarantineTests
         foreach (var id in new[] { first, second })
         {
             File.Exists(Path.Combine(service.InstancesPath, id.ToString("D"), "disk")).ShouldBeTrue($"the disk of {id} is kept");
+            using var owner = JsonDocument.Parse(File.ReadAllText(Path.Combine(service.InstancesPath, id.ToString("D"), "vireo-owner.json")));
+            owner.RootElement.GetProperty("installation_id").GetString().ShouldBe(service.InstallationId);
+            owner.RootElement.GetProperty("instance_id").GetGuid().ShouldBe(id);
             service.Log.ShouldContain($"instance {id} has");
             service.Log.ShouldContain($"vireo host orphans --purge {id}");
         }
