@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Vireo.Api.Flavors;
 using Vireo.Api.Http;
 using Vireo.Api.Images;
+using Vireo.Api.Orphans;
 using Vireo.Api.Servers;
 using Vireo.Api.Versions;
 
@@ -16,7 +17,8 @@ namespace Vireo.Api;
 /// The OpenStack Compute API v2.1 subset (servers, flavors, version discovery) and the
 /// Glance v2 image subset under <c>/image/v2</c>. The composition root registers the
 /// compute service and its ports (<c>ComputeService</c>, <c>IFlavorStore</c>,
-/// <c>IImageCatalog</c>, <c>IImageStore</c>, optionally <see cref="IConsoleLogReader"/>),
+/// <c>IImageCatalog</c>, <c>IImageStore</c>, optionally <see cref="IConsoleLogReader"/> and a
+/// <c>ServiceReadiness</c> that holds writes back until start-up reconciliation has run),
 /// calls <see cref="AddComputeApi"/>, then <see cref="MapComputeApi"/>.
 /// </summary>
 public static class ComputeApi
@@ -39,6 +41,7 @@ public static class ComputeApi
         ArgumentNullException.ThrowIfNull(app);
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Api");
         var errors = new ErrorFilter(logger);
+        var readiness = new ReadinessFilter();
 
         // The front door runs before routing (routing is placed after it here), so what it refuses reaches no endpoint.
         var pipeline = app as IApplicationBuilder
@@ -54,9 +57,11 @@ public static class ComputeApi
         var v21 = app.MapGroup(ComputePrefix);
         v21.AddEndpointFilter(errors);
         v21.AddEndpointFilter(new HeadersFilter(compute: true));
+        v21.AddEndpointFilter(readiness);
         VersionEndpoints.MapVersion(v21);
         ServerEndpoints.Map(v21);
         FlavorEndpoints.Map(v21);
+        OrphanEndpoints.Map(v21);
 
         var imageRoot = app.MapGroup("/image");
         imageRoot.AddEndpointFilter(errors);
@@ -65,6 +70,7 @@ public static class ComputeApi
         var images = app.MapGroup(ImagePrefix);
         images.AddEndpointFilter(errors);
         images.AddEndpointFilter(new HeadersFilter(compute: false));
+        images.AddEndpointFilter(readiness);
         ImageEndpoints.Map(images);
 
         // Nova answers unknown paths with its own 404 body.

@@ -26,6 +26,16 @@ public sealed record StorageSettings(string StatePath, string InstancesPath)
         init => _imagesDirectory = value;
     }
 
+    /// <summary>
+    /// This installation's id, written with <see cref="Host"/> into the owner file of every instance
+    /// directory made here (<see cref="Disks.InstanceFiles.Owner"/>); null: no owner file is written,
+    /// so reconciliation never removes those directories.
+    /// </summary>
+    public string? InstallationId { get; init; }
+
+    /// <summary>This compute host's name (<c>[DEFAULT] host</c>), for the owner file.</summary>
+    public string Host { get; init; } = Environment.MachineName;
+
     /// <summary>The qemu-img executable (a name looked up on PATH, or an absolute path).</summary>
     public string QemuImgPath { get; init; } = "qemu-img";
 

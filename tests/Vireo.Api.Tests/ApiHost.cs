@@ -39,12 +39,13 @@ public sealed class ApiHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true, ComputeApiOptions? options = null)
+    /// <param name="readiness">Registered when given: writes are refused until it is ready.</param>
+    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true, ComputeApiOptions? options = null, ServiceReadiness? readiness = null)
     {
         var fakes = new ApiFakes();
         var compute = new ComputeService(
             fakes.Instances, fakes.Flavors, fakes.Images, fakes.Hypervisor, fakes.Disks, FaultPoints.None,
-            TimeProvider.System, new ComputeServiceOptions("compute1"));
+            TimeProvider.System, new ComputeServiceOptions("compute1") { InstallationId = FakeDisks.InstallationId });
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -57,6 +58,11 @@ public sealed class ApiHost : IAsyncDisposable
         if (withConsoleReader)
         {
             builder.Services.AddSingleton<IConsoleLogReader>(fakes.ConsoleLogs);
+        }
+
+        if (readiness is not null)
+        {
+            builder.Services.AddSingleton(readiness);
         }
 
         builder.Services.AddComputeApi(options);

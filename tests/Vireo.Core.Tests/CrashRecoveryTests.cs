@@ -87,7 +87,7 @@ public sealed class CrashRecoveryTests
     }
 
     [Fact]
-    public async Task Restarting_cleans_strays_and_marks_servers_whose_guest_vanished()
+    public async Task Restarting_quarantines_strays_and_marks_servers_whose_guest_vanished()
     {
         var kept = await _host.CreateActiveAsync("kept");
         var vanished = await _host.CreateActiveAsync("vanished");
@@ -99,19 +99,69 @@ public sealed class CrashRecoveryTests
 
         var report = await Restart();
 
-        report.Done.ShouldBe(
-            new ReconcileAction[] { new DestroyGuest(strayGuest), new RemoveFiles(strayDirectory), new MarkError(vanished.Id, Reconciler.GuestDisappeared(VmState.Active)) },
-            ignoreOrder: true);
-        _host.Hypervisor.Guests.Keys.ShouldBe([kept.Id]);
+        report.Done.ShouldBe([new MarkError(vanished.Id, Reconciler.GuestDisappeared(VmState.Active))]);
+        report.Quarantined.Select(orphan => (orphan.InstanceId, orphan.Kind)).ShouldBe(
+            [(strayGuest, OrphanKind.Guest), (strayDirectory, OrphanKind.Directory)], ignoreOrder: true);
+        _host.Hypervisor.Guests.Keys.ShouldBe([kept.Id, strayGuest], ignoreOrder: true);
+        _host.Hypervisor.Guests[strayGuest].PowerState.ShouldBe(PowerState.Running, "a quarantined guest is not even stopped");
+        _host.Disks.Directories.ShouldContain(strayDirectory);
         _host.Row(vanished.Id).FaultReason.ShouldBe("its guest disappeared while it was active; delete it and create it again");
-        _host.ShouldBeConsistent();
+    }
+
+    [Fact]
+    public async Task Restarting_on_an_empty_database_destroys_nothing()
+    {
+        var first = await _host.CreateActiveAsync("first");
+        var second = await _host.CreateActiveAsync("second");
+        foreach (var row in _host.Store.Instances.ToList())
+        {
+            _host.Store.Forget(row.Id);
+        }
+
+        var report = await Restart();
+
+        report.Done.ShouldBeEmpty();
+        report.Quarantined.Select(orphan => orphan.InstanceId).ShouldBe(new[] { first.Id, second.Id }.Order());
+        report.Quarantined.ShouldAllBe(orphan => orphan.Kind == OrphanKind.Both && orphan.GuestState == PowerState.Running && orphan.DirectoryPath != null);
+        _host.Hypervisor.Guests.Keys.ShouldBe([first.Id, second.Id], ignoreOrder: true);
+        _host.Disks.Directories.ShouldBe([first.Id, second.Id], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task A_guest_and_directory_whose_row_is_deleted_are_still_reaped()
+    {
+        var deleted = await _host.CreateActiveAsync("deleted");
+        _host.Store.Put(_host.Row(deleted.Id) with { VmState = VmState.Deleted, TaskState = null });
+
+        var report = await Restart();
+
+        report.Done.ShouldBe([new DestroyGuest(deleted.Id), new RemoveFiles(deleted.Id)]);
+        report.Quarantined.ShouldBeEmpty();
+        _host.ShouldHaveNothingOnHostFor(deleted.Id);
+    }
+
+    [Fact]
+    public async Task A_directory_of_another_installation_or_without_an_owner_file_is_reported_not_touched()
+    {
+        var foreign = Guid.NewGuid();
+        var unowned = Guid.NewGuid();
+        _host.Disks.Put(foreign, new DirectoryOwner("installation-2", FakeHost.HostName, foreign, DateTimeOffset.UnixEpoch));
+        _host.Disks.Put(unowned, owner: null);
+
+        var report = await Restart();
+
+        report.Done.ShouldBeEmpty();
+        report.Quarantined.ShouldBeEmpty();
+        report.NotOwned.Select(directory => directory.InstanceId).ShouldBe([foreign, unowned], ignoreOrder: true);
+        _host.Disks.Directories.ShouldBe([foreign, unowned], ignoreOrder: true);
     }
 
     [Fact]
     public async Task A_second_reconciliation_finds_nothing_to_do()
     {
         await _host.CreateActiveAsync();
-        _host.Hypervisor.Put(Guid.NewGuid(), PowerState.Running);
+        var deleting = await _host.CreateActiveAsync("deleting");
+        _host.Store.Put(_host.Row(deleting.Id) with { TaskState = TaskState.Deleting });
 
         (await Restart()).Done.ShouldNotBeEmpty();
         (await Restart()).Done.ShouldBeEmpty();
@@ -120,18 +170,18 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task A_repair_that_fails_skips_the_rest_of_that_server_only()
     {
-        var strayGuest = Guid.NewGuid();
-        var otherStray = Guid.NewGuid();
-        _host.Hypervisor.Put(strayGuest, PowerState.Running);
-        _host.Disks.Put(strayGuest);
-        _host.Disks.Put(otherStray);
+        var failing = await _host.CreateActiveAsync("failing");
+        var other = await _host.CreateActiveAsync("other");
+        _host.Store.Put(_host.Row(failing.Id) with { TaskState = TaskState.Deleting });
+        _host.Store.Put(_host.Row(other.Id) with { VmState = VmState.Deleted, TaskState = null });
+        _host.Hypervisor.ChangeBehindOurBack(other.Id, power: null);
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.DestroyGuestAsync));
 
         var report = await Restart();
 
-        report.Failed.ShouldHaveSingleItem().Action.ShouldBe(new DestroyGuest(strayGuest));
-        report.Skipped.ShouldBe([new RemoveFiles(strayGuest)]);
-        report.Done.ShouldBe([new RemoveFiles(otherStray)]);
+        report.Failed.ShouldHaveSingleItem().Action.ShouldBe(new DestroyGuest(failing.Id));
+        report.Skipped.ShouldBe([new RemoveFiles(failing.Id), new FinishDelete(failing.Id)]);
+        report.Done.ShouldBe([new RemoveFiles(other.Id)]);
     }
 
     private Task<ReconcileReport> Restart()

@@ -7,22 +7,72 @@ namespace Vireo.Core.Tests;
 public sealed class ReconcilerTests
 {
     private static readonly Guid Id = Guid.Parse("00000000-0000-0000-0000-000000000001");
+    private static readonly DateTimeOffset Made = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DirectoryOwner Mine = new(FakeDisks.InstallationId, FakeHost.HostName, Id, Made);
 
+    private static ReconcileFacts Facts(Instance? row, PowerState? guest, DirectoryOwner? owner, bool directory = true) => new(
+        FakeHost.HostName,
+        FakeDisks.InstallationId,
+        row is null ? [] : [row with { Id = Id }],
+        guest is { } power ? [new GuestInfo(Id, power)] : [],
+        directory ? [new InstanceDirectoryEntry(Id, $"/instances/{Id}", owner)] : []);
+
+    /// <param name="directory">An instance directory this installation made on this host.</param>
     private static IReadOnlyList<ReconcileAction> Decide(Instance? row, PowerState? guest, bool directory) =>
-        Reconciler.Decide(new ReconcileFacts(
-            FakeHost.HostName,
-            row is null ? [] : [row with { Id = Id }],
-            guest is { } power ? [new GuestInfo(Id, power)] : [],
-            directory ? [Id] : []));
+        Reconciler.Decide(Facts(row, guest, Mine, directory));
 
     [Fact]
-    public void A_guest_without_a_row_is_destroyed_and_a_directory_without_a_row_removed() =>
-        Decide(null, PowerState.Running, directory: true).ShouldBe([new DestroyGuest(Id), new RemoveFiles(Id)]);
+    public void A_guest_and_a_directory_without_a_row_are_quarantined_not_destroyed()
+    {
+        Decide(null, PowerState.Running, directory: true).ShouldBe([new QuarantineOrphan(Id, HasGuest: true, HasDirectory: true)]);
+        Decide(null, PowerState.Shutdown, directory: false).ShouldBe([new QuarantineOrphan(Id, HasGuest: true, HasDirectory: false)]);
+        Decide(null, null, directory: true).ShouldBe([new QuarantineOrphan(Id, HasGuest: false, HasDirectory: true)]);
+        new QuarantineOrphan(Id, true, true).Kind.ShouldBe(OrphanKind.Both);
+        new QuarantineOrphan(Id, true, false).Kind.ShouldBe(OrphanKind.Guest);
+        new QuarantineOrphan(Id, false, true).Kind.ShouldBe(OrphanKind.Directory);
+    }
 
     [Fact]
-    public void A_deleted_row_counts_as_no_row() =>
+    public void A_deleted_row_proves_its_guest_and_files_may_go() =>
         Decide(AnInstance(VmState.Deleted, powerState: PowerState.NoState), PowerState.Shutdown, directory: true)
             .ShouldBe([new DestroyGuest(Id), new RemoveFiles(Id)]);
+
+    public static TheoryData<string, string, string> ForeignOwners => new()
+    {
+        { "another installation", "installation-2", FakeHost.HostName },
+        { "another host", FakeDisks.InstallationId, "compute2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignOwners))]
+    public void A_directory_another_installation_or_host_made_is_never_touched(string who, string installation, string host)
+    {
+        var owner = new DirectoryOwner(installation, host, Id, Made);
+        foreach (var row in new Instance?[] { null, AnInstance(VmState.Deleted), AnInstance(VmState.Active, TaskState.Deleting), AnInstance(VmState.Building, TaskState.Spawning) })
+        {
+            var actions = Reconciler.Decide(Facts(row, guest: null, owner));
+            actions.ShouldNotContain(action => action is RemoveFiles || action is QuarantineOrphan, $"{who}, row {row?.VmState.ToNova() ?? "none"}");
+        }
+
+        Reconciler.NotOwned(Facts(null, null, owner)).ShouldHaveSingleItem().Owner.ShouldBe(owner);
+    }
+
+    [Fact]
+    public void A_directory_without_an_owner_file_or_with_another_instances_owner_file_is_never_touched()
+    {
+        var copied = Mine with { InstanceId = Guid.NewGuid() };
+        foreach (var owner in new[] { null, copied })
+        {
+            Reconciler.Decide(Facts(null, null, owner)).ShouldBeEmpty();
+            Reconciler.Decide(Facts(AnInstance(VmState.Deleted), null, owner)).ShouldBeEmpty();
+            Reconciler.Decide(Facts(AnInstance(VmState.Active, TaskState.Deleting), null, owner)).ShouldBe([new FinishDelete(Id)]);
+            Reconciler.NotOwned(Facts(null, null, owner)).ShouldHaveSingleItem().InstanceId.ShouldBe(Id);
+        }
+    }
+
+    [Fact]
+    public void Only_owned_directories_are_listed_as_owned() =>
+        Reconciler.NotOwned(Facts(null, null, Mine)).ShouldBeEmpty();
 
     [Fact]
     public void A_build_without_a_running_guest_is_cleaned_and_put_in_error() =>
@@ -82,8 +132,16 @@ public sealed class ReconcilerTests
     {
         var a = Guid.Parse("00000000-0000-0000-0000-00000000000a");
         var b = Guid.Parse("00000000-0000-0000-0000-00000000000b");
-        var actions = Reconciler.Decide(new ReconcileFacts(FakeHost.HostName, [], [new GuestInfo(b, PowerState.Running), new GuestInfo(a, PowerState.Running)], [b, a]));
-        actions.ShouldBe([new DestroyGuest(a), new RemoveFiles(a), new DestroyGuest(b), new RemoveFiles(b)]);
+        var c = Guid.Parse("00000000-0000-0000-0000-00000000000c");
+        var actions = Reconciler.Decide(new ReconcileFacts(
+            FakeHost.HostName,
+            FakeDisks.InstallationId,
+            [AnInstance(VmState.Deleted, id: b), AnInstance(VmState.Active, TaskState.Deleting, id: a)],
+            [new GuestInfo(c, PowerState.Running), new GuestInfo(b, PowerState.Running), new GuestInfo(a, PowerState.Running)],
+            [.. new[] { b, a }.Select(id => new InstanceDirectoryEntry(id, $"/instances/{id}", Mine with { InstanceId = id }))]));
+        actions.ShouldBe([
+            new DestroyGuest(a), new RemoveFiles(a), new FinishDelete(a), new DestroyGuest(b), new RemoveFiles(b), new QuarantineOrphan(c, HasGuest: true, HasDirectory: false),
+        ]);
     }
 
     private static IEnumerable<(VmState? VmState, TaskState? Task, PowerState? Guest, bool Directory)> EverySituation()
@@ -106,8 +164,8 @@ public sealed class ReconcilerTests
 
     /// <summary>
     /// Every combination of row (none, or any vm_state x task), guest (none, or any power
-    /// state) and directory: after the repairs the invariants hold, and deciding again
-    /// finds nothing to do.
+    /// state) and directory: after the repairs the invariants hold (what has no row is
+    /// untouched and quarantined), and deciding again finds nothing more to do.
     /// </summary>
     [Fact]
     public void After_the_repairs_every_situation_is_consistent_and_stable()
@@ -122,7 +180,8 @@ public sealed class ReconcilerTests
                 var model = new Model(vmState is { } state ? AnInstance(state, task, PowerState.NoState, id: Id) : null, guest, directory);
                 model.Apply(Decide(model.Row, model.Guest, model.Directory));
                 model.ShouldBeConsistent();
-                Decide(model.Row, model.Guest, model.Directory).ShouldBeEmpty("a second pass must find nothing");
+                Decide(model.Row, model.Guest, model.Directory).Where(action => action is not QuarantineOrphan).ShouldBeEmpty("a second pass must find nothing but orphans");
+                model.ShouldKeepWhatHasNoRow(guest, directory);
             }
             catch (ShouldAssertException failure)
             {
@@ -149,6 +208,8 @@ public sealed class ReconcilerTests
             {
                 switch (action)
                 {
+                    case QuarantineOrphan:
+                        break;
                     case DestroyGuest:
                         Guest = null;
                         break;
@@ -176,13 +237,26 @@ public sealed class ReconcilerTests
             }
         }
 
+        public void ShouldKeepWhatHasNoRow(PowerState? guestBefore, bool directoryBefore)
+        {
+            if (Row is null)
+            {
+                Guest.ShouldBe(guestBefore, "a guest without a row is quarantined, never destroyed");
+                Directory.ShouldBe(directoryBefore, "a directory without a row is quarantined, never removed");
+            }
+        }
+
         public void ShouldBeConsistent()
         {
-            var live = Row is { IsDeleted: false };
-            if (!live)
+            if (Row is null)
             {
-                Guest.ShouldBeNull("a guest without a row");
-                Directory.ShouldBeFalse("a directory without a row");
+                return;
+            }
+
+            if (Row.IsDeleted)
+            {
+                Guest.ShouldBeNull("a guest whose row says deleted");
+                Directory.ShouldBeFalse("a directory whose row says deleted");
                 return;
             }
 

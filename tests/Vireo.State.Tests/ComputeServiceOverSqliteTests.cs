@@ -20,8 +20,12 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
+    private const string InstallationId = "installation-1";
+
+    private static readonly ComputeServiceOptions Options = new("compute1") { InstallationId = InstallationId };
+
     private ComputeService Service(IFaultPoints? faults = null) =>
-        new(_store.Instances, _store.Flavors, _store.Images, _host, _host, faults ?? FaultPoints.None, TimeProvider.System, new ComputeServiceOptions("compute1"));
+        new(_store.Instances, _store.Flavors, _store.Images, _host, _host, faults ?? FaultPoints.None, TimeProvider.System, Options);
 
     [Fact]
     public async Task A_server_lives_through_create_stop_start_reboot_and_delete()
@@ -87,7 +91,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
         }
 
         using var restarted = SqliteStore.Open(_database.FilePath);
-        var service = new ComputeService(restarted.Instances, restarted.Flavors, restarted.Images, _host, _host, FaultPoints.None, TimeProvider.System, new ComputeServiceOptions("compute1"));
+        var service = new ComputeService(restarted.Instances, restarted.Flavors, restarted.Images, _host, _host, FaultPoints.None, TimeProvider.System, Options);
         var report = await service.ReconcileAsync(Ct);
 
         report.Succeeded.ShouldBeTrue();
@@ -99,6 +103,25 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
         dead.Set();
         await Should.ThrowAsync<Exception>(() => build.Completion);
+    }
+
+    [Fact]
+    public async Task Reconciliation_reaps_what_a_soft_deleted_row_left_and_quarantines_what_has_no_row()
+    {
+        var service = Service();
+        var deleted = await service.CreateServerAsync(new CreateServerRequest("gone", "cirros", "1"), Ct);
+        var row = (await _store.Instances.GetAsync(deleted.Id, Ct)).ShouldNotBeNull();
+        await _store.Instances.UpdateAsync(row with { VmState = VmState.Deleted, TaskState = null }, Ct);
+        var stray = Guid.NewGuid();
+        _host.Guests[stray] = PowerState.Running;
+        _host.Directories.Add(stray);
+
+        var report = await Service().ReconcileAsync(Ct);
+
+        report.Done.Select(action => action.InstanceId).Distinct().ShouldBe([deleted.Id], "the deleted row is read although it is not listed");
+        _host.Guests.Keys.ShouldBe([stray]);
+        _host.Directories.ShouldBe([stray]);
+        report.Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(stray);
     }
 
     /// <summary>A minimal hypervisor and disk set.</summary>
@@ -156,8 +179,9 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
         public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken) => Write(() => Directories.Remove(instanceId));
 
-        public Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<Guid>>([.. Directories]);
+        public Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<InstanceDirectoryEntry>>(
+                [.. Directories.Select(id => new InstanceDirectoryEntry(id, $"/instances/{id}", new DirectoryOwner(InstallationId, "compute1", id, DateTimeOffset.UnixEpoch)))]);
 
         private Task Write(Action write)
         {

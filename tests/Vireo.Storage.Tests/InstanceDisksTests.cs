@@ -84,7 +84,7 @@ public sealed class InstanceDisksTests : IDisposable
 
         var text = await File.ReadAllTextAsync(Path.Join(layout.InstanceDirectory, "disk.info"), Ct);
         JsonSerializer.Deserialize<Dictionary<string, string>>(text).ShouldBe(new Dictionary<string, string> { [layout.Disks[0].Path] = "qcow2" });
-        Directory.EnumerateFileSystemEntries(layout.InstanceDirectory).Select(Path.GetFileName).Order().ShouldBe(["disk", "disk.info"]);
+        Directory.EnumerateFileSystemEntries(layout.InstanceDirectory).Select(Path.GetFileName).Order().ShouldBe(["disk", "disk.info", InstanceFiles.Owner]);
     }
 
     [Fact]
@@ -353,7 +353,9 @@ public sealed class InstanceDisksTests : IDisposable
 
         var listed = await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct);
 
-        listed.Order().ShouldBe(new[] { a, b }.Order());
+        listed.Select(entry => entry.InstanceId).ShouldBe(new[] { a, b }.Order());
+        listed.ShouldAllBe(entry => entry.Owner == null, "directories made by hand have no owner file");
+        listed.Select(entry => entry.Path).ShouldBe(new[] { a, b }.Order().Select(id => Path.Join(instances, id.ToString("D"))));
     }
 
     [Fact]
@@ -369,7 +371,58 @@ public sealed class InstanceDisksTests : IDisposable
         var instance = NewInstance(image);
         await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
 
-        (await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct)).ShouldBe([instance.Id]);
+        var listed = (await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct)).ShouldHaveSingleItem();
+        listed.InstanceId.ShouldBe(instance.Id);
+        listed.Owner.ShouldNotBeNull().Is(StorageSandbox.InstallationId, StorageSandbox.HostName, instance.Id).ShouldBeTrue();
+        listed.SizeBytes.ShouldNotBeNull().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_created_directory_records_its_owner_in_a_file_of_its_own()
+    {
+        var image = await ImportRawAsync();
+        var instance = NewInstance(image);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
+
+        var path = Path.Join(_sandbox.Disks.InstanceDirectory(instance.Id), InstanceFiles.Owner);
+        using var owner = JsonDocument.Parse(await File.ReadAllTextAsync(path, Ct));
+        owner.RootElement.GetProperty("installation_id").GetString().ShouldBe(StorageSandbox.InstallationId);
+        owner.RootElement.GetProperty("host").GetString().ShouldBe(StorageSandbox.HostName);
+        owner.RootElement.GetProperty("instance_id").GetGuid().ShouldBe(instance.Id);
+        owner.RootElement.GetProperty("created_at").GetDateTimeOffset().ShouldBeGreaterThan(before);
+    }
+
+    [Fact]
+    public async Task A_malformed_or_foreign_owner_file_is_read_as_what_it_says_or_as_none()
+    {
+        var instances = _sandbox.Settings.InstancesPath;
+        var malformed = Guid.NewGuid();
+        var foreign = Guid.NewGuid();
+        Directory.CreateDirectory(Path.Join(instances, malformed.ToString("D")));
+        Directory.CreateDirectory(Path.Join(instances, foreign.ToString("D")));
+        await File.WriteAllTextAsync(Path.Join(instances, malformed.ToString("D"), InstanceFiles.Owner), "{not json", Ct);
+        await File.WriteAllTextAsync(
+            Path.Join(instances, foreign.ToString("D"), InstanceFiles.Owner),
+            $$"""{"installation_id": "installation-2", "host": "compute9", "instance_id": "{{foreign}}", "created_at": "2025-01-01T00:00:00Z"}""",
+            Ct);
+
+        var listed = (await _sandbox.Disks.ListInstanceDirectoriesAsync(Ct)).ToDictionary(entry => entry.InstanceId);
+
+        listed[malformed].Owner.ShouldBeNull();
+        listed[foreign].Owner.ShouldBe(new DirectoryOwner("installation-2", "compute9", foreign, new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public async Task Without_an_installation_id_no_owner_file_is_written()
+    {
+        using var sandbox = new StorageSandbox(settings => settings with { InstallationId = null });
+        var raw = Tool.MakeRaw(sandbox.ScratchPath("a.raw"), 1 << 20);
+        var image = await sandbox.ImportFileAsync(raw, "raw", "raw-image");
+        var instance = NewInstance(image);
+        await sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
+
+        (await sandbox.Disks.ListInstanceDirectoriesAsync(Ct)).ShouldHaveSingleItem().Owner.ShouldBeNull();
     }
 
     private async Task<ImageRecord> ImportRawAsync()

@@ -1,19 +1,96 @@
 using System.CommandLine;
 using System.Globalization;
+using Vireo.Api.Contracts;
+using Vireo.Cli.Client;
 using Vireo.Cli.Output;
 using Vireo.Virt.HostReadiness;
 
 namespace Vireo.Cli.Commands;
 
-/// <summary>`vireo host check`: can this host run the configured guests, and what should it be configured with.</summary>
+/// <summary>
+/// `vireo host check`: can this host run the configured guests, and what should it be configured with.
+/// `vireo host orphans`: the guests and instance directories the service quarantined (no row), and their purge.
+/// </summary>
 public static class HostCommands
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(RootCommand root) => AddTo(root, ClientSetup.Default);
+
+    public static void AddTo(RootCommand root, ClientSetup setup)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var host = new Command("host", "Check this host against the configuration.");
+        var host = new Command("host", "Check this host against the configuration; list and purge orphaned guests and instance directories.");
         host.Subcommands.Add(CheckCommand());
+        host.Subcommands.Add(OrphansCommand(setup));
         root.Subcommands.Add(host);
+    }
+
+    private static Command OrphansCommand(ClientSetup setup)
+    {
+        var purge = new Option<string?>("--purge")
+        {
+            Description = "Remove exactly this orphan (its id as listed): destroy and undefine its guest, remove its instance directory.",
+            HelpName = "ID",
+        };
+        var command = new Command("orphans",
+            "List the guests of this installation and the instance directories it made that have no database row. The service never removes them "
+            + "on its own (an empty or restored database, a shared instances_path); check each, then remove it with --purge ID.")
+        {
+            purge,
+        };
+        ClientCommand.SetAction(command, setup, async (run, cancellationToken) =>
+        {
+            var id = run.Parse.GetValue(purge);
+            return id is null
+                ? await ListOrphansAsync(run, cancellationToken).ConfigureAwait(false)
+                : await PurgeOrphanAsync(run, id, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> ListOrphansAsync(ClientInvocation run, CancellationToken cancellationToken)
+    {
+        var orphans = await run.Client.ListOrphansAsync(cancellationToken).ConfigureAwait(false);
+        if (run.Terminal.Json)
+        {
+            run.Terminal.WriteJson(orphans);
+        }
+        else if (orphans.Count == 0)
+        {
+            run.Terminal.Say("No orphans: every guest and instance directory of this installation has its row.");
+        }
+        else
+        {
+            run.Terminal.Write(Tables.List(
+                ["ID", "Kind", "Domain state", "Path", "Size"],
+                orphans.Select(orphan => new[] { orphan.Id, orphan.Kind, orphan.DomainState, orphan.Path, Tables.Size(orphan.SizeBytes) })));
+            run.Terminal.Say("Remove one with `vireo host orphans --purge ID` once you are sure nothing needs it.");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> PurgeOrphanAsync(ClientInvocation run, string id, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            run.Terminal.Fail("--purge needs an orphan's id; run `vireo host orphans` to see them");
+            return ExitCodes.Usage;
+        }
+
+        var listed = (await run.Client.ListOrphansAsync(cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(orphan => string.Equals(orphan.Id, id, StringComparison.OrdinalIgnoreCase));
+        await run.Client.PurgeOrphanAsync(id, cancellationToken).ConfigureAwait(false);
+        var purged = listed ?? new OrphanView { Id = id, Kind = "unknown" };
+        if (run.Terminal.Json)
+        {
+            run.Terminal.WriteJson(purged);
+        }
+        else
+        {
+            run.Terminal.Say($"Purged orphan {purged.Id} ({purged.Kind}{(purged.Path is null ? string.Empty : ", " + purged.Path)}).");
+        }
+
+        return ExitCodes.Success;
     }
 
     private static Command CheckCommand()

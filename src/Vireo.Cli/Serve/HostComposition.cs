@@ -37,21 +37,31 @@ public static class HostComposition
         };
     }
 
-    public static StorageSettings Storage(VireoOptions options)
+    /// <param name="installationId">Written with the host into each instance directory's owner file.</param>
+    public static StorageSettings Storage(VireoOptions options, string? installationId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new StorageSettings(options.Default.StatePath, options.Default.InstancesPath)
         {
+            InstallationId = installationId,
+            Host = HostName(options),
             BaseSubdirectory = options.ImageCache.SubdirectoryName,
             ForceRawImages = options.Default.ForceRawImages,
             VmdkAllowedTypes = options.Compute.VmdkAllowedTypes,
         };
     }
 
-    public static ComputeServiceOptions Compute(VireoOptions options)
+    public static ComputeServiceOptions Compute(VireoOptions options, string installationId)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ComputeServiceOptions(options.Default.Host ?? Environment.MachineName);
+        return new ComputeServiceOptions(HostName(options)) { InstallationId = installationId };
+    }
+
+    /// <summary>This compute host's name: <c>[DEFAULT] host</c>, else the machine's name.</summary>
+    public static string HostName(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Default.Host ?? Environment.MachineName;
     }
 
     /// <summary>The SQLite file: [database] connection, or state_path/vireo.sqlite when it names another engine.</summary>

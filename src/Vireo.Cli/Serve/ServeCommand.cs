@@ -120,7 +120,7 @@ public static partial class ServeCommand
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         using var store = SqliteStore.Open(databasePath);
 
-        var storage = HostComposition.Storage(options);
+        var storage = HostComposition.Storage(options, installationId);
         var qemuImg = new QemuImg(storage);
         var imageStore = new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System);
         await using var hypervisor = new LibvirtHypervisor(HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System);
@@ -135,7 +135,8 @@ public static partial class ServeCommand
         builder.Services.AddSingleton(sp => new BaseImageCache(storage, imageStore, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
         builder.Services.AddSingleton(sp => new ComputeService(
             store.Instances, store.Flavors, store.Images, hypervisor, new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg),
-            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options)));
+            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options, installationId)));
+        builder.Services.AddSingleton(new ServiceReadiness());
         builder.Services.AddSingleton<IInstanceStore>(store.Instances);
         builder.Services.AddSingleton<IFlavorStore>(store.Flavors);
         builder.Services.AddSingleton<IImageCatalog>(store.Images);

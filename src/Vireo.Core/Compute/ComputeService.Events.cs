@@ -61,8 +61,14 @@ public sealed partial class ComputeService
 
     /// <summary>
     /// Start-up reconciliation over this host (see <see cref="Reconciler"/>). Call it before
-    /// serving requests: every build or task it finds is taken as interrupted.
+    /// accepting writes (<see cref="ServiceReadiness"/>): every build or task it finds is taken as
+    /// interrupted. Each instance's repairs hold the instance's gate, as operations do.
     /// </summary>
     public Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken) =>
-        new ReconcileRunner(_store, _hypervisor, _disks, _time, _options.Host).RunAsync(cancellationToken);
+        Runner().RunAsync(EnterGateAsync, cancellationToken);
+
+    private ReconcileRunner Runner() => new(_store, _hypervisor, _disks, _time, _options.Host, _options.InstallationId);
+
+    private async Task<IDisposable> EnterGateAsync(Guid instanceId, CancellationToken cancellationToken) =>
+        await _gates.EnterAsync(instanceId, cancellationToken).ConfigureAwait(false);
 }

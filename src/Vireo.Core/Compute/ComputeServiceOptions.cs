@@ -7,6 +7,13 @@ public sealed record ComputeServiceOptions(string Host)
     /// <summary>How long a graceful stop waits for the guest OS (Nova's <c>[DEFAULT] shutdown_timeout</c>, 60 s).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// This installation's id (<c>[vireo] installation_id</c> or the one kept in state_path): only
+    /// instance directories whose owner file names it and <see cref="Host"/> are ever removed by
+    /// reconciliation or a purge. Empty: none are.
+    /// </summary>
+    public string InstallationId { get; init; } = string.Empty;
+
     /// <summary>How often an accepted state change is retried when another request changed the row first.</summary>
     public int ConcurrentUpdateAttempts { get; init; } = 5;
 }

@@ -13,6 +13,22 @@ public interface IInstanceDisks
     /// <summary>Removes the instance directory and everything in it. Idempotent.</summary>
     Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken);
 
-    /// <summary>Ids of the instance directories present, for reconciliation.</summary>
-    Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken);
+    /// <summary>The instance directories present, each with the owner its owner file records, for reconciliation.</summary>
+    Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Who made an instance directory, as its owner file records it: only directories this
+/// installation made on this host can ever be removed by reconciliation.
+/// </summary>
+public sealed record DirectoryOwner(string InstallationId, string Host, Guid InstanceId, DateTimeOffset CreatedAt)
+{
+    /// <summary>True when this installation on this host made the directory of <paramref name="instanceId"/>.</summary>
+    public bool Is(string installationId, string host, Guid instanceId) =>
+        string.Equals(InstallationId, installationId, StringComparison.Ordinal)
+        && string.Equals(Host, host, StringComparison.Ordinal)
+        && InstanceId == instanceId;
+}
+
+/// <summary>One instance directory: its id (its name), where it is, its owner (null: no readable owner file) and the bytes of its files.</summary>
+public sealed record InstanceDirectoryEntry(Guid InstanceId, string Path, DirectoryOwner? Owner, long? SizeBytes = null);

@@ -3,10 +3,10 @@ namespace Vireo.Core.Reconciliation;
 /// <summary>One repair the reconciler decided on, as data; <see cref="ReconcileExecutor"/> carries it out.</summary>
 public abstract record ReconcileAction(Guid InstanceId);
 
-/// <summary>Power off and undefine the guest: it has no row, or its build or delete was interrupted.</summary>
+/// <summary>Power off and undefine the guest: its row says deleted, or its build or delete was interrupted.</summary>
 public sealed record DestroyGuest(Guid InstanceId) : ReconcileAction(InstanceId);
 
-/// <summary>Remove the instance directory: it has no row, or its build or delete was interrupted.</summary>
+/// <summary>Remove the instance directory (one this installation made): its row says deleted, or its build or delete was interrupted.</summary>
 public sealed record RemoveFiles(Guid InstanceId) : ReconcileAction(InstanceId);
 
 /// <summary>Put the instance into ERROR with the reason, close its open actions as failed.</summary>
@@ -24,10 +24,44 @@ public sealed record SyncPower(Guid InstanceId, PowerState Observed) : Reconcile
 /// <summary>A delete was interrupted after it was accepted: mark the row deleted (guest and files go first).</summary>
 public sealed record FinishDelete(Guid InstanceId) : ReconcileAction(InstanceId);
 
-/// <summary>What reconciliation looks at: the rows, this host's owned guests and instance directories.</summary>
+/// <summary>
+/// An owned guest or owned instance directory with no row at all: nothing proves it may go
+/// (an empty or restored database, a shared instances_path), so it is left untouched and
+/// reported; an operator removes it with <c>vireo host orphans --purge ID</c>.
+/// </summary>
+public sealed record QuarantineOrphan(Guid InstanceId, bool HasGuest, bool HasDirectory) : ReconcileAction(InstanceId)
+{
+    public OrphanKind Kind => (HasGuest, HasDirectory) switch
+    {
+        (true, true) => OrphanKind.Both,
+        (true, false) => OrphanKind.Guest,
+        _ => OrphanKind.Directory,
+    };
+}
+
+/// <summary>What an orphan consists of.</summary>
+public enum OrphanKind
+{
+    Guest,
+    Directory,
+    Both,
+}
+
+/// <summary>What reconciliation looks at: the rows, this installation's guests and the instance directories.</summary>
 /// <param name="Host">This host; rows of other hosts are never repaired here, nor their guests or files removed.</param>
+/// <param name="InstallationId">This installation; only directories whose owner file names it and <paramref name="Host"/> are ever removed.</param>
+/// <param name="Instances">The live rows, and the deleted rows of the ids that still have a guest or directory.</param>
 public sealed record ReconcileFacts(
     string Host,
+    string InstallationId,
     IReadOnlyList<Instance> Instances,
     IReadOnlyList<Ports.GuestInfo> Guests,
-    IReadOnlyCollection<Guid> InstanceDirectories);
+    IReadOnlyCollection<Ports.InstanceDirectoryEntry> InstanceDirectories)
+{
+    /// <summary>True when this installation on this host made the directory.</summary>
+    public bool Owns(Ports.InstanceDirectoryEntry directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return directory.Owner is { } owner && owner.Is(InstallationId, Host, directory.InstanceId);
+    }
+}

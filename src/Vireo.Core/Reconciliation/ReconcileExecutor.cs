@@ -5,19 +5,26 @@ namespace Vireo.Core.Reconciliation;
 /// <summary>A repair that failed; the instance's later repairs were skipped.</summary>
 public sealed record ReconcileFailure(ReconcileAction Action, Exception Exception);
 
-/// <summary>What a reconciliation did.</summary>
+/// <summary>What a reconciliation did, and what it left alone.</summary>
+/// <param name="Quarantined">Owned guests and directories with no row, left untouched (see <see cref="QuarantineOrphan"/>).</param>
+/// <param name="NotOwned">Instance directories another installation or host made, or with no owner file: never touched.</param>
 public sealed record ReconcileReport(
     IReadOnlyList<ReconcileAction> Done,
     IReadOnlyList<ReconcileFailure> Failed,
     IReadOnlyList<ReconcileAction> Skipped)
 {
+    public IReadOnlyList<Orphan> Quarantined { get; init; } = [];
+
+    public IReadOnlyList<InstanceDirectoryEntry> NotOwned { get; init; } = [];
+
     public bool Succeeded => Failed.Count == 0;
 }
 
 /// <summary>
 /// Carries out <see cref="ReconcileAction"/>s. Each one re-reads the row it changes. The
 /// actions of one instance run in order and stop at its first failure (its row must not
-/// be marked deleted while its guest is still defined); other instances carry on.
+/// be marked deleted while its guest is still defined); other instances carry on. A
+/// <see cref="QuarantineOrphan"/> changes nothing: it is only reported.
 /// </summary>
 public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervisor, IInstanceDisks disks, TimeProvider time)
 {
@@ -30,24 +37,27 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
         var done = new List<ReconcileAction>();
         var failed = new List<ReconcileFailure>();
         var skipped = new List<ReconcileAction>();
-        var brokenInstances = new HashSet<Guid>();
-        foreach (var action in actions)
+        foreach (var instance in actions.Where(action => action is not QuarantineOrphan).GroupBy(action => action.InstanceId))
         {
-            if (brokenInstances.Contains(action.InstanceId))
+            var broken = false;
+            foreach (var action in instance)
             {
-                skipped.Add(action);
-                continue;
-            }
+                if (broken)
+                {
+                    skipped.Add(action);
+                    continue;
+                }
 
-            try
-            {
-                await ExecuteAsync(action, cancellationToken).ConfigureAwait(false);
-                done.Add(action);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                failed.Add(new ReconcileFailure(action, exception));
-                brokenInstances.Add(action.InstanceId);
+                try
+                {
+                    await ExecuteAsync(action, cancellationToken).ConfigureAwait(false);
+                    done.Add(action);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    failed.Add(new ReconcileFailure(action, exception));
+                    broken = true;
+                }
             }
         }
 
@@ -56,6 +66,7 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
 
     public Task ExecuteAsync(ReconcileAction action, CancellationToken cancellationToken) => action switch
     {
+        QuarantineOrphan => Task.CompletedTask,
         DestroyGuest destroy => DestroyGuestAsync(destroy.InstanceId, cancellationToken),
         RemoveFiles remove => disks.DeleteInstanceFilesAsync(remove.InstanceId, cancellationToken),
         MarkError error => MarkErrorAsync(error, cancellationToken),

@@ -3,13 +3,15 @@ using Vireo.Core.Ports;
 namespace Vireo.Core.Reconciliation;
 
 /// <summary>
-/// The pure start-up decision: compares rows with the owned guests and the instance
+/// The pure start-up decision: compares rows with the owned guests and the owned instance
 /// directories and lists the repairs, per instance in the order they must run (guest,
-/// then files, then row), so that afterwards no instance is in BUILD or deleting, no
-/// owned guest or directory lacks a row, and no idle row claims a guest that is gone.
+/// then files, then row), so that afterwards no instance is in BUILD or deleting, and no
+/// idle row claims a guest that is gone. It proves before it destroys: only a row that says
+/// deleted, deleting or building lets it remove a guest or files; what has no row is quarantined.
 /// <list type="table">
 /// <listheader><term>row</term><description>repair</description></listheader>
-/// <item><term>none (or deleted)</term><description>destroy the guest, remove the files</description></item>
+/// <item><term>none</term><description>quarantine: leave guest and files untouched, report them as an orphan</description></item>
+/// <item><term>deleted</term><description>destroy the guest, remove the files</description></item>
 /// <item><term>task deleting</term><description>destroy the guest, remove the files, finish the delete</description></item>
 /// <item><term>building, guest running</term><description>ACTIVE: the build had only its last bookkeeping left</description></item>
 /// <item><term>building, otherwise</term><description>destroy the guest, remove the files, ERROR "the service stopped while building it"</description></item>
@@ -19,6 +21,8 @@ namespace Vireo.Core.Reconciliation;
 /// </list>
 /// ERROR rows keep their files: the user deletes them, and a failed stop's disk is still needed.
 /// A row of another host is left alone, and so are its guest and files here (a migration's).
+/// A directory counts only when its owner file names this installation and host; any other
+/// directory (another owner's, or one without an owner file) is never touched.
 /// </summary>
 public static class Reconciler
 {
@@ -34,16 +38,24 @@ public static class Reconciler
     public static IReadOnlyList<ReconcileAction> Decide(ReconcileFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        var rows = facts.Instances.Where(instance => !instance.IsDeleted).ToDictionary(instance => instance.Id);
+        var rows = facts.Instances.GroupBy(instance => instance.Id).ToDictionary(group => group.Key, group => group.First());
         var guests = facts.Guests.GroupBy(guest => guest.InstanceId).ToDictionary(group => group.Key, group => group.First());
-        var directories = facts.InstanceDirectories.ToHashSet();
-        var ids = rows.Keys.Concat(guests.Keys).Concat(directories).Distinct().Order();
+        var directories = facts.InstanceDirectories.Where(facts.Owns).Select(directory => directory.InstanceId).ToHashSet();
+        var live = rows.Values.Where(instance => !instance.IsDeleted).Select(instance => instance.Id);
+        var ids = live.Concat(guests.Keys).Concat(directories).Distinct().Order();
         return [.. ids
             .Where(id => rows.GetValueOrDefault(id) is not { } row || string.Equals(row.Host, facts.Host, StringComparison.Ordinal))
             .SelectMany(id => DecideFor(rows.GetValueOrDefault(id), id, guests.GetValueOrDefault(id), directories.Contains(id)))];
     }
 
-    /// <summary>The repairs for one instance (row may be null: a guest or directory without a row).</summary>
+    /// <summary>The directories reconciliation leaves alone because this installation on this host did not make them.</summary>
+    public static IReadOnlyList<InstanceDirectoryEntry> NotOwned(ReconcileFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return [.. facts.InstanceDirectories.Where(directory => !facts.Owns(directory)).OrderBy(directory => directory.InstanceId)];
+    }
+
+    /// <summary>The repairs for one instance (row may be null: a guest or owned directory without a row).</summary>
     public static IReadOnlyList<ReconcileAction> DecideFor(Instance? row, Guid instanceId, GuestInfo? guest, bool hasDirectory)
     {
         var actions = new List<ReconcileAction>();
@@ -60,7 +72,17 @@ public static class Reconciler
             }
         }
 
-        if (row is null or { IsDeleted: true })
+        if (row is null)
+        {
+            if (guest is not null || hasDirectory)
+            {
+                actions.Add(new QuarantineOrphan(instanceId, guest is not null, hasDirectory));
+            }
+
+            return actions;
+        }
+
+        if (row.IsDeleted)
         {
             CleanUp();
             return actions;

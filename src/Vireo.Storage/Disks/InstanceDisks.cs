@@ -16,14 +16,15 @@ public sealed class InstanceDisks : IInstanceDisks
     private readonly StorageSettings _settings;
     private readonly BaseImageCache _bases;
     private readonly QemuImg _qemuImg;
+    private readonly TimeProvider _time;
 
     /// <summary>With its own base image cache over <paramref name="images"/>.</summary>
     public InstanceDisks(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null)
-        : this(settings, new BaseImageCache(settings, images, qemuImg, timeProvider), qemuImg)
+        : this(settings, new BaseImageCache(settings, images, qemuImg, timeProvider), qemuImg, timeProvider)
     {
     }
 
-    public InstanceDisks(StorageSettings settings, BaseImageCache bases, QemuImg qemuImg)
+    public InstanceDisks(StorageSettings settings, BaseImageCache bases, QemuImg qemuImg, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(bases);
@@ -32,6 +33,7 @@ public sealed class InstanceDisks : IInstanceDisks
         _settings = settings;
         _bases = bases;
         _qemuImg = qemuImg;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     public string InstanceDirectory(Guid instanceId) => Path.Join(_settings.InstancesPath, instanceId.ToString("D"));
@@ -78,6 +80,7 @@ public sealed class InstanceDisks : IInstanceDisks
                 UnixFiles.CreateDirectory(_settings.InstancesPath, UnixFiles.SharedDirectory);
                 UnixFiles.CreateDirectory(directory, UnixFiles.SharedDirectory);
                 madeDirectory = true;
+                await WriteOwnerAsync(directory, instance.Id, cancellationToken).ConfigureAwait(false);
             }
             else if (File.Exists(disk) || File.Exists(diskInfo))
             {
@@ -126,23 +129,29 @@ public sealed class InstanceDisks : IInstanceDisks
         return Task.CompletedTask;
     }
 
-    /// <summary>Instance directories: real directories named by a lowercase uuid (not _base, locks, snapshots).</summary>
-    public Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Instance directories: real directories named by a lowercase uuid (not _base, locks,
+    /// snapshots), each with the owner its owner file records (null when it has none or it
+    /// cannot be read) and the bytes of its top-level files.
+    /// </summary>
+    public Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (!Directory.Exists(_settings.InstancesPath))
         {
-            return Task.FromResult<IReadOnlyList<Guid>>([]);
+            return Task.FromResult<IReadOnlyList<InstanceDirectoryEntry>>([]);
         }
 
-        var ids = new DirectoryInfo(_settings.InstancesPath)
+        var entries = new DirectoryInfo(_settings.InstancesPath)
             .EnumerateDirectories()
             .Where(entry => entry.LinkTarget is null)
-            .Select(entry => ParseInstanceDirectoryName(entry.Name))
-            .OfType<Guid>()
-            .Order()
+            .Select(entry => ParseInstanceDirectoryName(entry.Name) is { } id
+                ? new InstanceDirectoryEntry(id, entry.FullName, InstanceOwnerFile.Read(entry.FullName), InstanceOwnerFile.SizeOf(entry))
+                : null)
+            .OfType<InstanceDirectoryEntry>()
+            .OrderBy(entry => entry.InstanceId)
             .ToList();
-        return Task.FromResult<IReadOnlyList<Guid>>(ids);
+        return Task.FromResult<IReadOnlyList<InstanceDirectoryEntry>>(entries);
     }
 
     /// <summary>The id when <paramref name="name"/> is exactly how this class names a directory.</summary>
@@ -157,6 +166,16 @@ public sealed class InstanceDisks : IInstanceDisks
             throw VireoException.InvalidInput(string.Create(
                 CultureInfo.InvariantCulture,
                 $"flavor {flavor.Name}'s {flavor.RootDiskGiB} GiB root disk is smaller than image '{image.Name}' ({imageGiB:0.0} GiB); pick a larger flavor"));
+        }
+    }
+
+    /// <summary>The owner file goes in first, so a directory this installation made is never without one for long.</summary>
+    private async Task WriteOwnerAsync(string directory, Guid instanceId, CancellationToken cancellationToken)
+    {
+        if (_settings.InstallationId is { Length: > 0 } installationId)
+        {
+            var owner = new OwnerFile(installationId, _settings.Host, instanceId, _time.GetUtcNow());
+            await InstanceOwnerFile.WriteAsync(directory, owner, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -189,6 +208,7 @@ public sealed class InstanceDisks : IInstanceDisks
             }
 
             File.Delete(Path.Join(directory, InstanceFiles.DiskInfo + ".tmp"));
+            File.Delete(Path.Join(directory, InstanceFiles.Owner + ".tmp"));
         }
         catch (IOException)
         {

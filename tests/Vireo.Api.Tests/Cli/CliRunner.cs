@@ -32,6 +32,7 @@ internal static class CliRunner
             FlavorCommands.AddTo(root, setup);
             ImageCommands.AddTo(root, setup);
             ServerCommands.AddTo(root, setup);
+            HostCommands.AddTo(root, setup);
         }
 
         var parse = root.Parse(args);

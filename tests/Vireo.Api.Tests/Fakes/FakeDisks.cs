@@ -30,11 +30,26 @@ public sealed class FakeDisks : IInstanceDisks
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
+    public const string InstallationId = "installation-1";
+
+    public IReadOnlyCollection<Guid> Directories
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _directories];
+            }
+        }
+    }
+
+    /// <summary>Every directory as made by <see cref="InstallationId"/> on compute1.</summary>
+    public Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            IReadOnlyList<Guid> list = [.. _directories];
+            IReadOnlyList<InstanceDirectoryEntry> list =
+                [.. _directories.Select(id => new InstanceDirectoryEntry(id, $"/var/lib/vireo/instances/{id}", new DirectoryOwner(InstallationId, "compute1", id, DateTimeOffset.UnixEpoch), 1024))];
             return Task.FromResult(list);
         }
     }

@@ -11,6 +11,15 @@ public sealed class InMemoryInstanceStore : IInstanceStore
     private readonly List<InstanceAction> _actions = [];
     private readonly List<InstanceFault> _faults = [];
 
+    /// <summary>The row is gone, as with an empty or an older database.</summary>
+    public void Forget(Guid id)
+    {
+        lock (_lock)
+        {
+            _instances.RemoveAll(instance => instance.Id == id);
+        }
+    }
+
     public Task AddAsync(Instance instance, CancellationToken cancellationToken)
     {
         lock (_lock)

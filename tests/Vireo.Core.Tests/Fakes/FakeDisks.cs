@@ -2,11 +2,15 @@ using Vireo.Core.Ports;
 
 namespace Vireo.Core.Tests.Fakes;
 
-/// <summary>Instance directories as a set of ids.</summary>
+/// <summary>Instance directories as ids with their owners (those it makes are owned by <see cref="InstallationId"/> on <see cref="Host"/>).</summary>
 public sealed class FakeDisks(Freezable process) : IInstanceDisks
 {
+    public const string InstallationId = "installation-1";
+
+    private static readonly DateTimeOffset Made = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly Lock _lock = new();
-    private readonly HashSet<Guid> _directories = [];
+    private readonly Dictionary<Guid, DirectoryOwner?> _directories = [];
 
     public FakeDisks()
         : this(new Freezable())
@@ -27,16 +31,25 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         {
             lock (_lock)
             {
-                return [.. _directories];
+                return [.. _directories.Keys];
             }
         }
     }
 
-    public void Put(Guid id)
+    public string Host { get; set; } = FakeHost.HostName;
+
+    /// <summary>The owner this fake writes into the directories it makes.</summary>
+    public DirectoryOwner OwnerOf(Guid id) => new(InstallationId, Host, id, Made);
+
+    /// <summary>A directory made by this installation on this host.</summary>
+    public void Put(Guid id) => Put(id, OwnerOf(id));
+
+    /// <summary>A directory with the given owner (null: no owner file).</summary>
+    public void Put(Guid id, DirectoryOwner? owner)
     {
         lock (_lock)
         {
-            _directories.Add(id);
+            _directories[id] = owner;
         }
     }
 
@@ -54,7 +67,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
 
         lock (_lock)
         {
-            _directories.Add(instance.Id);
+            _directories[instance.Id] = OwnerOf(instance.Id);
         }
 
         if (FailAfterMakingDirectory)
@@ -78,12 +91,12 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
     }
 
-    public async Task<IReadOnlyList<Guid>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
         lock (_lock)
         {
-            return [.. _directories];
+            return [.. _directories.Select(pair => new InstanceDirectoryEntry(pair.Key, $"/var/lib/vireo/instances/{pair.Key}", pair.Value, 4096))];
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class FakeHost
     public ManualTimeProvider Time { get; } = new();
 
     public ComputeService Service(IFaultPoints? faults = null) =>
-        new(Store, Store, Store, Hypervisor, Disks, faults ?? FaultPoints.None, Time, new ComputeServiceOptions(HostName) { ShutdownTimeout = TimeSpan.FromSeconds(1) });
+        new(Store, Store, Store, Hypervisor, Disks, faults ?? FaultPoints.None, Time, new ComputeServiceOptions(HostName) { ShutdownTimeout = TimeSpan.FromSeconds(1), InstallationId = FakeDisks.InstallationId });
 
     public static CreateServerRequest Request(string name = "web1", string image = "cirros", string flavor = "m1.tiny") => new(name, image, flavor);
 

@@ -44,6 +44,15 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
         }
     }
 
+    /// <summary>The row is gone, as with an empty or an older database.</summary>
+    public void Forget(Guid id)
+    {
+        lock (_lock)
+        {
+            _instances.Remove(id);
+        }
+    }
+
     public void Put(Flavor flavor)
     {
         ArgumentNullException.ThrowIfNull(flavor);

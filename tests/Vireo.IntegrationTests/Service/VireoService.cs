@@ -73,8 +73,10 @@ public sealed class VireoService : IAsyncDisposable
     public string StatePath => Path.Combine(Root, "state");
 
     /// <summary>Starts the service and waits until its API answers (deadline in minutes: the machine is loaded).</summary>
-    public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="waitForReconciliation">False: return as soon as the API answers, before start-up reconciliation may have run.</param>
+    public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null, bool waitForReconciliation = true)
     {
+        var logged = Log.Length;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { VireoDll, "serve", "--config-file", ConfigPath })
         {
@@ -100,7 +102,7 @@ public sealed class VireoService : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{Port}/"));
-                if (response.IsSuccessStatusCode && Log.Contains("start-up reconciliation", StringComparison.Ordinal))
+                if (response.IsSuccessStatusCode && (!waitForReconciliation || Log[logged..].Contains("start-up reconciliation", StringComparison.Ordinal)))
                 {
                     return;
                 }

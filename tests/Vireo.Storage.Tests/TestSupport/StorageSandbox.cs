@@ -19,13 +19,17 @@ public sealed class StorageSandbox : IDisposable
         Scratch = Path.Join(Root, "scratch");
         Directory.CreateDirectory(Scratch);
         var state = Path.Join(Root, "state");
-        var settings = new StorageSettings(state, Path.Join(state, "instances"));
+        var settings = new StorageSettings(state, Path.Join(state, "instances")) { InstallationId = InstallationId, Host = HostName };
         Settings = adjust is null ? settings : adjust(settings);
         QemuImg = new QemuImg(Settings);
         Store = new FileImageStore(Settings, Registry, QemuImg);
         CountingStore = new CountingImageStore(Store);
         Disks = new InstanceDisks(Settings, CountingStore, QemuImg);
     }
+
+    public const string InstallationId = "installation-1";
+
+    public const string HostName = "compute1";
 
     /// <summary>The temporary directory holding everything.</summary>
     public string Root { get; }
