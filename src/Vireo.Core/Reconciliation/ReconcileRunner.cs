@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Vireo.Core.Ports;
 
 namespace Vireo.Core.Reconciliation;
@@ -8,7 +9,7 @@ namespace Vireo.Core.Reconciliation;
 /// <see cref="ReconcileExecutor"/>. Run it before serving requests: it treats every build
 /// and task it finds as interrupted.
 /// </summary>
-public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor, IInstanceDisks disks, TimeProvider time, string host)
+public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor, IInstanceDisks disks, TimeProvider time, string host, ILogger? logger = null)
 {
     public async Task<ReconcileFacts> ReadFactsAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +23,6 @@ public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor
     {
         var facts = await ReadFactsAsync(cancellationToken).ConfigureAwait(false);
         var actions = Reconciler.Decide(facts);
-        return await new ReconcileExecutor(store, hypervisor, disks, time).ExecuteAsync(actions, cancellationToken).ConfigureAwait(false);
+        return await new ReconcileExecutor(store, hypervisor, disks, time, logger).ExecuteAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 }
