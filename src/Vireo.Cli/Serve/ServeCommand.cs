@@ -11,6 +11,7 @@ using Vireo.Configuration.Options;
 using Vireo.Core;
 using Vireo.Core.Compute;
 using Vireo.Core.Diagnostics;
+using Vireo.Core.Reconciliation;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.State;
@@ -149,6 +150,10 @@ public static partial class ServeCommand
 
         await using var app = builder.Build();
         app.MapPrometheusScrapingEndpoint(MetricsPath);
+
+        // The exporter listens once its provider exists; measurements before that are lost. Then every known series starts at zero.
+        _ = app.Services.GetRequiredService<MeterProvider>();
+        VireoMetrics.PublishAtZero(ComputeService.OperationMetricKinds, ReconcileExecutor.MetricActionNames);
         app.MapComputeApi();
         var compute = app.Services.GetRequiredService<ComputeService>();
         var imageStore = app.Services.GetRequiredService<FileImageStore>();

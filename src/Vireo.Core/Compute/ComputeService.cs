@@ -52,6 +52,9 @@ public sealed partial class ComputeService
         _running = new RunningOperations(_logger);
     }
 
+    /// <summary>The kind tags this service's operations are counted under (<see cref="VireoMetrics.RecordOperation"/>).</summary>
+    public static IReadOnlyList<string> OperationMetricKinds => OperationMetering.Kinds;
+
     /// <summary>Completes when every operation running in the background now has ended.</summary>
     public Task WhenIdleAsync() => _running.WhenIdleAsync();
 

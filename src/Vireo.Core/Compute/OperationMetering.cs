@@ -17,6 +17,9 @@ internal static class OperationMetering
     public const string Error = "error";
     public const string Refused = "refused";
 
+    /// <summary>Every kind tag, in the order of <see cref="ComputeOperation"/> after create.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = [Kind(null), .. Enum.GetValues<ComputeOperation>().Select(operation => Kind(operation))];
+
     /// <summary>The metric's kind tag: create, start, stop, reboot_soft, reboot_hard, delete.</summary>
     public static string Kind(ComputeOperation? operation) => operation switch
     {

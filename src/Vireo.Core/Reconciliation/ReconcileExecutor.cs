@@ -63,6 +63,11 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
         return new ReconcileReport(done, failed, skipped);
     }
 
+    /// <summary>The action tag of every kind of action (<see cref="MetricName"/>).</summary>
+    public static IReadOnlyList<string> MetricActionNames { get; } = [.. ((ReconcileAction[])[
+        new DestroyGuest(Guid.Empty), new RemoveFiles(Guid.Empty), new MarkError(Guid.Empty, string.Empty), new MarkActive(Guid.Empty),
+        new SettleTask(Guid.Empty, PowerState.NoState), new SyncPower(Guid.Empty, PowerState.NoState), new FinishDelete(Guid.Empty)]).Select(MetricName)];
+
     /// <summary>The action's tag in metrics: its kind in snake case (destroy_guest, finish_delete...).</summary>
     public static string MetricName(ReconcileAction action)
     {
