@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing;
 
 /// <summary>One log event as written: level, event id, the formatted message and the exception.</summary>
 public sealed record LogEntry(LogLevel Level, EventId EventId, string Message, Exception? Exception);
