@@ -127,7 +127,7 @@ public static partial class ServeCommand
         builder.WebHost.UseKestrel(k => k.Listen(ListenAddress(options.Default.OsapiComputeListen), options.Default.OsapiComputeListenPort));
         builder.Services.AddSingleton(TimeProvider.System);
 
-        // Made by the container so each gets its logger; the container disposes the hypervisor (and its libvirt connection) last.
+        // Made by the container so each gets its logger; disposing the app disposes the hypervisor (and its libvirt connection).
         builder.Services.AddSingleton(sp => new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<FileImageStore>>()));
         builder.Services.AddSingleton(sp => new LibvirtHypervisor(
             HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System, sp.GetRequiredService<ILogger<LibvirtHypervisor>>()));
