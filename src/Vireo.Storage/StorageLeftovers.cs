@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Vireo.Storage;
 
 /// <summary>
@@ -12,17 +15,18 @@ public static class StorageLeftovers
     /// <summary>Nothing writes a part file for this long while filling it.</summary>
     public static TimeSpan DefaultStaleAfter { get; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Removes the leftovers; returns the paths removed. Files it cannot remove are skipped.</summary>
-    public static IReadOnlyList<string> Remove(StorageSettings settings, DateTimeOffset now, TimeSpan staleAfter)
+    /// <summary>Removes the leftovers; returns the paths removed. Files it cannot remove are skipped (and logged).</summary>
+    public static IReadOnlyList<string> Remove(StorageSettings settings, DateTimeOffset now, TimeSpan staleAfter, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        logger ??= NullLogger.Instance;
         var removed = new List<string>();
-        RemoveMatching(settings.ImagesDirectory, ".partial-*", _ => true, removed);
-        RemoveMatching(settings.BaseDirectory, ".*.part", file => now - File.GetLastWriteTimeUtc(file) >= staleAfter, removed);
+        RemoveMatching(settings.ImagesDirectory, ".partial-*", _ => true, removed, logger);
+        RemoveMatching(settings.BaseDirectory, ".*.part", file => now - File.GetLastWriteTimeUtc(file) >= staleAfter, removed, logger);
         return removed;
     }
 
-    private static void RemoveMatching(string directory, string pattern, Func<string, bool> stale, List<string> removed)
+    private static void RemoveMatching(string directory, string pattern, Func<string, bool> stale, List<string> removed, ILogger logger)
     {
         if (!Directory.Exists(directory))
         {
@@ -37,15 +41,13 @@ public static class StorageLeftovers
                 {
                     File.Delete(file);
                     removed.Add(file);
+                    StorageLog.LeftoverRemoved(logger, file);
                 }
             }
-            catch (IOException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // Gone meanwhile, or busy: the next start tries again.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Same.
+                StorageLog.LeftoverNotRemoved(logger, file, exception.Message);
             }
         }
     }

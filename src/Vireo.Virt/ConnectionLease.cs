@@ -46,7 +46,7 @@ public sealed class ConnectionLease
             }
         }
 
-        DisposeQuietly(resource);
+        _ = DisposeQuietly(resource);
     }
 
     /// <summary>Disposes a resource attached earlier, now, while the connection is still open.</summary>
@@ -58,7 +58,7 @@ public sealed class ConnectionLease
             attachments.Remove(resource);
         }
 
-        DisposeQuietly(resource);
+        _ = DisposeQuietly(resource);
     }
 
     internal bool Retire()
@@ -79,26 +79,30 @@ public sealed class ConnectionLease
         lost.TrySetResult();
         foreach (var resource in toDispose)
         {
-            DisposeQuietly(resource);
+            _ = DisposeQuietly(resource);
         }
 
         DisposeQuietly(Connection);
         return true;
     }
 
-    private static void DisposeQuietly(IDisposable resource)
+    /// <summary>False when there was nothing left to free: the outcome is the same, the resource is gone.</summary>
+    private static bool DisposeQuietly(IDisposable resource)
     {
         try
         {
             resource.Dispose();
+            return true;
         }
         catch (ObjectDisposedException)
         {
             // The connection underneath was already released (closed by a test or by libvirt); nothing left to free.
+            return false;
         }
         catch (LibvirtException)
         {
             // Deregistering from a dead connection fails; the resources go with the connection.
+            return false;
         }
     }
 }

@@ -32,10 +32,12 @@ public sealed partial class LibvirtHypervisor
             try
             {
                 domain.Start();
+                VirtLog.GuestStarted(logger, instanceId, PowerStates.FromLibvirt(state).ToString());
             }
-            catch (LibvirtOperationInvalidException) when (domain.GetState().State is DomainState.Running or DomainState.Blocked)
+            catch (LibvirtOperationInvalidException running) when (domain.GetState().State is DomainState.Running or DomainState.Blocked)
             {
                 // Started by someone else meanwhile: the caller's wish holds.
+                VirtLog.GuestAlreadyRunning(logger, instanceId, running.Message);
             }
         }, cancellationToken);
 
@@ -60,9 +62,15 @@ public sealed partial class LibvirtHypervisor
             return;
         }
 
-        if (asked == StopStep.Asked && await WaitForShutoffAsync(instanceId, timeout, cancellationToken).ConfigureAwait(false))
+        if (asked == StopStep.Asked)
         {
-            return;
+            if (await WaitForShutoffAsync(instanceId, timeout, cancellationToken).ConfigureAwait(false))
+            {
+                VirtLog.GuestShutDown(logger, instanceId);
+                return;
+            }
+
+            VirtLog.GuestShutdownTimedOut(logger, instanceId, timeout.TotalSeconds);
         }
 
         await DestroyGuestAsync(instanceId, cancellationToken).ConfigureAwait(false);
@@ -77,6 +85,7 @@ public sealed partial class LibvirtHypervisor
                 // Nova's hard reboot: power off whatever state the guest is in, then start it again.
                 DestroyIfActive(domain);
                 domain.Start();
+                VirtLog.GuestRebooted(logger, instanceId, "hard");
                 return;
             }
 
@@ -90,9 +99,11 @@ public sealed partial class LibvirtHypervisor
             try
             {
                 domain.Reboot(PowerRequestMode.AcpiPowerButton);
+                VirtLog.GuestRebooted(logger, instanceId, "soft");
             }
             catch (LibvirtOperationInvalidException e)
             {
+                VirtLog.SoftRebootRefused(logger, instanceId, e.Message);
                 throw VireoException.Conflict($"cannot soft reboot the guest of instance {instanceId}: \"{e.Message}\"");
             }
         }, cancellationToken);
@@ -129,16 +140,19 @@ public sealed partial class LibvirtHypervisor
                 // As Nova's Guest.delete_configuration: managed save, snapshot, checkpoint metadata and NVRAM go too.
                 domain.Undefine(DomainUndefineFlags.ManagedSave | DomainUndefineFlags.SnapshotsMetadata
                     | DomainUndefineFlags.CheckpointsMetadata | DomainUndefineFlags.Nvram);
+                VirtLog.GuestUndefined(logger, instanceId);
             }
-            catch (LibvirtNotFoundException)
+            catch (LibvirtNotFoundException gone)
             {
                 // Undefined meanwhile: the caller's wish holds.
+                VirtLog.GuestAlreadyUndefined(logger, instanceId, gone.Message);
             }
         }, cancellationToken);
 
-    private static void DestroyIfActive(Libvirt.Domain domain)
+    private void DestroyIfActive(Libvirt.Domain domain)
     {
-        if (domain.GetState().State == DomainState.Shutoff)
+        var state = domain.GetState().State;
+        if (state == DomainState.Shutoff)
         {
             return;
         }
@@ -146,14 +160,12 @@ public sealed partial class LibvirtHypervisor
         try
         {
             domain.Destroy();
+            VirtLog.GuestDestroyed(logger, domain.Uuid, PowerStates.FromLibvirt(state).ToString());
         }
-        catch (LibvirtOperationInvalidException)
+        catch (LibvirtException gone) when (gone is LibvirtOperationInvalidException or LibvirtNotFoundException)
         {
-            // "domain is not running": it went off by itself between the two calls.
-        }
-        catch (LibvirtNotFoundException)
-        {
-            // A transient domain vanishes when it stops.
+            // "domain is not running": it went off by itself between the two calls; a transient domain vanishes when it stops.
+            VirtLog.GuestAlreadyOff(logger, domain.Uuid, gone.Message);
         }
     }
 

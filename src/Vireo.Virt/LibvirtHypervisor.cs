@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
@@ -18,6 +20,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     private readonly LibvirtConnectionManager connections;
     private readonly bool ownsConnections;
     private readonly TimeProvider time;
+    private readonly ILogger logger;
     private readonly CancellationTokenSource disposing = new();
 
     /// <summary>
@@ -26,18 +29,19 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     /// </summary>
     private readonly ConcurrentDictionary<Guid, bool> owned = new();
 
-    public LibvirtHypervisor(HypervisorSettings settings, TimeProvider? timeProvider = null)
-        : this(settings, new LibvirtConnectionManager(Validated(settings).ConnectionUri, timeProvider: timeProvider), timeProvider)
+    public LibvirtHypervisor(HypervisorSettings settings, TimeProvider? timeProvider = null, ILogger<LibvirtHypervisor>? logger = null)
+        : this(settings, new LibvirtConnectionManager(Validated(settings).ConnectionUri, timeProvider: timeProvider), timeProvider, logger)
     {
         ownsConnections = true;
     }
 
     /// <summary>Shares a connection manager (other drivers on the same host); the caller disposes it.</summary>
-    public LibvirtHypervisor(HypervisorSettings settings, LibvirtConnectionManager connections, TimeProvider? timeProvider = null)
+    public LibvirtHypervisor(HypervisorSettings settings, LibvirtConnectionManager connections, TimeProvider? timeProvider = null, ILogger<LibvirtHypervisor>? logger = null)
     {
         this.settings = Validated(settings);
         this.connections = connections ?? throw new ArgumentNullException(nameof(connections));
         time = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger<LibvirtHypervisor>.Instance;
     }
 
     public HypervisorSettings Settings => settings;
@@ -50,6 +54,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         var definition = GuestConfigBuilder.Build(spec, settings, time.GetUtcNow());
         var xml = DomainXmlWriter.Format(definition);
         var id = spec.InstanceId;
+        VirtLog.GuestXmlBuilt(logger, id, spec.Flavor.Vcpus, spec.Flavor.MemoryMiB, spec.Disks.Disks.Count, xml);
         await connections.RunAsync($"define the guest of instance {id}", connection =>
         {
             using (var existing = connection.TryLookupDomainByUuid(id))
@@ -65,6 +70,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
             // validate=true: libvirt checks the XML against its schema instead of silently dropping what it does not know.
             using var defined = connection.DefineDomain(xml, validate: true);
             owned[id] = true;
+            VirtLog.GuestDefined(logger, id, connections.Uri);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -120,9 +126,10 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
                         guests.Add(Info(domain));
                     }
                 }
-                catch (LibvirtNotFoundException)
+                catch (LibvirtNotFoundException gone)
                 {
                     // Undefined between the listing and the look: no longer there, so not listed.
+                    VirtLog.GuestVanishedWhileListing(logger, domain.Uuid, gone.Message);
                 }
             }
         }
@@ -144,9 +151,10 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         {
             mine = IsOwned(domain);
         }
-        catch (LibvirtNotFoundException)
+        catch (LibvirtNotFoundException gone)
         {
             mine = false;
+            VirtLog.DomainGoneWhileChecked(logger, instanceId, gone.Message);
         }
 
         if (mine)
@@ -172,8 +180,9 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         {
             metadata = VireoMetadataXml.Extract(domain.GetXmlDescription());
         }
-        catch (DomainXmlException)
+        catch (DomainXmlException unreadable)
         {
+            VirtLog.DomainMetadataUnreadable(logger, domain.Uuid, domain.Name, unreadable.Message);
             return false;
         }
 

@@ -1,1 +1,2 @@
 global using Vireo.Core.Tests.Fakes;
+global using Vireo.Testing;

@@ -112,7 +112,7 @@ public sealed class OrphanTests
     [Fact]
     public void Metric_names_are_the_actions_in_snake_case()
     {
-        ReconcileRunner.MetricName(new DestroyGuest(Guid.Empty)).ShouldBe("destroy_guest");
-        ReconcileRunner.MetricName(new QuarantineOrphan(Guid.Empty, true, false)).ShouldBe("quarantine_orphan");
+        ReconcileExecutor.MetricName(new DestroyGuest(Guid.Empty)).ShouldBe("destroy_guest");
+        ReconcileExecutor.MetricName(new QuarantineOrphan(Guid.Empty, true, false)).ShouldBe("quarantine_orphan");
     }
 }

@@ -161,6 +161,7 @@ public sealed partial class VireoClient : IDisposable
         catch (Exception exception) when (exception is JsonException or HttpRequestException or OperationCanceledException)
         {
             // Not Nova's body (a proxy's page, say); the status says enough.
+            message = null;
         }
 
         message ??= $"the service at {_display} answered {status} {response.ReasonPhrase}";

@@ -307,7 +307,8 @@ public static class ServerCommands
             }
             catch (ClientFailure)
             {
-                // Names are a convenience.
+                // Names are a convenience: tables show the ids.
+                images = [];
             }
 
             try
@@ -318,6 +319,7 @@ public static class ServerCommands
             catch (ClientFailure)
             {
                 // As above.
+                flavors = [];
             }
 
             return new Names(images, flavors);

@@ -120,15 +120,15 @@ public sealed partial class ComputeWorker(
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "start-up reconciliation finished; accepting writes")]
     private partial void LogAcceptingWrites();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "start-up reconciliation: {Done} action(s) done [{Actions}], {Failed} failed [{Failures}]")]
+    [LoggerMessage(EventId = 5400, EventName = "Reconciled", Level = LogLevel.Information, Message = "start-up reconciliation: {Done} action(s) done [{Actions}], {Failed} failed [{Failures}]")]
     private partial void LogReconciled(int done, string actions, int failed, string failures);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}; retrying")]
+    [LoggerMessage(EventId = 5401, EventName = "LibvirtUnavailable", Level = LogLevel.Warning, Message = "{Message}; retrying")]
     private partial void LogLibvirtUnavailable(string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "power state sync for instance {InstanceId} failed: {Message}")]
+    [LoggerMessage(EventId = 5402, EventName = "PowerStateSyncFailed", Level = LogLevel.Warning, Message = "power state sync for instance {InstanceId} failed: {Message}")]
     private partial void LogEventFailed(Guid instanceId, string message);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "following lifecycle events failed ({Type}: {Message}); restarting")]
+    [LoggerMessage(EventId = 5403, EventName = "WatchFailed", Level = LogLevel.Error, Message = "following lifecycle events failed ({Type}: {Message}); restarting")]
     private partial void LogWatchFailed(string type, string message);
 }

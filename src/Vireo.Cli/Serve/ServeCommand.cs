@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Vireo.Api;
 using Vireo.Api.Http;
 using Vireo.Configuration.Catalogue;
 using Vireo.Configuration.Options;
 using Vireo.Core;
 using Vireo.Core.Compute;
+using Vireo.Core.Diagnostics;
+using Vireo.Core.Reconciliation;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.State;
@@ -78,6 +81,9 @@ public static partial class ServeCommand
 
     public const string SkipHostCheckVariable = "VIREO_SKIP_HOST_CHECK";
 
+    /// <summary>Where the service answers Prometheus scrapes.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>
     /// The checks of `vireo host check`, probe included, nothing cached. A failure means every boot
     /// would fail (virt_type=kvm where KVM guests do not run, say): refuse to start and say why.
@@ -122,8 +128,6 @@ public static partial class ServeCommand
 
         var storage = HostComposition.Storage(options, installationId);
         var qemuImg = new QemuImg(storage);
-        var imageStore = new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System);
-        await using var hypervisor = new LibvirtHypervisor(HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -132,15 +136,21 @@ public static partial class ServeCommand
         builder.Logging.AddFilter("Microsoft.AspNetCore", options.Default.Debug ? LogLevel.Information : LogLevel.Warning);
         builder.WebHost.UseKestrel(k => k.Listen(ListenAddress(options.Default.OsapiComputeListen), options.Default.OsapiComputeListenPort));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new BaseImageCache(storage, imageStore, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
+
+        // Made by the container so each gets its logger; disposing the app disposes the hypervisor (and its libvirt connection).
+        builder.Services.AddSingleton(sp => new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<FileImageStore>>()));
+        builder.Services.AddSingleton(sp => new LibvirtHypervisor(
+            HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System, sp.GetRequiredService<ILogger<LibvirtHypervisor>>()));
+        builder.Services.AddSingleton(sp => new BaseImageCache(storage, sp.GetRequiredService<FileImageStore>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
         builder.Services.AddSingleton(sp => new ComputeService(
-            store.Instances, store.Flavors, store.Images, hypervisor, new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg),
-            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options, installationId)));
+            store.Instances, store.Flavors, store.Images, sp.GetRequiredService<LibvirtHypervisor>(),
+            new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<InstanceDisks>>()),
+            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>()));
         builder.Services.AddSingleton(new ServiceReadiness());
         builder.Services.AddSingleton<IInstanceStore>(store.Instances);
         builder.Services.AddSingleton<IFlavorStore>(store.Flavors);
         builder.Services.AddSingleton<IImageCatalog>(store.Images);
-        builder.Services.AddSingleton<IImageStore>(imageStore);
+        builder.Services.AddSingleton<IImageStore>(sp => sp.GetRequiredService<FileImageStore>());
         builder.Services.AddSingleton<IConsoleLogReader>(new ConsoleLogReader(options.Default.InstancesPath));
         builder.Services.AddSingleton<ComputeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
@@ -149,16 +159,25 @@ public static partial class ServeCommand
             AllowedHosts = HostAllowList.For(options.Default.OsapiComputeListen, options.Vireo.AllowedHosts),
         });
 
+        // The Vireo meter (VireoMetrics) in Prometheus text format at /metrics.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(VireoMetrics.MeterName).AddPrometheusExporter());
+
         await using var app = builder.Build();
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+
+        // The exporter listens once its provider exists; measurements before that are lost. Then every known series starts at zero.
+        _ = app.Services.GetRequiredService<MeterProvider>();
+        VireoMetrics.PublishAtZero(ComputeService.OperationMetricKinds, ReconcileExecutor.MetricActionNames);
         app.MapComputeApi();
         var compute = app.Services.GetRequiredService<ComputeService>();
+        var imageStore = app.Services.GetRequiredService<FileImageStore>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Serve");
         if (listen.Warning is { } warning)
         {
             LogUnauthenticatedRemoteApi(logger, warning);
         }
 
-        foreach (var leftover in StorageLeftovers.Remove(storage, DateTimeOffset.UtcNow, StorageLeftovers.DefaultStaleAfter))
+        foreach (var leftover in StorageLeftovers.Remove(storage, DateTimeOffset.UtcNow, StorageLeftovers.DefaultStaleAfter, app.Services.GetRequiredService<ILogger<FileImageStore>>()))
         {
             LogLeftoverRemoved(logger, leftover);
         }
@@ -180,13 +199,15 @@ public static partial class ServeCommand
     [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "vireo serve: {Warning}")]
     private static partial void LogUnauthenticatedRemoteApi(ILogger logger, string warning);
 
-    private static void LogStarting(ILogger logger, string listen, int port, string virtType, string installationId, string database, string cache) =>
-        logger.LogInformation("vireo serve: listening on {Listen}:{Port}, virt_type={VirtType}, installation {InstallationId}, database {Database}, disk cache {Cache}",
-            listen, port, virtType, installationId, database, cache);
+    [LoggerMessage(EventId = 5410, EventName = "Starting", Level = LogLevel.Information,
+        Message = "vireo serve: listening on {Listen}:{Port}, virt_type={VirtType}, installation {InstallationId}, database {Database}, disk cache {Cache}")]
+    private static partial void LogStarting(ILogger logger, string listen, int port, string virtType, string installationId, string database, string cache);
 
-    private static void LogUploadRequeued(ILogger logger, string image) =>
-        logger.LogInformation("vireo serve: {Image} was left saving by a killed upload; it is queued again, send its data again", image);
+    [LoggerMessage(EventId = 5411, EventName = "UploadRequeued", Level = LogLevel.Information,
+        Message = "vireo serve: {Image} was left saving by a killed upload; it is queued again, send its data again")]
+    private static partial void LogUploadRequeued(ILogger logger, string image);
 
-    private static void LogLeftoverRemoved(ILogger logger, string path) =>
-        logger.LogInformation("vireo serve: removed {Path}, left by an import or base fill that was killed", path);
+    [LoggerMessage(EventId = 5412, EventName = "LeftoverRemoved", Level = LogLevel.Information,
+        Message = "vireo serve: removed {Path}, left by an import or base fill that was killed")]
+    private static partial void LogLeftoverRemoved(ILogger logger, string path);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 
 namespace Vireo.Core.Compute;
@@ -25,7 +26,10 @@ public sealed partial class ComputeService
     /// unknown image or flavor; Conflict for a taken name or an image that is not active.
     /// Nothing is written when these are thrown.
     /// </exception>
-    public async Task<ServerOperation> BeginCreateServerAsync(CreateServerRequest request, CancellationToken cancellationToken)
+    public Task<ServerOperation> BeginCreateServerAsync(CreateServerRequest request, CancellationToken cancellationToken) =>
+        OperationMetering.CountRefusalsAsync(operation: null, _logger, () => AcceptCreateAsync(request, cancellationToken));
+
+    private async Task<ServerOperation> AcceptCreateAsync(CreateServerRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ServerNames.EnsureValid(request.Name);
@@ -67,7 +71,7 @@ public sealed partial class ComputeService
     private async Task<Instance> RunCreateAsync(Instance instance, ImageRecord image, Flavor flavor, string requestId, CancellationToken cancellationToken)
     {
         using var lease = await _gates.EnterAsync(instance.Id, CancellationToken.None).ConfigureAwait(false);
-        await using var revert = new RevertScope();
+        await using var revert = new RevertScope(_logger);
         var id = instance.Id;
         var current = instance;
         var stage = "starting the build";
@@ -131,9 +135,10 @@ public sealed partial class ComputeService
         {
             latest = await _store.GetAsync(instance.Id, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception readFailure)
         {
             // Leave it to reconciliation.
+            CoreLog.RowNotReadAfterFailure(_logger, "build", instance.Id, readFailure.Message);
         }
 
         if (latest is { TaskState: TaskState.Deleting } or { IsDeleted: true })
@@ -152,9 +157,10 @@ public sealed partial class ComputeService
                     latest with { VmState = VmState.Error, TaskState = null, PowerState = power, FaultReason = reason, UpdatedAt = Now },
                     CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception)
+            catch (Exception updateFailure)
             {
                 // Leave it to reconciliation.
+                CoreLog.RowNotUpdatedAfterFailure(_logger, "build", instance.Id, updateFailure.Message);
             }
 
             await AddFaultQuietlyAsync(instance.Id, kind, reason, exception).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 
 namespace Vireo.Core.Compute;
@@ -12,7 +13,10 @@ public sealed partial class ComputeService
     /// treat it as gone. Delete has no undo: each step is idempotent, so deleting again, or
     /// start-up reconciliation, finishes an interrupted delete.
     /// </summary>
-    public async Task<ServerOperation> BeginDeleteServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken)
+    public Task<ServerOperation> BeginDeleteServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken) =>
+        OperationMetering.CountRefusalsAsync(ComputeOperation.Delete, _logger, () => AcceptDeleteAsync(serverRef, requestId, cancellationToken));
+
+    private async Task<ServerOperation> AcceptDeleteAsync(string serverRef, string? requestId, CancellationToken cancellationToken)
     {
         var instance = await FindLiveAsync(serverRef, cancellationToken).ConfigureAwait(false);
         if (_running.RunningDelete(instance.Id) is { } runningDelete)
@@ -97,9 +101,10 @@ public sealed partial class ComputeService
         {
             latest = await _store.GetAsync(instance.Id, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception readFailure)
         {
             // The row stays deleting; start-up reconciliation finishes the delete.
+            CoreLog.RowNotReadAfterFailure(_logger, "delete", instance.Id, readFailure.Message);
         }
 
         if (latest is { IsDeleted: false })
@@ -111,9 +116,10 @@ public sealed partial class ComputeService
                     latest with { VmState = VmState.Error, TaskState = null, PowerState = power, FaultReason = reason, UpdatedAt = Now },
                     CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception)
+            catch (Exception updateFailure)
             {
                 // As above.
+                CoreLog.RowNotUpdatedAfterFailure(_logger, "delete", instance.Id, updateFailure.Message);
             }
 
             await AddFaultQuietlyAsync(instance.Id, kind, reason, exception).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 using Vireo.Core.Reconciliation;
 
@@ -30,7 +31,7 @@ public sealed partial class ComputeService
 
         var guest = await _hypervisor.GetGuestAsync(change.InstanceId, cancellationToken).ConfigureAwait(false);
         var actions = Reconciler.DecideFor(row, row.Id, guest, hasDirectory: true);
-        var executor = new ReconcileExecutor(_store, _hypervisor, _disks, _time);
+        var executor = new ReconcileExecutor(_store, _hypervisor, _disks, _time, _logger);
         foreach (var action in actions)
         {
             await executor.ExecuteAsync(action, cancellationToken).ConfigureAwait(false);
@@ -54,7 +55,14 @@ public sealed partial class ComputeService
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                onError?.Invoke(change, exception);
+                if (onError is null)
+                {
+                    CoreLog.PowerStateChangeFailed(_logger, change.InstanceId, exception.Message);
+                }
+                else
+                {
+                    onError(change, exception);
+                }
             }
         }
     }
@@ -67,7 +75,7 @@ public sealed partial class ComputeService
     public Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken) =>
         Runner().RunAsync(EnterGateAsync, cancellationToken);
 
-    private ReconcileRunner Runner() => new(_store, _hypervisor, _disks, _time, _options.Host, _options.InstallationId);
+    private ReconcileRunner Runner() => new(_store, _hypervisor, _disks, _time, _options.Host, _options.InstallationId, _logger);
 
     private async Task<IDisposable> EnterGateAsync(Guid instanceId, CancellationToken cancellationToken) =>
         await _gates.EnterAsync(instanceId, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using Vireo.Core.Diagnostics;
+
 namespace Vireo.Core.Compute;
 
 public sealed partial class ComputeService
@@ -31,7 +33,10 @@ public sealed partial class ComputeService
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "not a power operation"),
     };
 
-    private async Task<ServerOperation> BeginPowerOperationAsync(string serverRef, ComputeOperation operation, string? requestId, CancellationToken cancellationToken)
+    private Task<ServerOperation> BeginPowerOperationAsync(string serverRef, ComputeOperation operation, string? requestId, CancellationToken cancellationToken) =>
+        OperationMetering.CountRefusalsAsync(operation, _logger, () => AcceptPowerOperationAsync(serverRef, operation, requestId, cancellationToken));
+
+    private async Task<ServerOperation> AcceptPowerOperationAsync(string serverRef, ComputeOperation operation, string? requestId, CancellationToken cancellationToken)
     {
         var instance = await FindLiveAsync(serverRef, cancellationToken).ConfigureAwait(false);
 
@@ -102,9 +107,10 @@ public sealed partial class ComputeService
         {
             latest = await _store.GetAsync(instance.Id, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception readFailure)
         {
             // Start-up reconciliation settles the task.
+            CoreLog.RowNotReadAfterFailure(_logger, verb, instance.Id, readFailure.Message);
         }
 
         if (latest is not null && (latest.IsDeleted || latest.TaskState != rule.Task))
@@ -126,9 +132,10 @@ public sealed partial class ComputeService
             {
                 await _store.UpdateAsync(failed, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception)
+            catch (Exception updateFailure)
             {
                 // As above.
+                CoreLog.RowNotUpdatedAfterFailure(_logger, verb, instance.Id, updateFailure.Message);
             }
 
             await AddFaultQuietlyAsync(instance.Id, kind, reason, exception).ConfigureAwait(false);

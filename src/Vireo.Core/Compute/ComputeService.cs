@@ -1,4 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 
 namespace Vireo.Core.Compute;
@@ -21,7 +24,8 @@ public sealed partial class ComputeService
     private readonly TimeProvider _time;
     private readonly ComputeServiceOptions _options;
     private readonly InstanceGates _gates = new();
-    private readonly RunningOperations _running = new();
+    private readonly ILogger _logger;
+    private readonly RunningOperations _running;
 
     public ComputeService(
         IInstanceStore store,
@@ -31,7 +35,8 @@ public sealed partial class ComputeService
         IInstanceDisks disks,
         IFaultPoints faults,
         TimeProvider time,
-        ComputeServiceOptions options)
+        ComputeServiceOptions options,
+        ILogger<ComputeService>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Host);
@@ -43,7 +48,12 @@ public sealed partial class ComputeService
         _faults = faults ?? throw new ArgumentNullException(nameof(faults));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _options = options;
+        _logger = logger ?? NullLogger<ComputeService>.Instance;
+        _running = new RunningOperations(_logger);
     }
+
+    /// <summary>The kind tags this service's operations are counted under (<see cref="VireoMetrics.RecordOperation"/>).</summary>
+    public static IReadOnlyList<string> OperationMetricKinds => OperationMetering.Kinds;
 
     /// <summary>Completes when every operation running in the background now has ended.</summary>
     public Task WhenIdleAsync() => _running.WhenIdleAsync();
@@ -96,6 +106,7 @@ public sealed partial class ComputeService
             catch (VireoException conflict) when (conflict.Kind == ErrorKind.Conflict && attempt < _options.ConcurrentUpdateAttempts)
             {
                 // Someone else changed the row first; look again.
+                CoreLog.ConcurrentUpdateRetried(_logger, instanceId, attempt);
             }
         }
     }
@@ -117,6 +128,7 @@ public sealed partial class ComputeService
             catch (VireoException conflict) when (conflict.Kind == ErrorKind.Conflict && attempt < _options.ConcurrentUpdateAttempts)
             {
                 // Someone else changed the row first; look again.
+                CoreLog.ConcurrentUpdateRetried(_logger, instanceId, attempt);
             }
         }
     }
@@ -131,9 +143,10 @@ public sealed partial class ComputeService
         {
             await _store.AddActionAsync(new InstanceAction(instance.Id, requestId, action, Now), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception exception)
         {
             // History only; see the summary.
+            CoreLog.ActionNotRecorded(_logger, action, instance.Id, requestId, exception.Message);
         }
     }
 
@@ -144,9 +157,10 @@ public sealed partial class ComputeService
         {
             await _store.FinishActionAsync(instanceId, requestId, Now, result, message, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception exception)
         {
             // History only; see the summary.
+            CoreLog.ActionNotFinished(_logger, requestId, instanceId, result.ToString(), exception.Message);
         }
     }
 
@@ -157,9 +171,10 @@ public sealed partial class ComputeService
             var fault = new InstanceFault(instanceId, ErrorKinds.HttpStatus(kind), message, Now, exception?.ToString());
             await _store.AddFaultAsync(fault, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception failure)
         {
             // History only: the reason is on the instance row as well.
+            CoreLog.FaultNotRecorded(_logger, instanceId, message, failure.Message);
         }
     }
 
@@ -171,8 +186,9 @@ public sealed partial class ComputeService
             var guest = await _hypervisor.GetGuestAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
             return guest?.PowerState ?? PowerState.NoState;
         }
-        catch (Exception)
+        catch (Exception exception)
         {
+            CoreLog.PowerStateNotRead(_logger, instanceId, exception.Message);
             return null;
         }
     }
@@ -187,8 +203,9 @@ public sealed partial class ComputeService
         {
             return await _hypervisor.ReadGuestCpuAsync(instanceId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception exception)
         {
+            CoreLog.GuestCpuNotRead(_logger, instanceId, exception.Message);
             return null;
         }
     }

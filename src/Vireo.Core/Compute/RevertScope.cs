@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vireo.Core.Diagnostics;
+
 namespace Vireo.Core.Compute;
 
 /// <summary>A compensation that failed while undoing a half-done operation.</summary>
@@ -7,10 +11,12 @@ public sealed record RevertFailure(string Description, Exception Exception);
 /// Collects the undo of each completed step of a multi-step mutation (Incus' <c>revert</c>).
 /// On failure <see cref="RevertAsync"/> runs them newest first; a compensation that fails
 /// is recorded and the rest still run, so the original error is never hidden. After
-/// <see cref="Commit"/> nothing is undone. Disposing an uncommitted scope reverts it.
+/// <see cref="Commit"/> nothing is undone. Disposing an uncommitted scope reverts it. Each failed
+/// undo is also logged (event 1208), since what it leaves behind needs an operator or a later delete.
 /// </summary>
-public sealed class RevertScope : IAsyncDisposable
+public sealed class RevertScope(ILogger? logger = null) : IAsyncDisposable
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly List<(string Description, Func<Task> Undo)> _steps = [];
     private readonly List<RevertFailure> _failures = [];
     private bool _done;
@@ -55,6 +61,7 @@ public sealed class RevertScope : IAsyncDisposable
             catch (Exception exception)
             {
                 _failures.Add(new RevertFailure(description, exception));
+                CoreLog.UndoFailed(_logger, description, exception.Message, exception);
             }
         }
 

@@ -1,11 +1,16 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Vireo.Core.Diagnostics;
+
 namespace Vireo.Core.Compute;
 
 /// <summary>
 /// The operations this process is running in the background, per instance, so a delete can
 /// cancel the build it takes over and a second delete can join the first, and so the host
-/// can wait for them when it stops.
+/// can wait for them when it stops. Every operation it runs is counted here, once, when it ends
+/// (<see cref="VireoMetrics.RecordOperation"/>, success or error).
 /// </summary>
-internal sealed class RunningOperations
+internal sealed class RunningOperations(ILogger logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, List<Running>> _byInstance = [];
@@ -27,6 +32,7 @@ internal sealed class RunningOperations
             list.Add(running);
         }
 
+        var started = Stopwatch.GetTimestamp();
         _ = Task.Run(async () =>
         {
             Instance? result = null;
@@ -37,6 +43,7 @@ internal sealed class RunningOperations
             }
             catch (Exception exception)
             {
+                // Not swallowed: the caller gets it through the completion below.
                 failure = exception;
             }
             finally
@@ -44,6 +51,8 @@ internal sealed class RunningOperations
                 Remove(instanceId, running);
                 running.Cancellation.Dispose();
             }
+
+            Record(OperationMetering.Kind(operation), instanceId, failure, Stopwatch.GetElapsedTime(started));
 
             if (failure is null)
             {
@@ -89,6 +98,7 @@ internal sealed class RunningOperations
             catch (ObjectDisposedException)
             {
                 // It finished in the meantime.
+                CoreLog.CancelAfterEnd(logger, instanceId);
             }
         }
     }
@@ -103,6 +113,20 @@ internal sealed class RunningOperations
         }
 
         return Task.WhenAll(tasks.Select(task => task.ContinueWith(static _ => { }, TaskScheduler.Default)));
+    }
+
+    private void Record(string kind, Guid instanceId, Exception? failure, TimeSpan elapsed)
+    {
+        var result = failure is null ? OperationMetering.Success : OperationMetering.Error;
+        VireoMetrics.RecordOperation(kind, result, elapsed);
+        if (failure is null)
+        {
+            CoreLog.OperationEnded(logger, kind, instanceId, result, (long)elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            CoreLog.OperationFailed(logger, kind, instanceId, (long)elapsed.TotalMilliseconds, failure.Message);
+        }
     }
 
     private void Remove(Guid instanceId, Running running)

@@ -51,6 +51,35 @@ public static class VireoMetrics
         OperationDuration.Record(duration.TotalSeconds, tags);
     }
 
+    /// <summary>
+    /// Publishes the counters at zero for every label set the service knows in advance, so a scrape
+    /// shows each series before its first event and rate() sees the first one (Prometheus' advice for
+    /// known label values). Histograms are left alone: a zero would be a duration.
+    /// </summary>
+    public static void PublishAtZero(IEnumerable<string> operationKinds, IEnumerable<string> reconcileActions)
+    {
+        ArgumentNullException.ThrowIfNull(operationKinds);
+        ArgumentNullException.ThrowIfNull(reconcileActions);
+        foreach (var kind in operationKinds)
+        {
+            foreach (var result in (string[])["success", "error", "refused"])
+            {
+                Operations.Add(0, new TagList { { "kind", kind }, { "result", result } });
+            }
+        }
+
+        foreach (var action in reconcileActions)
+        {
+            foreach (var outcome in (string[])["done", "failed", "skipped"])
+            {
+                ReconcileOutcomes.Add(0, new TagList { { "action", action }, { "outcome", outcome } });
+            }
+        }
+
+        LibvirtReconnects.Add(0);
+        ImageBytesStored.Add(0);
+    }
+
     /// <summary>Counts one reconciliation action by its name and outcome.</summary>
     public static void RecordReconcile(string action, string outcome) =>
         ReconcileOutcomes.Add(1, new TagList { { "action", action }, { "outcome", outcome } });

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 
 namespace Vireo.Core.Reconciliation;
@@ -24,10 +27,13 @@ public sealed record ReconcileReport(
 /// Carries out <see cref="ReconcileAction"/>s. Each one re-reads the row it changes. The
 /// actions of one instance run in order and stop at its first failure (its row must not
 /// be marked deleted while its guest is still defined); other instances carry on. A
-/// <see cref="QuarantineOrphan"/> changes nothing: it is only reported.
+/// <see cref="QuarantineOrphan"/> changes nothing: it is only reported. Each outcome is
+/// counted (<see cref="VireoMetrics.RecordReconcile"/>) and logged.
 /// </summary>
-public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervisor, IInstanceDisks disks, TimeProvider time)
+public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervisor, IInstanceDisks disks, TimeProvider time, ILogger? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
     private const string RestartNote = "finished by reconciliation after a restart";
     private const string InterruptedNote = "interrupted by a restart";
 
@@ -45,6 +51,7 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
                 if (broken)
                 {
                     skipped.Add(action);
+                    Counted(action, Skipped);
                     continue;
                 }
 
@@ -52,16 +59,63 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
                 {
                     await ExecuteAsync(action, cancellationToken).ConfigureAwait(false);
                     done.Add(action);
+                    Counted(action, Done);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     failed.Add(new ReconcileFailure(action, exception));
                     broken = true;
+                    Counted(action, Failed, exception);
                 }
             }
         }
 
         return new ReconcileReport(done, failed, skipped);
+    }
+
+    /// <summary>The action tag of every kind of action (<see cref="MetricName"/>).</summary>
+    public static IReadOnlyList<string> MetricActionNames { get; } = [.. ((ReconcileAction[])[
+        new DestroyGuest(Guid.Empty), new RemoveFiles(Guid.Empty), new MarkError(Guid.Empty, string.Empty), new MarkActive(Guid.Empty),
+        new SettleTask(Guid.Empty, PowerState.NoState), new SyncPower(Guid.Empty, PowerState.NoState), new FinishDelete(Guid.Empty)]).Select(MetricName)];
+
+    /// <summary>The action's tag in metrics: its kind in snake case (destroy_guest, finish_delete...).</summary>
+    public static string MetricName(ReconcileAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var name = action.GetType().Name;
+        var snake = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && snake.Length > 0)
+            {
+                snake.Append('_');
+            }
+
+            snake.Append(char.ToLowerInvariant(c));
+        }
+
+        return snake.ToString();
+    }
+
+    private const string Done = "done";
+    private const string Failed = "failed";
+    private const string Skipped = "skipped";
+
+    private void Counted(ReconcileAction action, string outcome, Exception? failure = null)
+    {
+        VireoMetrics.RecordReconcile(MetricName(action), outcome);
+        switch (outcome)
+        {
+            case Failed:
+                CoreLog.ReconcileActionFailed(_logger, action.ToString(), failure?.Message ?? string.Empty);
+                break;
+            case Skipped:
+                CoreLog.ReconcileActionSkipped(_logger, action.ToString());
+                break;
+            default:
+                CoreLog.ReconcileActionDone(_logger, action.ToString());
+                break;
+        }
     }
 
     public Task ExecuteAsync(ReconcileAction action, CancellationToken cancellationToken) => action switch

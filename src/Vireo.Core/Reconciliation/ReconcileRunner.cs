@@ -1,4 +1,4 @@
-using System.Text;
+using Microsoft.Extensions.Logging;
 using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 
@@ -11,7 +11,8 @@ namespace Vireo.Core.Reconciliation;
 /// <see cref="ReconcileExecutor"/>. Run it before accepting writes: it treats every build
 /// and task it finds as interrupted.
 /// </summary>
-public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor, IInstanceDisks disks, TimeProvider time, string host, string installationId)
+public sealed class ReconcileRunner(
+    IInstanceStore store, IHypervisor hypervisor, IInstanceDisks disks, TimeProvider time, string host, string installationId, ILogger? logger = null)
 {
     public async Task<ReconcileFacts> ReadFactsAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +44,7 @@ public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor
     {
         var facts = await ReadFactsAsync(cancellationToken).ConfigureAwait(false);
         var actions = Reconciler.Decide(facts);
-        var executor = new ReconcileExecutor(store, hypervisor, disks, time);
+        var executor = new ReconcileExecutor(store, hypervisor, disks, time, logger);
         var done = new List<ReconcileAction>();
         var failed = new List<ReconcileFailure>();
         var skipped = new List<ReconcileAction>();
@@ -84,53 +85,19 @@ public sealed class ReconcileRunner(IInstanceStore store, IHypervisor hypervisor
 
     private static void Record(ReconcileReport report)
     {
-        foreach (var action in report.Done)
-        {
-            VireoMetrics.RecordReconcile(MetricName(action), "done");
-        }
-
-        foreach (var failure in report.Failed)
-        {
-            VireoMetrics.RecordReconcile(MetricName(failure.Action), "failed");
-        }
-
-        foreach (var action in report.Skipped)
-        {
-            VireoMetrics.RecordReconcile(MetricName(action), "skipped");
-        }
-
         foreach (var orphan in report.Quarantined)
         {
             if (orphan.Kind != OrphanKind.Directory)
             {
-                VireoMetrics.RecordReconcile(MetricName(new DestroyGuest(orphan.InstanceId)), "quarantined");
+                VireoMetrics.RecordReconcile(ReconcileExecutor.MetricName(new DestroyGuest(orphan.InstanceId)), "quarantined");
             }
 
             if (orphan.Kind != OrphanKind.Guest)
             {
-                VireoMetrics.RecordReconcile(MetricName(new RemoveFiles(orphan.InstanceId)), "quarantined");
+                VireoMetrics.RecordReconcile(ReconcileExecutor.MetricName(new RemoveFiles(orphan.InstanceId)), "quarantined");
             }
         }
 
         VireoMetrics.SetQuarantinedOrphans(report.Quarantined.Count);
-    }
-
-    /// <summary>The action's type in snake case (<c>DestroyGuest</c> is <c>destroy_guest</c>), the metric's action tag.</summary>
-    public static string MetricName(ReconcileAction action)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        var name = action.GetType().Name;
-        var builder = new StringBuilder(name.Length + 4);
-        foreach (var character in name)
-        {
-            if (char.IsUpper(character) && builder.Length > 0)
-            {
-                builder.Append('_');
-            }
-
-            builder.Append(char.ToLowerInvariant(character));
-        }
-
-        return builder.ToString();
     }
 }

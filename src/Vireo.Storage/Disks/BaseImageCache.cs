@@ -86,6 +86,11 @@ public sealed partial class BaseImageCache
             // call has just filled and checked is not checked again; any other is, every time.
             var filled = File.Exists(path) ? null : await FillAsync(image, format, path, progress, cancellationToken).ConfigureAwait(false);
             var content = filled ?? await VerifyAsync(image, path, cancellationToken).ConfigureAwait(false);
+            if (filled is null)
+            {
+                StorageLog.BaseReused(_logger, path, image.Label, content.DiskFormat);
+            }
+
             File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
             return new BaseImageLease(path, content.QemuDriver, content.Info, gate);
         }
@@ -166,6 +171,7 @@ public sealed partial class BaseImageCache
             {
                 // Another process sharing instances_path filled it first; its copy is checked by the caller.
                 content = null;
+                StorageLog.BaseFilledElsewhere(_logger, path);
             }
 
             progress?.Report(new BaseFillProgress("ready", 100));
@@ -212,16 +218,19 @@ public sealed partial class BaseImageCache
         return content ?? throw Unsafe(image, path, refusal!);
     }
 
-    private static VireoException Unsafe(ImageRecord image, string path, ContentRefusal refusal) =>
-        new(ErrorKind.Failed, $"the cached base {path} of {image.Label} failed its safety check: {refusal.Describe()}; remove that file so it is fetched again, and find out who changed it");
+    private VireoException Unsafe(ImageRecord image, string path, ContentRefusal refusal)
+    {
+        StorageLog.BaseRefused(_logger, path, image.Label, refusal.Describe());
+        return new(ErrorKind.Failed, $"the cached base {path} of {image.Label} failed its safety check: {refusal.Describe()}; remove that file so it is fetched again, and find out who changed it");
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "base image cache: filling {Path} from {Image} ({Format}, converting to raw: {Convert})")]
+    [LoggerMessage(EventId = 3301, EventName = "BaseFilling", Level = LogLevel.Information, Message = "base image cache: filling {Path} from {Image} ({Format}, converting to raw: {Convert})")]
     private static partial void LogFilling(ILogger logger, string image, string path, string format, bool convert);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "base image cache: converting {Image} from {Format} to raw: {Percent}%")]
+    [LoggerMessage(EventId = 3302, EventName = "BaseConverting", Level = LogLevel.Information, Message = "base image cache: converting {Image} from {Format} to raw: {Percent}%")]
     private static partial void LogConverting(ILogger logger, string image, string format, int percent);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "base image cache: {Path} of {Image} is ready as {Format} after {ElapsedMs} ms")]
+    [LoggerMessage(EventId = 3303, EventName = "BaseCached", Level = LogLevel.Information, Message = "base image cache: {Path} of {Image} is ready as {Format} after {ElapsedMs} ms")]
     private static partial void LogFilled(ILogger logger, string image, string path, string format, long elapsedMs);
 }
 

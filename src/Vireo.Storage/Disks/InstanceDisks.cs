@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Qemu;
@@ -17,6 +19,7 @@ public sealed class InstanceDisks : IInstanceDisks
     private readonly BaseImageCache _bases;
     private readonly QemuImg _qemuImg;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <summary>With its own base image cache over <paramref name="images"/>.</summary>
     public InstanceDisks(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null)
@@ -24,7 +27,7 @@ public sealed class InstanceDisks : IInstanceDisks
     {
     }
 
-    public InstanceDisks(StorageSettings settings, BaseImageCache bases, QemuImg qemuImg, TimeProvider? timeProvider = null)
+    public InstanceDisks(StorageSettings settings, BaseImageCache bases, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<InstanceDisks>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(bases);
@@ -34,6 +37,7 @@ public sealed class InstanceDisks : IInstanceDisks
         _bases = bases;
         _qemuImg = qemuImg;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<InstanceDisks>.Instance;
     }
 
     public string InstanceDirectory(Guid instanceId) => Path.Join(_settings.InstancesPath, instanceId.ToString("D"));
@@ -91,6 +95,7 @@ public sealed class InstanceDisks : IInstanceDisks
             long? sizeBytes = flavor.RootDiskGiB == 0 ? null : flavor.RootDiskGiB * StorageSettings.BytesPerGiB;
             await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format, sizeBytes, cancellationToken).ConfigureAwait(false);
             await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = ImageDiskFormats.Qcow2 }, cancellationToken).ConfigureAwait(false);
+            StorageLog.RootDiskCreated(_logger, disk, instance.Label, lease.Path, lease.Format, sizeBytes);
 
             // Nova's blockinfo: the root of an ISO image is a CD-ROM (on hw_cdrom_bus), the same
             // overlay on the cached image, and the guest boots from it.
@@ -125,7 +130,12 @@ public sealed class InstanceDisks : IInstanceDisks
         {
             entry.Delete();
         }
+        else
+        {
+            return Task.CompletedTask;
+        }
 
+        StorageLog.InstanceFilesRemoved(_logger, instanceId, directory);
         return Task.CompletedTask;
     }
 
@@ -192,7 +202,7 @@ public sealed class InstanceDisks : IInstanceDisks
         File.Move(temporary, path, overwrite: false);
     }
 
-    private static void Undo(string directory, bool madeDirectory, IReadOnlyList<string> madeFiles)
+    private void Undo(string directory, bool madeDirectory, IReadOnlyList<string> madeFiles)
     {
         try
         {
@@ -210,13 +220,10 @@ public sealed class InstanceDisks : IInstanceDisks
             File.Delete(Path.Join(directory, InstanceFiles.DiskInfo + ".tmp"));
             File.Delete(Path.Join(directory, InstanceFiles.Owner + ".tmp"));
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // The caller's own undo (DeleteInstanceFilesAsync) tries again.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
+            StorageLog.RootDiskUndoIncomplete(_logger, directory, exception.Message);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Vireo.Core;
+using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 
 namespace Vireo.Storage.Images;
@@ -27,6 +28,7 @@ public sealed partial class FileImageStore
                 request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now));
             await _registry.AddAsync(record, cancellationToken).ConfigureAwait(false);
             registered = true;
+            Stored(record);
             return record;
         }
         finally
@@ -94,6 +96,7 @@ public sealed partial class FileImageStore
                 var record = received.Apply(saving with { Status = ImageStatus.Active, UpdatedAt = _time.GetUtcNow() });
                 await _registry.UpdateAsync(record, cancellationToken).ConfigureAwait(false);
                 active = true;
+                Stored(record);
                 return record;
             }
             finally
@@ -143,6 +146,7 @@ public sealed partial class FileImageStore
         catch (VireoException exception) when (exception.Kind == ErrorKind.NotFound)
         {
             // Deleted while its data arrived.
+            StorageLog.UploadedImageDeleted(_logger, image.Label);
         }
     }
 
@@ -218,21 +222,29 @@ public sealed partial class FileImageStore
         return content ?? throw Refused(name, refusal!.Describe());
     }
 
-    private static VireoException Refused(string name, string reason) => VireoException.InvalidInput($"image '{name}' is refused: {reason}");
+    private VireoException Refused(string name, string reason)
+    {
+        StorageLog.ImageRefused(_logger, name, reason);
+        return VireoException.InvalidInput($"image '{name}' is refused: {reason}");
+    }
 
-    private static void DeleteQuietly(string path)
+    /// <summary>An image's data is committed: counted in the stored-bytes metric and logged.</summary>
+    private void Stored(ImageRecord record)
+    {
+        VireoMetrics.ImageBytesStored.Add(record.SizeBytes ?? 0);
+        StorageLog.ImageStored(_logger, record.Label, record.DiskFormat, record.SizeBytes, record.VirtualSizeBytes, record.Sha256);
+    }
+
+    private void DeleteQuietly(string path)
     {
         try
         {
             File.Delete(path);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // Best effort: a leftover .partial- file is never read as an image.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
+            StorageLog.PartialNotRemoved(_logger, path, exception.Message);
         }
     }
 }

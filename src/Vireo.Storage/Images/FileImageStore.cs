@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Qemu;
@@ -19,8 +21,9 @@ public sealed partial class FileImageStore : IImageStore
     private readonly ImageContentCheck _check;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _uploading = new();
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null)
+    public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<FileImageStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(registry);
@@ -30,6 +33,7 @@ public sealed partial class FileImageStore : IImageStore
         _registry = registry;
         _check = new ImageContentCheck(settings, qemuImg);
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<FileImageStore>.Instance;
     }
 
     /// <summary>Where an image's bytes live (whether or not they exist).</summary>

@@ -47,7 +47,7 @@ internal static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            TryKill(process);
+            _ = TryKill(process);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
             throw;
@@ -71,19 +71,17 @@ internal static class ProcessRunner
         return all.ToString();
     }
 
-    private static void TryKill(Process process)
+    /// <summary>Kills the child and its children; false when it had already gone (or is not ours to kill any more).</summary>
+    private static bool TryKill(Process process)
     {
         try
         {
             process.Kill(entireProcessTree: true);
+            return true;
         }
-        catch (InvalidOperationException)
+        catch (Exception exception) when (exception is InvalidOperationException or Win32Exception)
         {
-            // Already gone.
-        }
-        catch (Win32Exception)
-        {
-            // Already gone, or not ours to kill any more.
+            return false;
         }
     }
 }

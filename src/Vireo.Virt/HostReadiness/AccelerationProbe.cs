@@ -55,14 +55,7 @@ public static class AccelerationProbe
         }
         finally
         {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the operator; the name says what it is.
-            }
+            _ = TryDeleteDirectory(directory);
         }
     }
 
@@ -144,15 +137,36 @@ public static class AccelerationProbe
             }
             finally
             {
-                try
-                {
-                    await Task.Run(domain.Destroy, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (LibvirtException)
-                {
-                    // Already gone (it stopped, or auto-destroy did it).
-                }
+                _ = await TryDestroyAsync(domain).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>False when the probe guest was already gone (it stopped, or auto-destroy did it): the probe's result stands as it is.</summary>
+    private static async Task<bool> TryDestroyAsync(Domain domain)
+    {
+        try
+        {
+            await Task.Run(domain.Destroy, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (LibvirtException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Best effort; false when the directory stays, left for the operator (its name says what it is).</summary>
+    private static bool TryDeleteDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

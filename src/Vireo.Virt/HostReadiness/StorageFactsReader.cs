@@ -62,6 +62,20 @@ public static partial class StorageFactsReader
     /// Whether an existing directory accepts O_DIRECT (tmpfs does not): cache='none' needs it, or QEMU
     /// cannot open the disk. `vireo serve` uses this to choose the disk cache mode, as Nova does.
     /// </summary>
+    /// <summary>False when the probe file could not be removed (when nothing was created, there is nothing to remove).</summary>
+    private static bool TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static bool SupportsDirectIo(string directory) => TryFiles(directory).DirectIo == true;
 
     /// <summary>Creates a file with O_DIRECT, then without, and removes it: Nova's probe for the disk cache mode.</summary>
@@ -89,14 +103,7 @@ public static partial class StorageFactsReader
         }
         finally
         {
-            try
-            {
-                File.Delete(probe);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Nothing was created.
-            }
+            _ = TryDelete(probe);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Vireo.Core.Compute;
 using Vireo.Core.Ports;
 
@@ -38,8 +39,9 @@ public sealed class FakeHost
 
     public ManualTimeProvider Time { get; } = new();
 
-    public ComputeService Service(IFaultPoints? faults = null) =>
-        new(Store, Store, Store, Hypervisor, Disks, faults ?? FaultPoints.None, Time, new ComputeServiceOptions(HostName) { ShutdownTimeout = TimeSpan.FromSeconds(1), InstallationId = FakeDisks.InstallationId });
+    public ComputeService Service(IFaultPoints? faults = null, ILogger<ComputeService>? logger = null) =>
+        new(Store, Store, Store, Hypervisor, Disks, faults ?? FaultPoints.None, Time,
+            new ComputeServiceOptions(HostName) { ShutdownTimeout = TimeSpan.FromSeconds(1), InstallationId = FakeDisks.InstallationId }, logger);
 
     public static CreateServerRequest Request(string name = "web1", string image = "cirros", string flavor = "m1.tiny") => new(name, image, flavor);
 
