@@ -133,7 +133,7 @@ public static class ServeCommand
         builder.Services.AddSingleton<IConsoleLogReader>(new ConsoleLogReader(options.Default.InstancesPath));
         builder.Services.AddSingleton<ComputeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
-        builder.Services.AddComputeApi();
+        builder.Services.AddComputeApi(new ComputeApiOptions { ImageSizeCapBytes = options.Image.ImageSizeCapBytes });
 
         await using var app = builder.Build();
         app.MapComputeApi();

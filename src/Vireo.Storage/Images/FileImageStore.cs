@@ -7,7 +7,9 @@ namespace Vireo.Storage.Images;
 /// <summary>
 /// The minimal image store: each image's bytes in <c>&lt;ImagesDirectory&gt;/&lt;id&gt;</c>, its
 /// metadata in the <see cref="IImageRegistry"/>. Bytes only ever arrive as a stream; no path a
-/// client names is opened.
+/// client names is opened. Bounded as Glance bounds its store: <see cref="StorageSettings.ImageSizeCapBytes"/>
+/// (bytes received and virtual size), <see cref="StorageSettings.ImagePropertyQuota"/>, and at most
+/// <see cref="StorageSettings.MaxConcurrentUploads"/> streams at once.
 /// </summary>
 public sealed partial class FileImageStore : IImageStore
 {
@@ -19,6 +21,7 @@ public sealed partial class FileImageStore : IImageStore
     private readonly ImageContentCheck _check;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _uploading = new();
     private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _receiving;
 
     public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null)
     {
@@ -30,6 +33,7 @@ public sealed partial class FileImageStore : IImageStore
         _registry = registry;
         _check = new ImageContentCheck(settings, qemuImg);
         _time = timeProvider ?? TimeProvider.System;
+        _receiving = new SemaphoreSlim(settings.MaxConcurrentUploads, settings.MaxConcurrentUploads);
     }
 
     /// <summary>Where an image's bytes live (whether or not they exist).</summary>
