@@ -39,7 +39,7 @@ public sealed class ApiHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true)
+    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true, ComputeApiOptions? options = null)
     {
         var fakes = new ApiFakes();
         var compute = new ComputeService(
@@ -59,7 +59,7 @@ public sealed class ApiHost : IAsyncDisposable
             builder.Services.AddSingleton<IConsoleLogReader>(fakes.ConsoleLogs);
         }
 
-        builder.Services.AddComputeApi();
+        builder.Services.AddComputeApi(options);
         var app = builder.Build();
         app.MapComputeApi();
         await app.StartAsync();
