@@ -162,11 +162,15 @@ internal static class ImageEndpoints
         }
     }
 
+    /// <summary>Kestrel's limit sits this far above the cap: the store reads up to 1 MiB at a time and must see the byte over the cap first.</summary>
+    private const long BodyLimitMarginBytes = 4L << 20;
+
     /// <summary>
     /// Images are larger than Kestrel's default body limit (30 MB) and bounded by Glance's
     /// image_size_cap instead: a declared Content-Length over the cap is refused before a byte is
     /// read; a body without one is cut by the store at the first byte over the cap, in Glance's
-    /// words, and Kestrel's limit one byte above that is the backstop.
+    /// words; Kestrel's limit a little above that is the backstop, and bounds what Kestrel drains
+    /// of a refused body.
     /// </summary>
     private static void LimitBody(HttpContext http, long capBytes)
     {
@@ -177,7 +181,7 @@ internal static class ImageEndpoints
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = capBytes == long.MaxValue ? null : capBytes + 1;
+            limit.MaxRequestBodySize = capBytes > long.MaxValue - BodyLimitMarginBytes ? null : capBytes + BodyLimitMarginBytes;
         }
     }
 
