@@ -112,7 +112,6 @@ public static class ServeCommand
 
         var storage = HostComposition.Storage(options);
         var qemuImg = new QemuImg(storage);
-        var imageStore = new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System);
         await using var hypervisor = new LibvirtHypervisor(HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -122,14 +121,15 @@ public static class ServeCommand
         builder.Logging.AddFilter("Microsoft.AspNetCore", options.Default.Debug ? LogLevel.Information : LogLevel.Warning);
         builder.WebHost.UseKestrel(k => k.Listen(ListenAddress(options.Default.OsapiComputeListen), options.Default.OsapiComputeListenPort));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new BaseImageCache(storage, imageStore, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
+        builder.Services.AddSingleton(sp => new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<FileImageStore>>()));
+        builder.Services.AddSingleton(sp => new BaseImageCache(storage, sp.GetRequiredService<FileImageStore>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
         builder.Services.AddSingleton(sp => new ComputeService(
             store.Instances, store.Flavors, store.Images, hypervisor, new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg),
             FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options)));
         builder.Services.AddSingleton<IInstanceStore>(store.Instances);
         builder.Services.AddSingleton<IFlavorStore>(store.Flavors);
         builder.Services.AddSingleton<IImageCatalog>(store.Images);
-        builder.Services.AddSingleton<IImageStore>(imageStore);
+        builder.Services.AddSingleton<IImageStore>(sp => sp.GetRequiredService<FileImageStore>());
         builder.Services.AddSingleton<IConsoleLogReader>(new ConsoleLogReader(options.Default.InstancesPath));
         builder.Services.AddSingleton<ComputeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
@@ -138,6 +138,7 @@ public static class ServeCommand
         await using var app = builder.Build();
         app.MapComputeApi();
         var compute = app.Services.GetRequiredService<ComputeService>();
+        var imageStore = app.Services.GetRequiredService<FileImageStore>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Serve");
         foreach (var leftover in StorageLeftovers.Remove(storage, DateTimeOffset.UtcNow, StorageLeftovers.DefaultStaleAfter))
         {

@@ -157,6 +157,7 @@ public sealed partial class FileImageStore
     {
         if (!_receiving.Wait(0))
         {
+            LogBusy(_logger, what, _settings.MaxConcurrentUploads);
             throw new VireoException(
                 ErrorKind.Unavailable,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -221,6 +222,19 @@ public sealed partial class FileImageStore
             File.Move(partial, final, overwrite: false);
             UnixFiles.SetMode(final, UnixFiles.ReadOnlyFile);
             return new Received(sizeBytes, sha256, md5, inspected.VirtualSizeBytes);
+        }
+        catch (VireoException exception) when (exception.Kind == ErrorKind.TooLarge)
+        {
+            if (exception.InnerException is IOException)
+            {
+                LogStorageFull(_logger, _settings.ImagesDirectory, name, exception.Message);
+            }
+            else
+            {
+                LogTooLarge(_logger, name, exception.Message);
+            }
+
+            throw;
         }
         finally
         {

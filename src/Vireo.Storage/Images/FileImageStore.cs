@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Qemu;
@@ -22,8 +24,9 @@ public sealed partial class FileImageStore : IImageStore
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _uploading = new();
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _receiving;
+    private readonly ILogger _logger;
 
-    public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null)
+    public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<FileImageStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(registry);
@@ -34,6 +37,7 @@ public sealed partial class FileImageStore : IImageStore
         _check = new ImageContentCheck(settings, qemuImg);
         _time = timeProvider ?? TimeProvider.System;
         _receiving = new SemaphoreSlim(settings.MaxConcurrentUploads, settings.MaxConcurrentUploads);
+        _logger = logger ?? NullLogger<FileImageStore>.Instance;
     }
 
     /// <summary>Where an image's bytes live (whether or not they exist).</summary>
@@ -81,4 +85,13 @@ public sealed partial class FileImageStore : IImageStore
             throw new VireoException(ErrorKind.NotFound, $"image {id} has no stored content in {_settings.ImagesDirectory}; import it again", exception);
         }
     }
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "image store: the storage under {Directory} is full; image '{Image}' was refused and its partial data removed: {Reason}")]
+    private static partial void LogStorageFull(ILogger logger, string directory, string image, string reason);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "image store: image '{Image}' was refused as too large: {Reason}")]
+    private static partial void LogTooLarge(ILogger logger, string image, string reason);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "image store: {Image} was refused: all {Slots} upload slots are streaming ([image] max_concurrent_uploads)")]
+    private static partial void LogBusy(ILogger logger, string image, int slots);
 }

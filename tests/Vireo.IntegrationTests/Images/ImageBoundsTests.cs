@@ -107,6 +107,7 @@ public sealed class ImageBoundsTests
 
             FilesIn(images).ShouldBeEmpty();
             (await StatusAsync(http, id)).ShouldBe("queued");
+            service.Log.ShouldContain($"image store: the storage under {images} is full");
 
             var small = await CreateQueuedAsync(http, "small");
             using (var fits = new GeneratedContent(Cap))
