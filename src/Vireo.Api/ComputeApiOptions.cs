@@ -25,4 +25,11 @@ public sealed record ComputeApiOptions
 
     /// <summary>The availability zone shown on servers (Nova's <c>[DEFAULT] default_availability_zone</c>).</summary>
     public string AvailabilityZone { get; init; } = "nova";
+
+    /// <summary>
+    /// Glance's <c>image_size_cap</c> (<c>[image] image_size_cap</c>, 1 TiB): an upload or import
+    /// declaring a longer Content-Length is refused (413) before a byte is read, and the request
+    /// body limit of those two is set a little above it (the store stops at the first byte over).
+    /// </summary>
+    public long ImageSizeCapBytes { get; init; } = 1L << 40;
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Vireo.Core;
 
 namespace Vireo.Storage;
 
@@ -8,14 +9,29 @@ public sealed record CopiedFile(long SizeBytes, IReadOnlyList<string> HexDigests
 /// <summary>
 /// Streams bytes into a new file (created exclusively, with the given mode) while hashing them,
 /// reporting the count so far, and flushes them to disk before returning: the one copy loop of
-/// the image store (client uploads) and the base image cache (fills).
+/// the image store (client uploads) and the base image cache (fills). It stops at the first byte
+/// over <c>maxBytes</c> (<see cref="ImageLimits.SizeCapExceeded"/>) and turns a full disk,
+/// on write or fsync, into <see cref="StorageFull"/>'s refusal; the caller removes the file.
 /// </summary>
 public static class HashingCopy
 {
     private const int BufferSize = 1 << 20;
 
     public static async Task<CopiedFile> ToNewFileAsync(
-        Stream source, string path, UnixFileMode mode, IReadOnlyList<HashAlgorithmName> algorithms, Action<long>? copied, CancellationToken cancellationToken)
+        Stream source, string path, UnixFileMode mode, IReadOnlyList<HashAlgorithmName> algorithms, Action<long>? copied, long maxBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CopyAsync(source, path, mode, algorithms, copied, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception) when (StorageFull.IsDiskFull(exception))
+        {
+            throw StorageFull.Exception($"no space left on the device holding {Path.GetDirectoryName(path)} while writing {Path.GetFileName(path)}", exception);
+        }
+    }
+
+    private static async Task<CopiedFile> CopyAsync(
+        Stream source, string path, UnixFileMode mode, IReadOnlyList<HashAlgorithmName> algorithms, Action<long>? copied, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(algorithms);
@@ -30,6 +46,11 @@ public static class HashingCopy
                 int read;
                 while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
+                    if (ImageLimits.IsOverCap(total + read, maxBytes))
+                    {
+                        throw ImageLimits.SizeCapExceeded(maxBytes);
+                    }
+
                     await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     foreach (var hash in hashes)
                     {

@@ -5,8 +5,9 @@ namespace Vireo.Storage;
 /// <summary>
 /// Where the storage layer keeps its files and how it runs qemu-img. A plain record: the
 /// composition root fills it from the nova.conf options (<c>[DEFAULT] state_path</c>,
-/// <c>instances_path</c>, <c>[image_cache] subdirectory_name</c>, <c>[libvirt]
-/// images_cpu_time_limit</c> / <c>images_address_space_limit</c>).
+/// <c>instances_path</c>, <c>[image_cache] subdirectory_name</c>, <c>[image] image_size_cap</c>,
+/// <c>image_property_quota</c>, <c>max_concurrent_uploads</c>). The limits of child processes are
+/// Nova's for <c>qemu-img info</c> (nova/virt/images.py QEMU_IMG_LIMITS) and Vireo's for the others.
 /// </summary>
 /// <param name="StatePath">Nova's <c>state_path</c>; absolute.</param>
 /// <param name="InstancesPath">Nova's <c>instances_path</c> (normally <c>$state_path/instances</c>); absolute.</param>
@@ -36,17 +37,41 @@ public sealed record StorageSettings(string StatePath, string InstancesPath)
     /// <summary>This compute host's name (<c>[DEFAULT] host</c>), for the owner file.</summary>
     public string Host { get; init; } = Environment.MachineName;
 
-    /// <summary>The qemu-img executable (a name looked up on PATH, or an absolute path).</summary>
+    /// <summary>The qemu-img executable: a name looked up once in <see cref="Executables.SearchPath"/>, or an absolute path.</summary>
     public string QemuImgPath { get; init; } = "qemu-img";
 
-    /// <summary>util-linux's prlimit, which runs <c>qemu-img info</c> under the limits below.</summary>
+    /// <summary>util-linux's prlimit, which runs every child process under its limits; a name or an absolute path.</summary>
     public string PrlimitPath { get; init; } = "prlimit";
 
-    /// <summary>CPU seconds a <c>qemu-img info</c> may use (Nova's <c>images_cpu_time_limit</c>, 30).</summary>
+    /// <summary>CPU seconds a <c>qemu-img info</c>, <c>create</c> or <c>resize</c> may use (Nova's limit for info: 30).</summary>
     public int CpuTimeLimitSeconds { get; init; } = 30;
 
-    /// <summary>Address space a <c>qemu-img info</c> may map (Nova's <c>images_address_space_limit</c>, 2 GiB).</summary>
+    /// <summary>Address space a <c>qemu-img info</c>, <c>create</c> or <c>resize</c> may map (2 GiB; Nova's is 1 GiB).</summary>
     public long AddressSpaceLimitBytes { get; init; } = 2 * BytesPerGiB;
+
+    /// <summary>
+    /// CPU seconds a <c>qemu-img convert</c> may use: converting a compressed image near the size cap
+    /// decompresses up to a TiB, so generous (4 hours) but finite.
+    /// </summary>
+    public int ConvertCpuTimeLimitSeconds { get; init; } = 4 * 3600;
+
+    /// <summary>Address space a <c>qemu-img convert</c> may map (8 GiB: its I/O threads and buffers).</summary>
+    public long ConvertAddressSpaceLimitBytes { get; init; } = 8 * BytesPerGiB;
+
+    /// <summary>Glance's <c>image_size_cap</c>: the largest image (bytes stored, and virtual size) accepted; 1 TiB.</summary>
+    public long ImageSizeCapBytes { get; init; } = 1L << 40;
+
+    /// <summary>Glance's <c>image_property_quota</c>: the most properties one image may have; -1: no limit.</summary>
+    public int ImagePropertyQuota { get; init; } = 128;
+
+    /// <summary>How many uploads and imports may stream at once (<c>[image] max_concurrent_uploads</c>).</summary>
+    public int MaxConcurrentUploads { get; init; } = 4;
+
+    /// <summary>The limits of <c>qemu-img info</c>, <c>create</c> and <c>resize</c>.</summary>
+    public ProcessLimits QemuImgLimits => new(CpuTimeLimitSeconds, AddressSpaceLimitBytes);
+
+    /// <summary>The limits of <c>qemu-img convert</c>.</summary>
+    public ProcessLimits ConvertLimits => new(ConvertCpuTimeLimitSeconds, ConvertAddressSpaceLimitBytes);
 
     /// <summary>
     /// Nova's <c>[DEFAULT] force_raw_images</c> (default true): a base filled from an image that
@@ -92,6 +117,31 @@ public sealed record StorageSettings(string StatePath, string InstancesPath)
         if (AddressSpaceLimitBytes <= 0)
         {
             problems.Add($"{nameof(AddressSpaceLimitBytes)} is {AddressSpaceLimitBytes}; it must be positive, e.g. 2147483648 (Nova's 2 GiB)");
+        }
+
+        if (ConvertCpuTimeLimitSeconds <= 0)
+        {
+            problems.Add($"{nameof(ConvertCpuTimeLimitSeconds)} is {ConvertCpuTimeLimitSeconds}; it must be positive, e.g. 14400");
+        }
+
+        if (ConvertAddressSpaceLimitBytes <= 0)
+        {
+            problems.Add($"{nameof(ConvertAddressSpaceLimitBytes)} is {ConvertAddressSpaceLimitBytes}; it must be positive, e.g. 8589934592");
+        }
+
+        if (ImageSizeCapBytes <= 0)
+        {
+            problems.Add($"image_size_cap is {ImageSizeCapBytes}; it must be positive, e.g. 1099511627776 (Glance's 1 TiB)");
+        }
+
+        if (ImagePropertyQuota < -1)
+        {
+            problems.Add($"image_property_quota is {ImagePropertyQuota}; use -1 (no limit) or a count such as 128");
+        }
+
+        if (MaxConcurrentUploads <= 0)
+        {
+            problems.Add($"max_concurrent_uploads is {MaxConcurrentUploads}; it must be positive, e.g. 4");
         }
 
         if (problems.Count > 0)

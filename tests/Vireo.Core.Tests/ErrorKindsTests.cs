@@ -10,6 +10,7 @@ public sealed class ErrorKindsTests
     [InlineData(ErrorKind.Failed, 1, 500, "computeFault")]
     [InlineData(ErrorKind.Internal, 70, 500, "computeFault")]
     [InlineData(ErrorKind.Configuration, 78, 500, "computeFault")]
+    [InlineData(ErrorKind.TooLarge, 1, 413, "overLimit")]
     public void Each_kind_maps_to_the_documented_exit_code_http_status_and_fault_name(ErrorKind kind, int exitCode, int httpStatus, string faultName)
     {
         ErrorKinds.Presentation(kind).ShouldBe(new ErrorPresentation(exitCode, httpStatus, faultName));

@@ -32,7 +32,11 @@ public sealed class StorageSettingsTests
     [Fact]
     public void Validation_reports_every_problem_at_once()
     {
-        var settings = new StorageSettings("relative", "") { BaseSubdirectory = "../escape", CpuTimeLimitSeconds = 0, AddressSpaceLimitBytes = -1 };
+        var settings = new StorageSettings("relative", "")
+        {
+            BaseSubdirectory = "../escape", CpuTimeLimitSeconds = 0, AddressSpaceLimitBytes = -1, ConvertCpuTimeLimitSeconds = 0,
+            ImageSizeCapBytes = 0, ImagePropertyQuota = -2, MaxConcurrentUploads = 0,
+        };
 
         var error = Should.Throw<VireoException>(settings.Validate);
 
@@ -42,6 +46,23 @@ public sealed class StorageSettingsTests
         error.Message.ShouldContain("BaseSubdirectory '../escape'");
         error.Message.ShouldContain("CpuTimeLimitSeconds is 0");
         error.Message.ShouldContain("AddressSpaceLimitBytes is -1");
+        error.Message.ShouldContain("ConvertCpuTimeLimitSeconds is 0");
+        error.Message.ShouldContain("image_size_cap is 0");
+        error.Message.ShouldContain("image_property_quota is -2");
+        error.Message.ShouldContain("max_concurrent_uploads is 0");
+    }
+
+    [Fact]
+    public void Convert_gets_long_but_finite_limits_and_the_other_verbs_novas_short_ones()
+    {
+        var settings = new StorageSettings("/s", "/s/instances");
+
+        settings.QemuImgLimits.ShouldBe(new ProcessLimits(30, 2L << 30));
+        settings.ConvertLimits.CpuSeconds.ShouldBeInRange(3600, 24 * 3600);
+        settings.ConvertLimits.AddressSpaceBytes.ShouldBeInRange(4L << 30, 16L << 30);
+        settings.ImageSizeCapBytes.ShouldBe(1099511627776);
+        settings.ImagePropertyQuota.ShouldBe(128);
+        settings.MaxConcurrentUploads.ShouldBe(4);
     }
 
     [Fact]

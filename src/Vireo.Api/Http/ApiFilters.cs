@@ -11,6 +11,9 @@ namespace Vireo.Api.Http;
 /// </summary>
 internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
 {
+    /// <summary>The Retry-After of a 503.</summary>
+    public const string RetryAfterSeconds = "5";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -21,6 +24,12 @@ internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
         catch (VireoException exception)
         {
             var presentation = ErrorKinds.Presentation(exception.Kind);
+            if (presentation.HttpStatus == StatusCodes.Status503ServiceUnavailable)
+            {
+                // Unavailable is passing (a limit reached, libvirtd restarting): tell clients when to retry.
+                http.Response.Headers.RetryAfter = RetryAfterSeconds;
+            }
+
             if (presentation.HttpStatus >= 500)
             {
                 logger.LogWarning(exception, "{Method} {Path} ({RequestId}) failed: {Message}", http.Request.Method, http.Request.Path, RequestIds.For(http), exception.Message);

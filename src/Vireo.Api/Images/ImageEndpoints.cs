@@ -119,10 +119,10 @@ internal static class ImageEndpoints
     }
 
     /// <summary>Glance's <c>PUT /v2/images/{id}/file</c>: the data, checked before the image turns active; 204.</summary>
-    private static async Task<IResult> UploadAsync(string imageId, HttpContext http, [FromServices] IImageStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(string imageId, HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         EnsureOctetStream(http.Request, "an upload");
-        AllowLargeBody(http);
+        LimitBody(http, options.ImageSizeCapBytes);
         await store.UploadAsync(ParseId(imageId), http.Request.Body, progress: null, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
@@ -174,15 +174,26 @@ internal static class ImageEndpoints
         }
     }
 
+    /// <summary>Kestrel's limit sits this far above the cap: the store reads up to 1 MiB at a time and must see the byte over the cap first.</summary>
+    private const long BodyLimitMarginBytes = 4L << 20;
+
     /// <summary>
-    /// Images are larger than Kestrel's default body limit (30 MB); the store bounds nothing but
-    /// the disk, as Glance's [DEFAULT] image_size_cap would.
+    /// Images are larger than Kestrel's default body limit (30 MB) and bounded by Glance's
+    /// image_size_cap instead: a declared Content-Length over the cap is refused before a byte is
+    /// read; a body without one is cut by the store at the first byte over the cap, in Glance's
+    /// words; Kestrel's limit a little above that is the backstop, and bounds what Kestrel drains
+    /// of a refused body.
     /// </summary>
-    private static void AllowLargeBody(HttpContext http)
+    private static void LimitBody(HttpContext http, long capBytes)
     {
+        if (http.Request.ContentLength is { } declared && ImageLimits.IsOverCap(declared, capBytes))
+        {
+            throw ImageLimits.DeclaredSizeOverCap(declared, capBytes);
+        }
+
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = null;
+            limit.MaxRequestBodySize = capBytes > long.MaxValue - BodyLimitMarginBytes ? null : capBytes + BodyLimitMarginBytes;
         }
     }
 
@@ -191,7 +202,7 @@ internal static class ImageEndpoints
         var request = http.Request;
         EnsureOctetStream(request, "an import", required: true);
         var import = ImageImportQuery.Parse(request.Query);
-        AllowLargeBody(http);
+        LimitBody(http, options.ImageSizeCapBytes);
 
         var image = await store.ImportAsync(import, request.Body, progress: null, cancellationToken).ConfigureAwait(false);
         var view = ImageViews.View(image, options);

@@ -48,6 +48,9 @@ public static class HostComposition
             BaseSubdirectory = options.ImageCache.SubdirectoryName,
             ForceRawImages = options.Default.ForceRawImages,
             VmdkAllowedTypes = options.Compute.VmdkAllowedTypes,
+            ImageSizeCapBytes = options.Image.ImageSizeCapBytes,
+            ImagePropertyQuota = options.Image.ImagePropertyQuota,
+            MaxConcurrentUploads = options.Image.MaxConcurrentUploads,
         };
     }
 

@@ -157,6 +157,7 @@ public static partial class ServeCommand
         builder.Services.AddComputeApi(new ComputeApiOptions
         {
             AllowedHosts = HostAllowList.For(options.Default.OsapiComputeListen, options.Vireo.AllowedHosts),
+            ImageSizeCapBytes = options.Image.ImageSizeCapBytes,
         });
 
         // The Vireo meter (VireoMetrics) in Prometheus text format at /metrics.

@@ -21,6 +21,12 @@ internal static class OptionsBinder
             RemoveUnusedResizedMinimumAgeSeconds = Int(v, N.ImageCache.RemoveUnusedResizedMinimumAgeSeconds),
         },
         new ComputeOptions { VmdkAllowedTypes = v.List(N.Compute.VmdkAllowedTypes) },
+        new ImageOptions
+        {
+            ImageSizeCapBytes = v.Int(N.Image.ImageSizeCap) ?? N.Image.DefaultImageSizeCapBytes,
+            ImagePropertyQuota = Int(v, N.Image.ImagePropertyQuota),
+            MaxConcurrentUploads = Int(v, N.Image.MaxConcurrentUploads),
+        },
         BindDatabase(v, fallbackDatabase),
         new KeystoneAuthTokenOptions
         {

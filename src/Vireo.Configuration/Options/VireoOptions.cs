@@ -9,6 +9,7 @@ public sealed record VireoOptions(
     LibvirtOptions Libvirt,
     ImageCacheOptions ImageCache,
     ComputeOptions Compute,
+    ImageOptions Image,
     DatabaseOptions Database,
     KeystoneAuthTokenOptions KeystoneAuthToken,
     VireoSectionOptions Vireo);
@@ -71,6 +72,18 @@ public sealed record ImageCacheOptions
 public sealed record ComputeOptions
 {
     public IReadOnlyList<string> VmdkAllowedTypes { get; init; } = ["streamOptimized", "monolithicSparse"];
+}
+
+/// <summary>[image]: the image store's limits (Glance's names and defaults where Glance has them).</summary>
+public sealed record ImageOptions
+{
+    /// <summary>Glance's <c>image_size_cap</c>: the largest image in bytes (1 TiB).</summary>
+    public long ImageSizeCapBytes { get; init; } = Catalogue.NovaOptions.Image.DefaultImageSizeCapBytes;
+
+    /// <summary>Glance's <c>image_property_quota</c>; -1: no limit.</summary>
+    public int ImagePropertyQuota { get; init; } = 128;
+
+    public int MaxConcurrentUploads { get; init; } = 4;
 }
 
 /// <summary>[database]. The URL may carry a password: <see cref="ToString"/> never shows it.</summary>

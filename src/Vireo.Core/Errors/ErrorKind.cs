@@ -27,4 +27,11 @@ public enum ErrorKind
 
     /// <summary>The configuration prevents the operation (HTTP 500, exit 78).</summary>
     Configuration,
+
+    /// <summary>
+    /// The request is over a size limit: an image over <c>image_size_cap</c>, too many image
+    /// properties, or the image storage full (HTTP 413 as Glance answers, exit 1). Send less, or
+    /// free space, and try again.
+    /// </summary>
+    TooLarge,
 }

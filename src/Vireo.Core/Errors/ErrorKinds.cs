@@ -21,6 +21,7 @@ public static class ErrorKinds
         [ErrorKind.Failed] = new(1, 500, "computeFault"),
         [ErrorKind.Internal] = new(70, 500, "computeFault"),
         [ErrorKind.Configuration] = new(78, 500, "computeFault"),
+        [ErrorKind.TooLarge] = new(1, 413, "overLimit"),
     };
 
     public static IReadOnlyDictionary<ErrorKind, ErrorPresentation> All => Table;

@@ -193,7 +193,7 @@ public sealed partial class BaseImageCache
         var source = await _images.OpenContentAsync(image.Id, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
-            var file = await HashingCopy.ToNewFileAsync(source, temporary, UnixFiles.SharedFile, [HashAlgorithmName.SHA256], copied, cancellationToken).ConfigureAwait(false);
+            var file = await HashingCopy.ToNewFileAsync(source, temporary, UnixFiles.SharedFile, [HashAlgorithmName.SHA256], copied, long.MaxValue, cancellationToken).ConfigureAwait(false);
             return file.HexDigests[0];
         }
     }

@@ -17,6 +17,7 @@ public sealed partial class FileImageStore
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(content);
         EnsureValid(request, requireFormat: true);
+        using var slot = TakeReceivingSlot($"image '{request.Name}'");
         var id = Guid.NewGuid();
         var registered = false;
         try
@@ -80,6 +81,7 @@ public sealed partial class FileImageStore
                 $"{image.Label} has no {(string.IsNullOrEmpty(image.DiskFormat) ? "disk_format" : "container_format")}; set disk_format and container_format before uploading its data, as Glance requires");
         }
 
+        using var slot = TakeReceivingSlot(image.Label);
         if (!_uploading.TryAdd(id, 0))
         {
             throw VireoException.Conflict($"{image.Label} is already receiving its data from another upload; wait for it");
@@ -150,9 +152,39 @@ public sealed partial class FileImageStore
         }
     }
 
-    /// <summary>What the request says, checked before a byte is stored, every problem at once.</summary>
-    private static void EnsureValid(ImageImportRequest request, bool requireFormat)
+    /// <summary>
+    /// One of the <see cref="StorageSettings.MaxConcurrentUploads"/> slots for streaming data, held
+    /// until disposed; none free is <see cref="ErrorKind.Unavailable"/> (HTTP 503, retry later), before
+    /// anything is stored or changed.
+    /// </summary>
+    private ReceivingSlot TakeReceivingSlot(string what)
     {
+        if (!_receiving.Wait(0))
+        {
+            LogBusy(_logger, what, _settings.MaxConcurrentUploads);
+            throw new VireoException(
+                ErrorKind.Unavailable,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{what} cannot be received now: {_settings.MaxConcurrentUploads} uploads or imports are already streaming, the most [image] max_concurrent_uploads allows; send it again in a few seconds"));
+        }
+
+        return new ReceivingSlot(_receiving);
+    }
+
+    private sealed class ReceivingSlot(SemaphoreSlim semaphore) : IDisposable
+    {
+        private SemaphoreSlim? _semaphore = semaphore;
+
+        public void Dispose() => Interlocked.Exchange(ref _semaphore, null)?.Release();
+    }
+
+    /// <summary>
+    /// What the request says, checked before a byte is stored: the property quota first (Glance's
+    /// 413), then every other problem at once.
+    /// </summary>
+    private void EnsureValid(ImageImportRequest request, bool requireFormat)
+    {
+        ImageLimits.EnsurePropertyQuota(request.Properties.Count, _settings.ImagePropertyQuota);
         var problems = new List<string>();
         if ((requireFormat || request.DiskFormat is not null) && !ImageDiskFormats.IsAccepted(request.DiskFormat))
         {
@@ -185,10 +217,28 @@ public sealed partial class FileImageStore
         {
             var (sizeBytes, sha256, md5) = await StoreAsync(content, partial, progress, cancellationToken).ConfigureAwait(false);
             var inspected = await CheckAsync(name, format, partial, sizeBytes, cancellationToken).ConfigureAwait(false);
+            if (ImageLimits.IsOverCap(inspected.VirtualSizeBytes, _settings.ImageSizeCapBytes))
+            {
+                throw ImageLimits.VirtualSizeOverCap(name, inspected.VirtualSizeBytes, _settings.ImageSizeCapBytes);
+            }
+
             var final = ContentPath(id);
             File.Move(partial, final, overwrite: false);
             UnixFiles.SetMode(final, UnixFiles.ReadOnlyFile);
             return new Received(sizeBytes, sha256, md5, inspected.VirtualSizeBytes);
+        }
+        catch (VireoException exception) when (exception.Kind == ErrorKind.TooLarge)
+        {
+            if (exception.InnerException is IOException)
+            {
+                LogStorageFull(_logger, _settings.ImagesDirectory, name, exception.Message);
+            }
+            else
+            {
+                LogTooLarge(_logger, name, exception.Message);
+            }
+
+            throw;
         }
         finally
         {
@@ -199,10 +249,11 @@ public sealed partial class FileImageStore
     /// <summary>The client's bytes into the partial file: size, sha256 and Glance's MD5 checksum on the way.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms",
         Justification = "MD5 only fills Glance's legacy checksum field for clients that compare it; integrity rests on sha256.")]
-    private static async Task<(long SizeBytes, string Sha256, string Md5)> StoreAsync(Stream content, string partial, IProgress<long>? progress, CancellationToken cancellationToken)
+    private async Task<(long SizeBytes, string Sha256, string Md5)> StoreAsync(Stream content, string partial, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var copied = await HashingCopy.ToNewFileAsync(
-            content, partial, UnixFiles.PrivateFile, [HashAlgorithmName.SHA256, HashAlgorithmName.MD5], progress is null ? null : progress.Report, cancellationToken).ConfigureAwait(false);
+            content, partial, UnixFiles.PrivateFile, [HashAlgorithmName.SHA256, HashAlgorithmName.MD5], progress is null ? null : progress.Report,
+            _settings.ImageSizeCapBytes, cancellationToken).ConfigureAwait(false);
         return (copied.SizeBytes, copied.HexDigests[0], copied.HexDigests[1]);
     }
 

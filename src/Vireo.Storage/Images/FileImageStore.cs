@@ -9,7 +9,9 @@ namespace Vireo.Storage.Images;
 /// <summary>
 /// The minimal image store: each image's bytes in <c>&lt;ImagesDirectory&gt;/&lt;id&gt;</c>, its
 /// metadata in the <see cref="IImageRegistry"/>. Bytes only ever arrive as a stream; no path a
-/// client names is opened.
+/// client names is opened. Bounded as Glance bounds its store: <see cref="StorageSettings.ImageSizeCapBytes"/>
+/// (bytes received and virtual size), <see cref="StorageSettings.ImagePropertyQuota"/>, and at most
+/// <see cref="StorageSettings.MaxConcurrentUploads"/> streams at once.
 /// </summary>
 public sealed partial class FileImageStore : IImageStore
 {
@@ -21,6 +23,7 @@ public sealed partial class FileImageStore : IImageStore
     private readonly ImageContentCheck _check;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _uploading = new();
     private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _receiving;
     private readonly ILogger _logger;
 
     public FileImageStore(StorageSettings settings, IImageRegistry registry, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<FileImageStore>? logger = null)
@@ -33,6 +36,7 @@ public sealed partial class FileImageStore : IImageStore
         _registry = registry;
         _check = new ImageContentCheck(settings, qemuImg);
         _time = timeProvider ?? TimeProvider.System;
+        _receiving = new SemaphoreSlim(settings.MaxConcurrentUploads, settings.MaxConcurrentUploads);
         _logger = logger ?? NullLogger<FileImageStore>.Instance;
     }
 
@@ -81,4 +85,13 @@ public sealed partial class FileImageStore : IImageStore
             throw new VireoException(ErrorKind.NotFound, $"image {id} has no stored content in {_settings.ImagesDirectory}; import it again", exception);
         }
     }
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "image store: the storage under {Directory} is full; image '{Image}' was refused and its partial data removed: {Reason}")]
+    private static partial void LogStorageFull(ILogger logger, string directory, string image, string reason);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "image store: image '{Image}' was refused as too large: {Reason}")]
+    private static partial void LogTooLarge(ILogger logger, string image, string reason);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "image store: {Image} was refused: all {Slots} upload slots are streaming ([image] max_concurrent_uploads)")]
+    private static partial void LogBusy(ILogger logger, string image, int slots);
 }

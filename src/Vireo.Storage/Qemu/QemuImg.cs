@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vireo.Core;
@@ -8,43 +7,53 @@ namespace Vireo.Storage.Qemu;
 /// <summary>
 /// Runs qemu-img with argument arrays (never a shell) and an explicit format on every call:
 /// nothing here lets QEMU probe a format. Paths must be absolute, so none can be read as an
-/// option or as a QEMU protocol prefix (<c>nbd:</c>, <c>json:</c>). <c>info</c> runs under
-/// prlimit with the CPU and address-space limits of <see cref="StorageSettings"/>, as Nova's does.
+/// option or as a QEMU protocol prefix (<c>nbd:</c>, <c>json:</c>). Every verb runs through the
+/// storage layer's <see cref="ProcessRunner"/>: qemu-img by its absolute path (resolved once),
+/// under prlimit (<see cref="StorageSettings.QemuImgLimits"/>; <see cref="StorageSettings.ConvertLimits"/>
+/// for convert), with a minimal environment and bounded output.
 /// Failures are <see cref="VireoException"/>s: <see cref="ErrorKind.Failed"/> quoting qemu-img's
-/// own message (with a <see cref="QemuImgFailure"/> inside), or <see cref="ErrorKind.Configuration"/>
-/// when qemu-img or prlimit cannot be found.
+/// own message (with a <see cref="QemuImgFailure"/> inside), <see cref="ErrorKind.TooLarge"/> when
+/// the disk is full, or <see cref="ErrorKind.Configuration"/> when qemu-img or prlimit cannot be found.
 /// </summary>
 public sealed partial class QemuImg
 {
     private readonly StorageSettings _settings;
+    private readonly ProcessRunner _runner;
+    private string? _qemuImg;
 
     public QemuImg(StorageSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
+        _runner = new ProcessRunner(settings.PrlimitPath);
     }
 
+    /// <summary>qemu-img's absolute path, resolved on first use.</summary>
+    private string QemuImgPath => _qemuImg ??= Executables.Resolve(_settings.QemuImgPath, "qemu-utils", "the qemu-img path");
+
     /// <summary>
-    /// <c>prlimit --cpu=N --as=N qemu-img info -f &lt;format&gt; --output=json [-U] &lt;path&gt;</c>.
+    /// <c>prlimit --cpu=N --as=N -- qemu-img info -f &lt;format&gt; --output=json [-U] &lt;path&gt;</c>.
     /// </summary>
     /// <param name="forceShare">Adds <c>-U</c>: needed for an image a running guest holds (a base or a live disk).</param>
     public async Task<ImageInfo> InfoAsync(string path, string format, bool forceShare = false, CancellationToken cancellationToken = default)
     {
         RequireAbsolute(path);
         RequireFormat(format);
-        List<string> arguments =
-        [
-            "--cpu=" + _settings.CpuTimeLimitSeconds.ToString(CultureInfo.InvariantCulture),
-            "--as=" + _settings.AddressSpaceLimitBytes.ToString(CultureInfo.InvariantCulture),
-            _settings.QemuImgPath, "info", "-f", format, "--output=json",
-        ];
+        List<string> arguments = ["info", "-f", format, "--output=json"];
         if (forceShare)
         {
             arguments.Add("-U");
         }
 
         arguments.Add(path);
-        var result = await RunAsync("info", path, _settings.PrlimitPath, arguments, onOutput: null, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync("info", path, arguments, _settings.QemuImgLimits, onOutput: null, cancellationToken).ConfigureAwait(false);
+        if (result.OutputTruncated)
+        {
+            throw new VireoException(
+                ErrorKind.Failed,
+                string.Create(CultureInfo.InvariantCulture, $"qemu-img info printed more than {ProcessRunner.DefaultOutputLimit} characters for {path}; such an image is not accepted"));
+        }
+
         return ImageInfo.Parse(result.StandardOutput, path);
     }
 
@@ -65,7 +74,7 @@ public sealed partial class QemuImg
             arguments.Add(size.ToString(CultureInfo.InvariantCulture));
         }
 
-        await RunAsync("create", path, _settings.QemuImgPath, arguments, onOutput: null, cancellationToken).ConfigureAwait(false);
+        await RunAsync("create", path, arguments, _settings.QemuImgLimits, onOutput: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -81,7 +90,7 @@ public sealed partial class QemuImg
         RequireFormat(destinationFormat);
         var reader = new ConvertProgress(progress);
         List<string> arguments = ["convert", "-p", "-f", sourceFormat, "-O", destinationFormat, source, destination];
-        await RunAsync("convert", source, _settings.QemuImgPath, arguments, reader.Feed, cancellationToken).ConfigureAwait(false);
+        await RunAsync("convert", source, arguments, _settings.ConvertLimits, reader.Feed, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>qemu-img resize -f &lt;format&gt; &lt;path&gt; &lt;size&gt;</c> (grows; shrinking is refused by qemu-img).</summary>
@@ -91,22 +100,14 @@ public sealed partial class QemuImg
         RequireFormat(format);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeBytes);
         List<string> arguments = ["resize", "-f", format, path, sizeBytes.ToString(CultureInfo.InvariantCulture)];
-        await RunAsync("resize", path, _settings.QemuImgPath, arguments, onOutput: null, cancellationToken).ConfigureAwait(false);
+        await RunAsync("resize", path, arguments, _settings.QemuImgLimits, onOutput: null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ProcessResult> RunAsync(
-        string verb, string path, string program, IReadOnlyList<string> arguments, Action<string>? onOutput, CancellationToken cancellationToken)
+        string verb, string path, IReadOnlyList<string> arguments, ProcessLimits limits, Action<string>? onOutput, CancellationToken cancellationToken)
     {
-        ProcessResult result;
-        try
-        {
-            result = await ProcessRunner.RunAsync(program, arguments, onOutput, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Win32Exception exception)
-        {
-            throw new VireoException(ErrorKind.Configuration, $"cannot run '{program}' for qemu-img {verb} ({exception.Message}); {InstallHint(program)}", exception);
-        }
-
+        var program = QemuImgPath;
+        var result = await _runner.RunAsync(program, arguments, limits, onOutput, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == 0)
         {
             return result;
@@ -117,19 +118,21 @@ public sealed partial class QemuImg
         // prlimit execs qemu-img; 127 with this message means qemu-img itself is missing.
         if (result.ExitCode == 127 && result.StandardError.Contains("failed to execute", StringComparison.Ordinal))
         {
-            throw new VireoException(ErrorKind.Configuration, $"cannot run '{_settings.QemuImgPath}' for qemu-img {verb} ({message}); {InstallHint(_settings.QemuImgPath)}");
+            throw new VireoException(ErrorKind.Configuration, $"cannot run '{program}' for qemu-img {verb} ({message}); install the Debian package qemu-utils (scripts/setup-host does) or set the qemu-img path");
         }
 
         var failure = new QemuImgFailure(verb, result.ExitCode, message);
+        if (StorageFull.IsNoSpaceMessage(result.StandardError))
+        {
+            throw StorageFull.Exception($"qemu-img {verb} of {path} ran out of space: {message}", failure);
+        }
+
         if (failure.KilledBySignal)
         {
             var signal = result.ExitCode - 128;
-            var limits = ReferenceEquals(program, _settings.PrlimitPath)
-                ? string.Create(CultureInfo.InvariantCulture, $" under its limits ({_settings.CpuTimeLimitSeconds} s of CPU, {_settings.AddressSpaceLimitBytes} bytes of address space)")
-                : "";
             throw new VireoException(
                 ErrorKind.Failed,
-                string.Create(CultureInfo.InvariantCulture, $"qemu-img {verb} failed for {path}: it was killed by signal {signal}{limits}{(message.Length > 0 ? ": " + message : "")}"),
+                string.Create(CultureInfo.InvariantCulture, $"qemu-img {verb} failed for {path}: it was killed by signal {signal} under its limits ({limits}){(message.Length > 0 ? ": " + message : "")}"),
                 failure);
         }
 
@@ -138,11 +141,6 @@ public sealed partial class QemuImg
             $"qemu-img {verb} failed for {path}: {(message.Length > 0 ? message : string.Create(CultureInfo.InvariantCulture, $"exit status {result.ExitCode} and no message"))}",
             failure);
     }
-
-    private string InstallHint(string program) =>
-        ReferenceEquals(program, _settings.PrlimitPath)
-            ? "install util-linux (it provides prlimit) or set the prlimit path"
-            : "install qemu-utils (scripts/setup-host does) or set the qemu-img path";
 
     /// <summary>qemu-img's stderr without its "qemu-img: " prefixes, on one line.</summary>
     internal static string CleanMessage(string standardError) =>

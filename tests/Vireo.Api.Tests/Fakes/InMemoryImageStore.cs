@@ -41,6 +41,11 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
 
     public async Task<ImageRecord> ImportAsync(ImageImportRequest request, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        if (request.Name.StartsWith("busy", StringComparison.Ordinal))
+        {
+            throw new VireoException(ErrorKind.Unavailable, $"image '{request.Name}' cannot be received now: 4 uploads or imports are already streaming");
+        }
+
         Interlocked.Exchange(ref _received, 0);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[64 * 1024];
