@@ -17,7 +17,8 @@ namespace Vireo.Api;
 /// Glance v2 image subset under <c>/image/v2</c>. The composition root registers the
 /// compute service and its ports (<c>ComputeService</c>, <c>IFlavorStore</c>,
 /// <c>IImageCatalog</c>, <c>IImageStore</c>, optionally <see cref="IConsoleLogReader"/>),
-/// calls <see cref="AddComputeApi"/>, then <see cref="MapComputeApi"/>.
+/// calls <see cref="AddComputeApi"/>, then <see cref="MapComputeApi"/> (on a WebApplication, which
+/// also puts the API's fault boundary in front of routing).
 /// </summary>
 public static class ComputeApi
 {
@@ -37,8 +38,17 @@ public static class ComputeApi
     public static IEndpointRouteBuilder MapComputeApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app is IApplicationBuilder pipeline)
+        {
+            // The fault boundary wraps routing too, so that nothing answers a 500 unlogged;
+            // routing is placed after it explicitly (a host would otherwise put it first).
+            pipeline.UseMiddleware<FaultBoundary>();
+            pipeline.UseRouting();
+        }
+
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Api");
         var errors = new ErrorFilter(logger);
+        var text = new RequestTextFilter();
 
         var root = app.MapGroup(string.Empty);
         root.AddEndpointFilter(errors);
@@ -46,6 +56,7 @@ public static class ComputeApi
 
         var v21 = app.MapGroup(ComputePrefix);
         v21.AddEndpointFilter(errors);
+        v21.AddEndpointFilter(text);
         v21.AddEndpointFilter(new HeadersFilter(compute: true));
         VersionEndpoints.MapVersion(v21);
         ServerEndpoints.Map(v21);
@@ -57,6 +68,7 @@ public static class ComputeApi
 
         var images = app.MapGroup(ImagePrefix);
         images.AddEndpointFilter(errors);
+        images.AddEndpointFilter(text);
         images.AddEndpointFilter(new HeadersFilter(compute: false));
         ImageEndpoints.Map(images);
 

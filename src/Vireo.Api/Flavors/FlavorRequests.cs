@@ -16,7 +16,7 @@ internal static partial class FlavorRequests
     public static Flavor ParseCreate(JsonObject body)
     {
         var flavor = JsonBody.RequireObject(body, "flavor", "flavor", CreateExample);
-        var name = JsonBody.String(flavor, "name", "flavor.name", required: true)!;
+        var name = JsonBody.String(flavor, "name", "flavor.name", required: true, TextRule.Name)!;
         if (name.Length is 0 or > MaxNameLength || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))
         {
             throw ApiRequestException.BadRequest(

@@ -8,8 +8,9 @@ namespace Vireo.Api.Http;
 /// Turns failures into Nova's error bodies: a <see cref="VireoException"/> by its kind
 /// (Core's <see cref="ErrorKinds"/>), a refused request by its status, anything else into a
 /// 500 computeFault whose body names the request id and whose stack trace goes to the log only.
+/// A 5xx body never carries a host path (<see cref="ServerErrorText"/>); the log has the message whole.
 /// </summary>
-internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
+internal sealed partial class ErrorFilter(ILogger logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -21,12 +22,14 @@ internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
         catch (VireoException exception)
         {
             var presentation = ErrorKinds.Presentation(exception.Kind);
-            if (presentation.HttpStatus >= 500)
+            if (presentation.HttpStatus < 500)
             {
-                logger.LogWarning(exception, "{Method} {Path} ({RequestId}) failed: {Message}", http.Request.Method, http.Request.Path, RequestIds.For(http), exception.Message);
+                return ApiFaults.Result(presentation.HttpStatus, exception.Message);
             }
 
-            return ApiFaults.Result(presentation.HttpStatus, exception.Message);
+            var requestId = RequestIds.For(http);
+            LogServiceFailure(logger, exception, http.Request.Method, http.Request.Path, requestId, exception.Kind, exception.Message);
+            return ApiFaults.Result(presentation.HttpStatus, $"{ServerErrorText.Sanitize(exception.Message)} (request {requestId})");
         }
         catch (ApiRequestException exception)
         {
@@ -45,11 +48,47 @@ internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
         catch (Exception exception)
         {
             var requestId = RequestIds.For(http);
-            logger.LogError(exception, "{Method} {Path} ({RequestId}) failed unexpectedly", http.Request.Method, http.Request.Path, requestId);
-            return ApiFaults.Result(
-                StatusCodes.Status500InternalServerError,
-                $"the service failed unexpectedly while handling request {requestId}; its log has the details");
+            LogUnexpected(logger, exception, http.Request.Method, http.Request.Path, requestId);
+            return ApiFaults.Result(StatusCodes.Status500InternalServerError, FaultBoundary.UnexpectedMessage(requestId));
         }
+    }
+
+    [LoggerMessage(EventId = 4402, EventName = "http.service_failure", Level = LogLevel.Warning,
+        Message = "{Method} {Path} ({RequestId}) failed ({Kind}): {Detail}")]
+    private static partial void LogServiceFailure(ILogger logger, Exception exception, string method, PathString path, string requestId, ErrorKind kind, string detail);
+
+    [LoggerMessage(EventId = 4403, EventName = "http.unexpected", Level = LogLevel.Error,
+        Message = "{Method} {Path} ({RequestId}) failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, PathString path, string requestId);
+}
+
+/// <summary>
+/// Every path and query parameter passes <see cref="RequestText"/> before an endpoint reads it:
+/// route values as tokens (255 characters), query keys likewise, query values up to 4096.
+/// </summary>
+internal sealed class RequestTextFilter : IEndpointFilter
+{
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        foreach (var (key, value) in request.RouteValues)
+        {
+            if (value is string text)
+            {
+                RequestText.Require(text, $"the path segment '{key}'", TextRule.Token);
+            }
+        }
+
+        foreach (var (key, values) in request.Query)
+        {
+            RequestText.Require(key, "a query parameter name", TextRule.Token);
+            foreach (var value in values)
+            {
+                RequestText.Require(value ?? string.Empty, $"the query parameter '{key}'", TextRule.QueryValue);
+            }
+        }
+
+        return next(context);
     }
 }
 

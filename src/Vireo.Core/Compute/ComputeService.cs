@@ -22,6 +22,7 @@ public sealed partial class ComputeService
     private readonly ComputeServiceOptions _options;
     private readonly InstanceGates _gates = new();
     private readonly RunningOperations _running = new();
+    private readonly SemaphoreSlim _flavorCreates = new(1, 1);
 
     public ComputeService(
         IInstanceStore store,
