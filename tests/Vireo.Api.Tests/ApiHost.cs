@@ -39,7 +39,8 @@ public sealed class ApiHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true)
+    /// <param name="extraEndpoints">Maps test-only endpoints after the API's (e.g. one that throws).</param>
+    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true, Action<WebApplication>? extraEndpoints = null)
     {
         var fakes = new ApiFakes();
         var compute = new ComputeService(
@@ -62,6 +63,7 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddComputeApi();
         var app = builder.Build();
         app.MapComputeApi();
+        extraEndpoints?.Invoke(app);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

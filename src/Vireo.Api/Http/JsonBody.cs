@@ -40,6 +40,12 @@ internal static class JsonBody
         {
             node = JsonNode.Parse(bytes, documentOptions: DocumentOptions);
         }
+        catch (InvalidOperationException)
+        {
+            // Checking for duplicate keys unescapes them; a key escaping a lone surrogate cannot be.
+            throw ApiRequestException.BadRequest(
+                "a key in the request body is an escape that is not valid Unicode (a lone surrogate such as \\ud800); send valid UTF-16 pairs");
+        }
         catch (JsonException exception)
         {
             var where = exception.LineNumber is { } line
