@@ -44,7 +44,7 @@ internal static class JsonBody
         {
             // Checking for duplicate keys unescapes them; a key escaping a lone surrogate cannot be.
             throw ApiRequestException.BadRequest(
-                "a key in the request body is an escape that is not valid Unicode (a lone surrogate such as \\ud800); send valid UTF-16 pairs");
+                "a key in the request body contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid Unicode; send the text as valid UTF-8");
         }
         catch (JsonException exception)
         {
@@ -97,7 +97,7 @@ internal static class JsonBody
                 }
                 catch (InvalidOperationException)
                 {
-                    throw ApiRequestException.BadRequest($"a key in {Name(path)} is an escape that is not valid Unicode (a lone surrogate such as \\ud800); send valid UTF-16 pairs");
+                    throw ApiRequestException.BadRequest($"a key in {Name(path)} contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid Unicode; send the text as valid UTF-8");
                 }
 
                 foreach (var (key, child) in properties)
@@ -123,7 +123,7 @@ internal static class JsonBody
                 }
                 catch (InvalidOperationException)
                 {
-                    throw ApiRequestException.BadRequest($"{Name(path)} holds an escape that is not valid Unicode (a lone surrogate such as \\ud800); send valid UTF-16 pairs");
+                    throw ApiRequestException.BadRequest($"{Name(path)} contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid Unicode; send the text as valid UTF-8");
                 }
 
                 RequestText.Require(text, Name(path), TextRule.Free);
