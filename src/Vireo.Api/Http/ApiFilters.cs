@@ -19,6 +19,12 @@ internal sealed partial class ErrorFilter(ILogger logger) : IEndpointFilter
         {
             return await next(context).ConfigureAwait(false);
         }
+        catch (Exception exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a cancelled or cut upload shows as any kind of failure); nobody reads an answer.
+            LogClientGone(logger, http.Request.Method, http.Request.Path, RequestIds.For(http), exception.GetType().Name, exception.Message);
+            return Results.Empty;
+        }
         catch (VireoException exception)
         {
             var presentation = ErrorKinds.Presentation(exception.Kind);
@@ -40,11 +46,6 @@ internal sealed partial class ErrorFilter(ILogger logger) : IEndpointFilter
             // Kestrel's own refusals: a body over the size limit, a body cut short.
             return ApiFaults.Result(exception.StatusCode, $"the request could not be read: {exception.Message}");
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; nobody reads an answer.
-            return Results.Empty;
-        }
         catch (Exception exception)
         {
             var requestId = RequestIds.For(http);
@@ -56,6 +57,10 @@ internal sealed partial class ErrorFilter(ILogger logger) : IEndpointFilter
     [LoggerMessage(EventId = 4402, EventName = "http.service_failure", Level = LogLevel.Warning,
         Message = "{Method} {Path} ({RequestId}) failed ({Kind}): {Detail}")]
     private static partial void LogServiceFailure(ILogger logger, Exception exception, string method, PathString path, string requestId, ErrorKind kind, string detail);
+
+    [LoggerMessage(EventId = 4404, EventName = "http.client_gone", Level = LogLevel.Information,
+        Message = "{Method} {Path} ({RequestId}) ended after its client went away: {ExceptionType}: {Detail}")]
+    private static partial void LogClientGone(ILogger logger, string method, PathString path, string requestId, string exceptionType, string detail);
 
     [LoggerMessage(EventId = 4403, EventName = "http.unexpected", Level = LogLevel.Error,
         Message = "{Method} {Path} ({RequestId}) failed unexpectedly")]

@@ -27,9 +27,10 @@ internal sealed partial class FaultBoundary(RequestDelegate next, ILogger<FaultB
         {
             await next(http).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (http.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nobody reads an answer.
+            LogClientGone(logger, http.Request.Method, http.Request.Path, RequestIds.For(http), exception.GetType().Name);
             return;
         }
         catch (BadHttpRequestException exception) when (!http.Response.HasStarted)
@@ -68,6 +69,10 @@ internal sealed partial class FaultBoundary(RequestDelegate next, ILogger<FaultB
     [LoggerMessage(EventId = ApiEvents.ServerError, EventName = ApiEvents.ServerErrorName, Level = LogLevel.Error,
         Message = "{Marker}: {Method} {Path} ({RequestId}) answered {Status}")]
     private static partial void LogServerError(ILogger logger, string marker, string method, PathString path, string requestId, int status);
+
+    [LoggerMessage(EventId = 4405, EventName = "http.client_gone_unhandled", Level = LogLevel.Information,
+        Message = "{Method} {Path} ({RequestId}) ended with {ExceptionType} after its client went away")]
+    private static partial void LogClientGone(ILogger logger, string method, PathString path, string requestId, string exceptionType);
 
     [LoggerMessage(EventId = 4401, EventName = "http.unhandled", Level = LogLevel.Error,
         Message = "{Method} {Path} ({RequestId}) failed with an exception no endpoint handled")]
