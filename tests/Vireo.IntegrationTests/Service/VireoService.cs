@@ -72,10 +72,12 @@ public sealed class VireoService : IAsyncDisposable
     public bool AllowServerErrors { get; set; }
 
     /// <summary>The service's log lines recording a response with status 500.</summary>
-    public IReadOnlyList<string> ServerErrorLines() =>
-        [.. Log.Split('\n').Where(line =>
-            line.Contains($"[{Vireo.Api.Http.ApiEvents.ServerError}]", StringComparison.Ordinal)
-            && line.Contains(Vireo.Api.Http.ApiEvents.ServerErrorName, StringComparison.Ordinal))];
+    public IReadOnlyList<string> ServerErrorLines() => [.. Log.Split('\n').Where(IsServerErrorLine)];
+
+    /// <summary>Whether a line of the service's console log records a 500 (<c>fail: Vireo.Api.Http.FaultBoundary[4400] http.500: ...</c>).</summary>
+    public static bool IsServerErrorLine(string line) =>
+        line.Contains($"[{Vireo.Api.Http.ApiEvents.ServerError}]", StringComparison.Ordinal)
+        && line.Contains(Vireo.Api.Http.ApiEvents.ServerErrorName, StringComparison.Ordinal);
 
     /// <summary>Starts the service and waits until its API answers (deadline in minutes: the machine is loaded).</summary>
     public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null)
