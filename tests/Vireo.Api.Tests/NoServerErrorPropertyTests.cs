@@ -112,13 +112,14 @@ public sealed class NoServerErrorPropertyTests
             Gen.OneOfConst(pathValues),
             Body(),
             Query(),
-            Gen.OneOfConst(Microversions).Null(),
+            Gen.Select(Gen.OneOfConst(Microversions).Null(), Headers()),
             Gen.OneOfConst(ContentTypes).Null(),
             Gen.Bool);
 
         await requests.SampleAsync(
-            async (route, pathValue, body, query, microversion, contentType, legacyHeader) =>
+            async (route, pathValue, body, query, headers, contentType, legacyHeader) =>
             {
+                var (microversion, extra) = headers;
                 var (method, template, json) = Routes[route];
                 var path = template.Replace("{server}", pathValue, StringComparison.Ordinal)
                     .Replace("{flavor}", pathValue, StringComparison.Ordinal)
@@ -135,12 +136,17 @@ public sealed class NoServerErrorPropertyTests
                     request.Headers.TryAddWithoutValidation(legacyHeader ? Http.Microversions.LegacyHeader : Http.Microversions.Header, microversion);
                 }
 
+                foreach (var (name, value) in extra)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+
                 using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
                 var text = await response.Content.ReadAsStringAsync();
                 ((int)response.StatusCode).ShouldBeLessThan(
                     500, $"{method} {path}: {text}; logged: {api.Fakes.Logs.Entries.LastOrDefault(entry => entry.Exception is not null).Exception}");
             },
-            iter: 1500,
+            iter: 2500,
             threads: 1,
             print: input => $"{Routes[input.Item1].Method} {Routes[input.Item1].Template} path={input.Item2} query={input.Item4} version={input.Item5} type={input.Item6} body={(input.Item3 is null ? "none" : Encoding.UTF8.GetString(input.Item3))} [{(input.Item3 is null ? string.Empty : Convert.ToHexString(input.Item3.Take(64).ToArray()))}]");
 
@@ -177,6 +183,12 @@ public sealed class NoServerErrorPropertyTests
             (4, member.Array[0, 5].Select(members => "{" + string.Join(',', members) + "}")),
             (1, child.Array[0, 4].Select(items => "[" + string.Join(',', items) + "]")));
     }
+
+    /// <summary>Other headers a client may send, with odd values.</summary>
+    private static Gen<(string Name, string Value)[]> Headers() => Gen.Select(
+            Gen.OneOfConst("Accept", "Accept-Language", "X-Auth-Token", "X-OpenStack-Request-Id", "User-Agent", "X-Forwarded-For", "Accept-Encoding", "If-None-Match"),
+            Gen.OneOfConst("application/json", "*/*", "text/html;q=0.9, é", "", "req-ÿ", new string('z', 2000), "gzip, br", "\"etag\"", "::1, ::ffff:1.2.3.4", "application/vnd.openstack.compute+json;version=2.1"))
+        .Array[0, 2];
 
     /// <summary>A query string: none, known filters with nasty values, or percent-encoded bytes.</summary>
     private static Gen<string> Query() => Gen.Frequency(
