@@ -19,7 +19,8 @@ namespace Vireo.Api;
 /// compute service and its ports (<c>ComputeService</c>, <c>IFlavorStore</c>,
 /// <c>IImageCatalog</c>, <c>IImageStore</c>, optionally <see cref="IConsoleLogReader"/> and a
 /// <c>ServiceReadiness</c> that holds writes back until start-up reconciliation has run),
-/// calls <see cref="AddComputeApi"/>, then <see cref="MapComputeApi"/>.
+/// calls <see cref="AddComputeApi"/>, then <see cref="MapComputeApi"/> on a WebApplication, which
+/// also puts the API's fault boundary and front door in front of routing.
 /// </summary>
 public static class ComputeApi
 {
@@ -39,16 +40,21 @@ public static class ComputeApi
     public static IEndpointRouteBuilder MapComputeApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Api");
-        var errors = new ErrorFilter(logger);
-        var readiness = new ReadinessFilter();
-
-        // The front door runs before routing (routing is placed after it here), so what it refuses reaches no endpoint.
         var pipeline = app as IApplicationBuilder
             ?? throw new ArgumentException("the Compute API maps onto an application whose pipeline it can extend (a WebApplication)", nameof(app));
+        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Vireo.Api");
         var options = app.ServiceProvider.GetRequiredService<ComputeApiOptions>();
+
+        // The fault boundary wraps everything after it, so that nothing answers a 500 unlogged; the front
+        // door runs before routing, so what it refuses reaches no endpoint; routing is placed after both
+        // explicitly (a host would otherwise put it first).
+        pipeline.UseMiddleware<FaultBoundary>();
         pipeline.Use(next => new FrontDoor(next, options.AllowedHosts, logger).InvokeAsync);
         pipeline.UseRouting();
+
+        var errors = new ErrorFilter(logger);
+        var readiness = new ReadinessFilter();
+        var text = new RequestTextFilter();
 
         var root = app.MapGroup(string.Empty);
         root.AddEndpointFilter(errors);
@@ -56,6 +62,7 @@ public static class ComputeApi
 
         var v21 = app.MapGroup(ComputePrefix);
         v21.AddEndpointFilter(errors);
+        v21.AddEndpointFilter(text);
         v21.AddEndpointFilter(new HeadersFilter(compute: true));
         v21.AddEndpointFilter(readiness);
         VersionEndpoints.MapVersion(v21);
@@ -69,6 +76,7 @@ public static class ComputeApi
 
         var images = app.MapGroup(ImagePrefix);
         images.AddEndpointFilter(errors);
+        images.AddEndpointFilter(text);
         images.AddEndpointFilter(new HeadersFilter(compute: false));
         images.AddEndpointFilter(readiness);
         ImageEndpoints.Map(images);

@@ -7,8 +7,8 @@ namespace Vireo.Api;
 public interface IConsoleLogReader
 {
     /// <summary>
-    /// The last <paramref name="lines"/> lines of the log (all of it when null), or an empty
-    /// string when the server has no log yet.
+    /// The last <paramref name="lines"/> lines of the log (all of it when null), or null when
+    /// the server has no log: not yet, or no more (its files removed by a delete while reading).
     /// </summary>
-    Task<string> ReadTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken);
+    Task<string?> ReadTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken);
 }

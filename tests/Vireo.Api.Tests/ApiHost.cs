@@ -40,7 +40,9 @@ public sealed class ApiHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="readiness">Registered when given: writes are refused until it is ready.</param>
-    public static async Task<ApiHost> StartAsync(bool withConsoleReader = true, ComputeApiOptions? options = null, ServiceReadiness? readiness = null)
+    /// <param name="extraEndpoints">Maps test-only endpoints after the API's (e.g. one that throws).</param>
+    public static async Task<ApiHost> StartAsync(
+        bool withConsoleReader = true, ComputeApiOptions? options = null, ServiceReadiness? readiness = null, Action<WebApplication>? extraEndpoints = null)
     {
         var fakes = new ApiFakes();
         var compute = new ComputeService(
@@ -68,6 +70,7 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddComputeApi(options);
         var app = builder.Build();
         app.MapComputeApi();
+        extraEndpoints?.Invoke(app);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -104,10 +104,25 @@ public sealed class SourceRuleTests
     private static int? EventIdOf(AttributeSyntax attribute)
     {
         var argument = attribute.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == "EventId");
-        return argument?.Expression is LiteralExpressionSyntax literal
-            ? int.Parse(literal.Token.ValueText, CultureInfo.InvariantCulture)
-            : null;
+        return argument?.Expression switch
+        {
+            LiteralExpressionSyntax literal => int.Parse(literal.Token.ValueText, CultureInfo.InvariantCulture),
+            // A named constant (EventId = ApiEvents.ServerError): the integer constant of that name declared in src/.
+            MemberAccessExpressionSyntax member => IntegerConstants().GetValueOrDefault(member.Name.Identifier.Text),
+            IdentifierNameSyntax name => IntegerConstants().GetValueOrDefault(name.Identifier.Text),
+            _ => null,
+        };
     }
+
+    private static Dictionary<string, int?> IntegerConstants() =>
+        (from file in SourceFiles()
+         from field in CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file).GetRoot().DescendantNodes().OfType<FieldDeclarationSyntax>()
+         where field.Modifiers.Any(m => m.Text == "const") && field.Declaration.Type.ToString() == "int"
+         from variable in field.Declaration.Variables
+         where variable.Initializer?.Value is LiteralExpressionSyntax
+         select (variable.Identifier.Text, Value: (int?)int.Parse(((LiteralExpressionSyntax)variable.Initializer!.Value).Token.ValueText, CultureInfo.InvariantCulture)))
+        .GroupBy(c => c.Text)
+        .ToDictionary(g => g.Key, g => g.Count() == 1 ? g.First().Value : null);
 
     private static string Where(string file, SyntaxNode node) =>
         $"{Path.GetRelativePath(SourceRoot(), file)}:{node.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";

@@ -5,13 +5,12 @@ using Microsoft.AspNetCore.Routing;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core.Compute;
-using Vireo.Core.Ports;
 
 namespace Vireo.Api.Flavors;
 
 /// <summary>
-/// <c>/v2.1/flavors</c>. Reads go through <see cref="ComputeService"/>; it has no flavor
-/// create yet, so create writes through the <see cref="IFlavorStore"/> port.
+/// <c>/v2.1/flavors</c>, every call through <see cref="ComputeService"/> (which keeps each
+/// id and name meaning one flavor).
 /// </summary>
 internal static class FlavorEndpoints
 {
@@ -46,11 +45,10 @@ internal static class FlavorEndpoints
     }
 
     /// <summary>Nova answers a flavor create with 200 and the flavor.</summary>
-    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] IFlavorStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, FlavorRequests.CreateExample, cancellationToken).ConfigureAwait(false);
-        var flavor = FlavorRequests.ParseCreate(body);
-        await store.AddAsync(flavor, cancellationToken).ConfigureAwait(false);
+        var flavor = await compute.CreateFlavorAsync(FlavorRequests.ParseCreate(body), cancellationToken).ConfigureAwait(false);
         return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Options);
     }
 

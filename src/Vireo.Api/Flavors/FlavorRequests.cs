@@ -16,8 +16,9 @@ internal static partial class FlavorRequests
     public static Flavor ParseCreate(JsonObject body)
     {
         var flavor = JsonBody.RequireObject(body, "flavor", "flavor", CreateExample);
-        var name = JsonBody.String(flavor, "name", "flavor.name", required: true)!;
-        if (name.Length is 0 or > MaxNameLength || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))
+        var name = JsonBody.String(flavor, "name", "flavor.name", required: true, TextRule.Name)!;
+        // Length (in characters, as Nova counts), control characters and white space at the ends: TextRule.Name.
+        if (name.Length == 0)
         {
             throw ApiRequestException.BadRequest(
                 $"'flavor.name' must be 1 to {MaxNameLength} characters without white space at either end, got '{name}'");

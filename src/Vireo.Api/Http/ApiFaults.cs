@@ -26,12 +26,34 @@ public static class ApiFaults
 
     public static string NameFor(int status) => Names.TryGetValue(status, out var name) ? name : ComputeFault;
 
+    /// <summary>
+    /// The error body. Messages quote what the client sent; a lone surrogate among it (which JSON
+    /// cannot carry) is shown as U+FFFD rather than failing the answer.
+    /// </summary>
     public static IResult Result(int status, string message) =>
         Results.Json(
-            new Dictionary<string, FaultDetail>(StringComparer.Ordinal) { [NameFor(status)] = new FaultDetail { Code = status, Message = message } },
+            new Dictionary<string, FaultDetail>(StringComparer.Ordinal) { [NameFor(status)] = new FaultDetail { Code = status, Message = WellFormed(message) } },
             ApiJson.Options,
             contentType: "application/json",
             statusCode: status);
+
+    /// <summary>The text with every lone surrogate replaced by U+FFFD.</summary>
+    public static string WellFormed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(char.IsSurrogate))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            builder.Append(rune.ToString());
+        }
+
+        return builder.ToString();
+    }
 }
 
 /// <summary>A request the API refuses before reaching the compute service (malformed body, wrong media type).</summary>

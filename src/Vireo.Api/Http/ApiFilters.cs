@@ -8,8 +8,9 @@ namespace Vireo.Api.Http;
 /// Turns failures into Nova's error bodies: a <see cref="VireoException"/> by its kind
 /// (Core's <see cref="ErrorKinds"/>), a refused request by its status, anything else into a
 /// 500 computeFault whose body names the request id and whose stack trace goes to the log only.
+/// A 5xx body never carries a host path (<see cref="ServerErrorText"/>); the log has the message whole.
 /// </summary>
-internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
+internal sealed partial class ErrorFilter(ILogger logger) : IEndpointFilter
 {
     /// <summary>The Retry-After of a 503.</summary>
     public const string RetryAfterSeconds = "5";
@@ -21,6 +22,12 @@ internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
         {
             return await next(context).ConfigureAwait(false);
         }
+        catch (Exception exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a cancelled or cut upload shows as any kind of failure); nobody reads an answer.
+            LogClientGone(logger, http.Request.Method, http.Request.Path, RequestIds.For(http), exception.GetType().Name, exception.Message);
+            return Results.Empty;
+        }
         catch (VireoException exception)
         {
             var presentation = ErrorKinds.Presentation(exception.Kind);
@@ -30,12 +37,14 @@ internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
                 http.Response.Headers.RetryAfter = RetryAfterSeconds;
             }
 
-            if (presentation.HttpStatus >= 500)
+            if (presentation.HttpStatus < 500)
             {
-                logger.LogWarning(exception, "{Method} {Path} ({RequestId}) failed: {Message}", http.Request.Method, http.Request.Path, RequestIds.For(http), exception.Message);
+                return ApiFaults.Result(presentation.HttpStatus, exception.Message);
             }
 
-            return ApiFaults.Result(presentation.HttpStatus, exception.Message);
+            var requestId = RequestIds.For(http);
+            LogServiceFailure(logger, exception, http.Request.Method, http.Request.Path, requestId, exception.Kind, exception.Message);
+            return ApiFaults.Result(presentation.HttpStatus, $"{ServerErrorText.Sanitize(exception.Message)} (request {requestId})");
         }
         catch (ApiRequestException exception)
         {
@@ -46,19 +55,54 @@ internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
             // Kestrel's own refusals: a body over the size limit, a body cut short.
             return ApiFaults.Result(exception.StatusCode, $"the request could not be read: {exception.Message}");
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; nobody reads an answer.
-            return Results.Empty;
-        }
         catch (Exception exception)
         {
             var requestId = RequestIds.For(http);
-            logger.LogError(exception, "{Method} {Path} ({RequestId}) failed unexpectedly", http.Request.Method, http.Request.Path, requestId);
-            return ApiFaults.Result(
-                StatusCodes.Status500InternalServerError,
-                $"the service failed unexpectedly while handling request {requestId}; its log has the details");
+            LogUnexpected(logger, exception, http.Request.Method, http.Request.Path, requestId);
+            return ApiFaults.Result(StatusCodes.Status500InternalServerError, FaultBoundary.UnexpectedMessage(requestId));
         }
+    }
+
+    [LoggerMessage(EventId = 4402, EventName = "http.service_failure", Level = LogLevel.Warning,
+        Message = "{Method} {Path} ({RequestId}) failed ({Kind}): {Detail}")]
+    private static partial void LogServiceFailure(ILogger logger, Exception exception, string method, PathString path, string requestId, ErrorKind kind, string detail);
+
+    [LoggerMessage(EventId = 4404, EventName = "http.client_gone", Level = LogLevel.Information,
+        Message = "{Method} {Path} ({RequestId}) ended after its client went away: {ExceptionType}: {Detail}")]
+    private static partial void LogClientGone(ILogger logger, string method, PathString path, string requestId, string exceptionType, string detail);
+
+    [LoggerMessage(EventId = 4403, EventName = "http.unexpected", Level = LogLevel.Error,
+        Message = "{Method} {Path} ({RequestId}) failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, PathString path, string requestId);
+}
+
+/// <summary>
+/// Every path and query parameter passes <see cref="RequestText"/> before an endpoint reads it:
+/// route values as tokens (255 characters), query keys likewise, query values up to 4096.
+/// </summary>
+internal sealed class RequestTextFilter : IEndpointFilter
+{
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        foreach (var (key, value) in request.RouteValues)
+        {
+            if (value is string text)
+            {
+                RequestText.Require(text, $"the path segment '{key}'", TextRule.Token);
+            }
+        }
+
+        foreach (var (key, values) in request.Query)
+        {
+            RequestText.Require(key, "a query parameter name", TextRule.Token);
+            foreach (var value in values)
+            {
+                RequestText.Require(value ?? string.Empty, $"the query parameter '{key}'", TextRule.QueryValue);
+            }
+        }
+
+        return next(context);
     }
 }
 

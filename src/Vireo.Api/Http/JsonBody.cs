@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace Vireo.Api.Http;
 
 /// <summary>
 /// Reads request bodies into JSON nodes and takes fields out of them, so that every
-/// refusal names the field (<c>'flavor.ram' must be an integer, got "big"</c>).
+/// refusal names the field (<c>'flavor.ram' must be an integer, got "big"</c>). A body must be
+/// UTF-8 and every string in it (values and keys) valid Unicode free of control characters
+/// (<see cref="RequestText"/>) before any field is read; the field readers then apply each
+/// field's own rule (length, white space).
 /// </summary>
 internal static class JsonBody
 {
@@ -30,10 +34,17 @@ internal static class JsonBody
             throw ApiRequestException.BadRequest($"the request body is empty; send a JSON object such as {example}");
         }
 
+        EnsureUtf8(bytes, example);
         JsonNode? node;
         try
         {
             node = JsonNode.Parse(bytes, documentOptions: DocumentOptions);
+        }
+        catch (InvalidOperationException)
+        {
+            // Checking for duplicate keys unescapes them; a key escaping a lone surrogate cannot be.
+            throw ApiRequestException.BadRequest(
+                "a key in the request body contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid Unicode; send the text as valid UTF-8");
         }
         catch (JsonException exception)
         {
@@ -46,8 +57,92 @@ internal static class JsonBody
                 exception);
         }
 
+        Inspect(node, "the request body");
         return node as JsonObject
             ?? throw ApiRequestException.BadRequest($"the request body must be a JSON object such as {example}, not {Describe(node)}");
+    }
+
+    /// <summary>A 400 naming the first byte that is not UTF-8 (JSON text is UTF-8, RFC 8259).</summary>
+    private static void EnsureUtf8(byte[] bytes, string example)
+    {
+        var remaining = bytes.AsSpan();
+        Span<char> scratch = stackalloc char[1024];
+        var offset = 0;
+        while (!remaining.IsEmpty)
+        {
+            var status = Utf8.ToUtf16(remaining, scratch, out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
+            offset += read;
+            remaining = remaining[read..];
+            if (status is System.Buffers.OperationStatus.InvalidData or System.Buffers.OperationStatus.NeedMoreData)
+            {
+                throw ApiRequestException.BadRequest(
+                    $"the request body is not valid UTF-8 at byte {offset + 1} (0x{bytes[offset]:X2}); send a JSON object such as {example} encoded as UTF-8");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every key and string value in the tree passes <see cref="RequestText"/> (so that no later
+    /// read meets a lone surrogate such as <c>"\ud800"</c>, which .NET cannot turn into a string).
+    /// </summary>
+    private static void Inspect(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject children:
+                List<KeyValuePair<string, JsonNode?>> properties;
+                try
+                {
+                    properties = [.. children];
+                }
+                catch (InvalidOperationException)
+                {
+                    throw ApiRequestException.BadRequest($"a key in {Name(path)} contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid Unicode; send the text as valid UTF-8");
+                }
+
+                foreach (var (key, child) in properties)
+                {
+                    var childPath = path == "the request body" ? key : path + "." + key;
+                    RequestText.Require(key, $"the key '{Shorten(key)}' in {Name(path)}", TextRule.Token);
+                    Inspect(child, childPath);
+                }
+
+                break;
+            case JsonArray items:
+                for (var i = 0; i < items.Count; i++)
+                {
+                    Inspect(items[i], string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"));
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                string text;
+                try
+                {
+                    text = value.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw ApiRequestException.BadRequest($"{Name(path)} contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid Unicode; send the text as valid UTF-8");
+                }
+
+                RequestText.Require(text, Name(path), TextRule.Free);
+                break;
+        }
+    }
+
+    private static string Name(string path) => path == "the request body" ? path : $"'{path}'";
+
+    /// <summary>The first 40 characters, never cutting a surrogate pair in two.</summary>
+    private static string Shorten(string text)
+    {
+        if (text.Length <= 40)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[39]) ? 39 : 40;
+        return text[..cut] + "...";
     }
 
     private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
@@ -82,16 +177,19 @@ internal static class JsonBody
             ?? throw ApiRequestException.BadRequest($"'{path}' must be an object, got {Describe(node)}; send {example}");
     }
 
-    /// <summary>A string field; null when absent and not required.</summary>
-    public static string? String(JsonObject parent, string key, string path, bool required)
+    /// <summary>
+    /// A string field checked by <paramref name="rule"/> (<see cref="TextRule.Token"/> when not
+    /// given); null when absent and not required.
+    /// </summary>
+    public static string? String(JsonObject parent, string key, string path, bool required, TextRule? rule = null)
     {
         if (!parent.TryGetPropertyValue(key, out var node) || node is null)
         {
             return required ? throw Missing(path, "a string") : null;
         }
 
-        return node is JsonValue value && value.TryGetValue<string>(out var text)
-            ? text
+        return node is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? RequestText.Require(value.GetValue<string>(), $"'{path}'", rule ?? TextRule.Token)
             : throw ApiRequestException.BadRequest($"'{path}' must be a string, got {Describe(node)}");
     }
 
@@ -108,14 +206,14 @@ internal static class JsonBody
             switch (element.ValueKind)
             {
                 case JsonValueKind.String:
-                    return element.GetString();
+                    return RequestText.Require(element.GetString()!, $"'{path}'", TextRule.Token);
                 case JsonValueKind.Number when element.TryGetInt64(out var number):
                     return number.ToString(CultureInfo.InvariantCulture);
             }
         }
         else if (node is JsonValue direct && direct.TryGetValue<string>(out var text))
         {
-            return text;
+            return RequestText.Require(text, $"'{path}'", TextRule.Token);
         }
 
         throw ApiRequestException.BadRequest($"'{path}' must be an id (a string), got {Describe(node)}");
@@ -201,8 +299,7 @@ internal static class JsonBody
             case JsonArray:
                 return "an array";
             default:
-                var text = node.ToJsonString();
-                return text.Length > 40 ? text[..40] + "..." : text;
+                return Shorten(node.ToJsonString());
         }
     }
 

@@ -41,16 +41,12 @@ public static partial class Microversions
             return (Maximum, StatusCodes.Status200OK, null);
         }
 
-        var match = VersionPattern().Match(requested);
-        if (!match.Success)
+        if (Parse(requested) is not { } version)
         {
             return (null, StatusCodes.Status400BadRequest,
-                $"API Version String '{requested}' is of invalid format. Must be of format MajorNum.MinorNum.");
+                $"API Version String '{ApiFaults.WellFormed(requested)}' is of invalid format. Must be of format MajorNum.MinorNum with ASCII digits, each number below {int.MaxValue}.");
         }
 
-        var version = new Version(
-            int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture),
-            int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture));
         if (version < Minimum || version > Maximum)
         {
             return (null, StatusCodes.Status406NotAcceptable,
@@ -84,8 +80,23 @@ public static partial class Microversions
         return null;
     }
 
+    /// <summary>
+    /// <c>Major.Minor</c> in ASCII digits (no sign, no other script's digits, no leading zero
+    /// except a minor of 0), each fitting an int; null otherwise.
+    /// </summary>
+    public static Version? Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var match = VersionPattern().Match(text);
+        return match.Success
+            && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            && int.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
+                ? new Version(major, minor)
+                : null;
+    }
+
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    [GeneratedRegex(@"^([1-9]\d*)\.([1-9]\d*|0)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([1-9][0-9]{0,9})\.([1-9][0-9]{0,9}|0)\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }

@@ -85,7 +85,7 @@ internal static class ImageCreateBody
             }
             else if (value?.GetValueKind() == JsonValueKind.String)
             {
-                properties[key] = value.GetValue<string>();
+                properties[key] = Checked(value.GetValue<string>(), $"property '{key}'", TextRule.Free, problems);
             }
             else
             {
@@ -111,11 +111,22 @@ internal static class ImageCreateBody
 
         if (node.GetValueKind() == JsonValueKind.String)
         {
-            return node.GetValue<string>();
+            return Checked(node.GetValue<string>(), $"'{key}'", TextRule.Token, problems);
         }
 
         problems.Add($"'{key}' must be a string or null");
         return null;
+    }
+
+    /// <summary>The text, after noting <see cref="RequestText"/>'s refusal among the problems if it has one.</summary>
+    private static string Checked(string text, string field, TextRule rule, List<string> problems)
+    {
+        if (RequestText.Problem(text, rule) is { } problem)
+        {
+            problems.Add($"{field} {problem}");
+        }
+
+        return text;
     }
 
     private static int NonNegative(JsonObject body, string key, List<string> problems)

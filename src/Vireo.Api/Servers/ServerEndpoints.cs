@@ -78,7 +78,7 @@ internal static class ServerEndpoints
 
         // Missing values are left to the compute service, whose messages say what to give.
         var request = new CreateServerRequest(
-            JsonBody.String(server, "name", "server.name", required: false) ?? string.Empty,
+            JsonBody.String(server, "name", "server.name", required: false, TextRule.Name) ?? string.Empty,
             LastSegment(JsonBody.Reference(server, "imageRef", "server.imageRef")),
             LastSegment(JsonBody.Reference(server, "flavorRef", "server.flavorRef")),
             RequestIds.For(http));
@@ -151,7 +151,14 @@ internal static class ServerEndpoints
             ?? throw new ApiRequestException(StatusCodes.Status501NotImplemented, "this service has no console log reader configured; console output is not available");
         var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
         var output = await reader.ReadTailAsync(instance.Id, lines, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsoleOutputResponse { Output = output }, ApiJson.Options);
+        if (output is null)
+        {
+            // No log: not written yet, or removed by a delete that ran since the lookup; the
+            // second lookup tells them apart (a server deleted meanwhile is a 404, not a 500).
+            await compute.ShowServerAsync(instance.Id.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return Results.Json(new ConsoleOutputResponse { Output = output ?? string.Empty }, ApiJson.Options);
     }
 
     private static RebootType RebootTypeOf(JsonNode? argument)

@@ -8,14 +8,21 @@ public sealed class ConsoleLogReader(string instancesPath) : IConsoleLogReader
 {
     private const long MaxBytes = 1024 * 1024;
 
-    public async Task<string> ReadTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken)
+    public async Task<string?> ReadTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken)
     {
         var path = Path.Combine(instancesPath, instanceId.ToString("D"), InstanceFiles.ConsoleLog);
-        if (!File.Exists(path))
+        FileStream stream;
+        try
         {
-            return string.Empty;
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Not written yet, or removed by a delete since the caller looked the server up.
+            return null;
+        }
+
+        await using var log = stream;
         // Only the last MiB: a guest can write an unbounded log.
         if (stream.Length > MaxBytes)
         {

@@ -9,12 +9,30 @@ public sealed partial class ComputeService
     /// <summary>A flavor by id ("1") or name ("m1.tiny"); NotFound otherwise.</summary>
     public Task<Flavor> ShowFlavorAsync(string flavorRef, CancellationToken cancellationToken) => ResolveFlavorAsync(flavorRef, cancellationToken);
 
-    /// <summary>Adds a flavor; Conflict when its id or name is taken.</summary>
+    /// <summary>
+    /// Adds a flavor; Conflict when its id or name is taken, or its id is another flavor's name or
+    /// its name another's id (<see cref="FlavorRules.Clash"/>). Creates run one at a time, so the
+    /// check and the add see the same catalog.
+    /// </summary>
     public async Task<Flavor> CreateFlavorAsync(Flavor flavor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flavor);
-        await _flavors.AddAsync(flavor, cancellationToken).ConfigureAwait(false);
-        return flavor;
+        await _flavorCreates.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var existing = await _flavors.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (FlavorRules.Clash(existing, flavor) is { } clash)
+            {
+                throw VireoException.Conflict(clash);
+            }
+
+            await _flavors.AddAsync(flavor, cancellationToken).ConfigureAwait(false);
+            return flavor;
+        }
+        finally
+        {
+            _flavorCreates.Release();
+        }
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ public sealed partial class ComputeService
     private readonly InstanceGates _gates = new();
     private readonly ILogger _logger;
     private readonly RunningOperations _running;
+    private readonly SemaphoreSlim _flavorCreates = new(1, 1);
 
     public ComputeService(
         IInstanceStore store,

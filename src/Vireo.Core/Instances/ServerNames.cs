@@ -16,7 +16,7 @@ public static class ServerNames
 
         if (name.Length > MaxLength)
         {
-            return $"server name '{name[..20]}...' is {name.Length} characters long; use at most {MaxLength}";
+            return $"server name '{name[..(char.IsHighSurrogate(name[19]) ? 19 : 20)]}...' is {name.Length} characters long; use at most {MaxLength}";
         }
 
         if (char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))

@@ -45,7 +45,7 @@ public sealed class FlavorCommandsTests
         created.Json.GetProperty("swap").GetInt32().ShouldBe(512);
         again.Exit.ShouldBe(ExitCodes.Conflict);
         again.Out.ShouldBeEmpty();
-        again.Err.ShouldStartWith("vireo: a flavor with id");
+        again.Err.ShouldStartWith("vireo: flavor name 'm1.big' is taken by flavor 'm1.big' (id 9)");
     }
 
     [Fact]

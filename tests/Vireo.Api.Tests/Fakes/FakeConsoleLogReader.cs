@@ -17,13 +17,34 @@ public sealed class FakeConsoleLogReader : IConsoleLogReader
         }
     }
 
-    public Task<string> ReadTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken)
+    /// <summary>Runs at the start of each read (a test deletes the server here to race the read).</summary>
+    public Func<Guid, Task>? BeforeRead { get; set; }
+
+    public void Remove(Guid instanceId)
     {
-        LastRequest = (instanceId, lines);
-        string text;
         lock (_logs)
         {
-            text = _logs.GetValueOrDefault(instanceId, string.Empty);
+            _logs.Remove(instanceId);
+        }
+    }
+
+    public async Task<string?> ReadTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken)
+    {
+        LastRequest = (instanceId, lines);
+        if (BeforeRead is { } before)
+        {
+            await before(instanceId);
+        }
+
+        string? text;
+        lock (_logs)
+        {
+            text = _logs.GetValueOrDefault(instanceId);
+        }
+
+        if (text is null)
+        {
+            return null;
         }
 
         if (lines is { } count)
@@ -33,6 +54,6 @@ public sealed class FakeConsoleLogReader : IConsoleLogReader
             text = string.Concat(tail.Skip(Math.Max(0, tail.Length - count)).Select(line => line + "\n"));
         }
 
-        return Task.FromResult(text);
+        return text;
     }
 }

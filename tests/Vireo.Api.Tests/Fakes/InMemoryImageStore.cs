@@ -144,8 +144,9 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
         return Task.CompletedTask;
     }
 
+    /// <summary>Some bytes for any image (the fake keeps no content; downloads only need a stream).</summary>
     public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the API never reads image content");
+        Task.FromResult<Stream>(new MemoryStream("fake image content"u8.ToArray()));
 
     public Task<ImageRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -5,9 +5,9 @@ namespace Vireo.Api.Tests.Fakes;
 /// <summary>Keeps log entries in a list so tests can see what the service logged.</summary>
 public sealed class ListLoggerProvider : ILoggerProvider
 {
-    private readonly List<(LogLevel Level, string Message, Exception? Exception)> _entries = [];
+    private readonly List<(LogLevel Level, string Message, Exception? Exception, EventId EventId)> _entries = [];
 
-    public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception)> Entries
+    public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception, EventId EventId)> Entries
     {
         get
         {
@@ -37,7 +37,7 @@ public sealed class ListLoggerProvider : ILoggerProvider
             {
                 lock (provider._entries)
                 {
-                    provider._entries.Add((logLevel, formatter(state, exception), exception));
+                    provider._entries.Add((logLevel, formatter(state, exception), exception, eventId));
                 }
             }
         }

@@ -19,7 +19,9 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>
 /// One `vireo serve` process with its own state folder, port and installation id, run exactly as
 /// an operator runs it (the published assembly, a nova.conf). Dispose stops it and removes every
-/// domain carrying its installation id and its state folder, whatever the test did.
+/// domain carrying its installation id and its state folder, whatever the test did, and then
+/// fails the test when the service logged a 500 (event <see cref="Vireo.Api.Http.ApiEvents.ServerError"/>):
+/// no request in the whole suite gets a 500.
 /// </summary>
 public sealed class VireoService : IAsyncDisposable
 {
@@ -71,6 +73,16 @@ public sealed class VireoService : IAsyncDisposable
     public int ProcessId => process?.Id ?? throw new InvalidOperationException("the service is not started");
 
     public string StatePath => Path.Combine(Root, "state");
+    /// <summary>Set by a test that provokes a 500 on purpose; otherwise any logged 500 fails the test at dispose.</summary>
+    public bool AllowServerErrors { get; set; }
+
+    /// <summary>The service's log lines recording a response with status 500.</summary>
+    public IReadOnlyList<string> ServerErrorLines() => [.. Log.Split('\n').Where(IsServerErrorLine)];
+
+    /// <summary>Whether a line of the service's console log records a 500 (<c>fail: Vireo.Api.Http.FaultBoundary[4400] http.500: ...</c>).</summary>
+    public static bool IsServerErrorLine(string line) =>
+        line.Contains($"[{Vireo.Api.Http.ApiEvents.ServerError}]", StringComparison.Ordinal)
+        && line.Contains(Vireo.Api.Http.ApiEvents.ServerErrorName, StringComparison.Ordinal);
 
     /// <summary>Starts the service and waits until its API answers (deadline in minutes: the machine is loaded).</summary>
     /// <param name="waitForReconciliation">False: return as soon as the API answers, before start-up reconciliation may have run.</param>
@@ -199,6 +211,10 @@ public sealed class VireoService : IAsyncDisposable
         {
         }
         process?.Dispose();
+        if (!AllowServerErrors)
+        {
+            ServerErrorLines().ShouldBeEmpty("the service answered a request with 500; its log has the details");
+        }
     }
 
     private static int FreePort()
