@@ -5,11 +5,14 @@ namespace Vireo.Virt;
 /// <summary>
 /// One libvirt connection as the <see cref="LibvirtConnectionManager"/> hands it out. When the
 /// manager stops using it (libvirt closed it, a call found it dead, the manager was disposed),
-/// <see cref="Lost"/> completes, the attached resources are disposed and then the connection.
+/// <see cref="Lost"/> completes at once; the attached resources and then the connection are disposed
+/// on a thread of their own (<see cref="Released"/>), since closing a connection to a hung libvirtd
+/// blocks like any other call and must not stall the caller, the event loop or a request.
 /// </summary>
 public sealed class ConnectionLease
 {
     private readonly TaskCompletionSource lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private readonly List<IDisposable> attachments = [];
     private bool retired;
@@ -30,6 +33,9 @@ public sealed class ConnectionLease
 
     public bool IsLost => Lost.IsCompleted;
 
+    /// <summary>Completes once a retired lease's resources and connection have been disposed (after libvirt answered, if it hangs).</summary>
+    public Task Released => released.Task;
+
     /// <summary>
     /// Ties a resource registered on this connection (an event subscription) to its lifetime: it is
     /// disposed before the connection, so libvirt can still deregister it. Disposed at once if the lease is already lost.
@@ -49,16 +55,23 @@ public sealed class ConnectionLease
         DisposeQuietly(resource);
     }
 
-    /// <summary>Disposes a resource attached earlier, now, while the connection is still open.</summary>
+    /// <summary>
+    /// Disposes a resource attached earlier, on a thread of its own (deregistering is a round trip
+    /// that a hung libvirtd never answers). A resource the retirement already took is left to it.
+    /// </summary>
     public void Detach(IDisposable resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
+        bool mine;
         lock (gate)
         {
-            attachments.Remove(resource);
+            mine = attachments.Remove(resource);
         }
 
-        DisposeQuietly(resource);
+        if (mine)
+        {
+            OffThread(() => DisposeQuietly(resource));
+        }
     }
 
     internal bool Retire()
@@ -77,14 +90,21 @@ public sealed class ConnectionLease
         }
 
         lost.TrySetResult();
-        foreach (var resource in toDispose)
+        OffThread(() =>
         {
-            DisposeQuietly(resource);
-        }
+            foreach (var resource in toDispose)
+            {
+                DisposeQuietly(resource);
+            }
 
-        DisposeQuietly(Connection);
+            DisposeQuietly(Connection);
+            released.TrySetResult();
+        });
         return true;
     }
+
+    private static void OffThread(Action action) =>
+        Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
 
     private static void DisposeQuietly(IDisposable resource)
     {

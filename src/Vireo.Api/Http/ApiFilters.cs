@@ -11,6 +11,8 @@ namespace Vireo.Api.Http;
 /// </summary>
 internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
 {
+    private const string RetryAfterSeconds = "5";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -24,6 +26,12 @@ internal sealed class ErrorFilter(ILogger logger) : IEndpointFilter
             if (presentation.HttpStatus >= 500)
             {
                 logger.LogWarning(exception, "{Method} {Path} ({RequestId}) failed: {Message}", http.Request.Method, http.Request.Path, RequestIds.For(http), exception.Message);
+            }
+
+            if (presentation.HttpStatus == StatusCodes.Status503ServiceUnavailable)
+            {
+                // An outage (libvirt hung or down) is worth retrying shortly, as Retry-After tells a client.
+                http.Response.Headers.RetryAfter = RetryAfterSeconds;
             }
 
             return ApiFaults.Result(presentation.HttpStatus, exception.Message);

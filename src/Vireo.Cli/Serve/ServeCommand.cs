@@ -113,7 +113,7 @@ public static class ServeCommand
         var storage = HostComposition.Storage(options);
         var qemuImg = new QemuImg(storage);
         var imageStore = new FileImageStore(storage, store.Images, qemuImg, TimeProvider.System);
-        await using var hypervisor = new LibvirtHypervisor(HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System);
+        var hypervisorSettings = HostComposition.Hypervisor(options, installationId, cacheMode);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -123,8 +123,10 @@ public static class ServeCommand
         builder.WebHost.UseKestrel(k => k.Listen(ListenAddress(options.Default.OsapiComputeListen), options.Default.OsapiComputeListenPort));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new BaseImageCache(storage, imageStore, qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
+        // The container disposes the hypervisor (and its libvirt connection) when the app is disposed.
+        builder.Services.AddSingleton(sp => new LibvirtHypervisor(hypervisorSettings, TimeProvider.System, sp.GetRequiredService<ILogger<LibvirtHypervisor>>()));
         builder.Services.AddSingleton(sp => new ComputeService(
-            store.Instances, store.Flavors, store.Images, hypervisor, new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg),
+            store.Instances, store.Flavors, store.Images, sp.GetRequiredService<LibvirtHypervisor>(), new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg),
             FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options)));
         builder.Services.AddSingleton<IInstanceStore>(store.Instances);
         builder.Services.AddSingleton<IFlavorStore>(store.Flavors);
