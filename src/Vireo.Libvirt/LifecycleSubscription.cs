@@ -63,6 +63,19 @@ public sealed class LifecycleSubscription : IDisposable
         return 0;
     }
 
+    /// <summary>
+    /// Ends the subscription without asking libvirt to deregister it: for a connection that is dead
+    /// or hung, where the deregistration is a round trip that never comes back (and racing it with
+    /// the connection's close crashes libvirt's client). libvirt frees the callback with the connection.
+    /// </summary>
+    public void Abandon()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            channel.Writer.TryComplete();
+        }
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) == 1)

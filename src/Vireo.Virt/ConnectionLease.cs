@@ -15,7 +15,9 @@ public sealed class ConnectionLease
     private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private readonly List<IDisposable> attachments = [];
+    private readonly ManualResetEventSlim idle = new(initialState: true);
     private bool retired;
+    private int callsInside;
 
     internal ConnectionLease(Connection connection, long generation)
     {
@@ -74,7 +76,36 @@ public sealed class ConnectionLease
         }
     }
 
-    internal bool Retire()
+    /// <param name="suspect">
+    /// The connection is dead or hung: no further round trip is made on it (event subscriptions are
+    /// abandoned, not deregistered), since each would block or race the close; the connection itself
+    /// is closed once the calls still inside it have returned.
+    /// </param>
+    /// <summary>A native call on this connection starts (the manager counts them, see <see cref="Retire"/>).</summary>
+    internal void Enter()
+    {
+        lock (gate)
+        {
+            if (++callsInside == 1)
+            {
+                idle.Reset();
+            }
+        }
+    }
+
+    /// <summary>A native call on this connection returned.</summary>
+    internal void Exit()
+    {
+        lock (gate)
+        {
+            if (--callsInside == 0)
+            {
+                idle.Set();
+            }
+        }
+    }
+
+    internal bool Retire(bool suspect = false)
     {
         IDisposable[] toDispose;
         lock (gate)
@@ -92,9 +123,24 @@ public sealed class ConnectionLease
         lost.TrySetResult();
         OffThread(() =>
         {
+            if (suspect)
+            {
+                // libvirt's client crashes when a round trip (deregistering, closing) starts while a
+                // call stuck on a hung daemon is still inside it: wait until those returned (the daemon
+                // answered, or keepalive closed the connection), then release.
+                idle.Wait();
+            }
+
             foreach (var resource in toDispose)
             {
-                DisposeQuietly(resource);
+                if (suspect && resource is LifecycleSubscription subscription)
+                {
+                    subscription.Abandon();
+                }
+                else
+                {
+                    DisposeQuietly(resource);
+                }
             }
 
             DisposeQuietly(Connection);

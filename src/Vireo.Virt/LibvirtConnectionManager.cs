@@ -148,7 +148,7 @@ public sealed partial class LibvirtConnectionManager : IAsyncDisposable, IDispos
     {
         if (Volatile.Read(ref current) is { } lease)
         {
-            Retire(lease, "dropped on request");
+            Retire(lease, "dropped on request", suspect: false);
         }
     }
 
@@ -317,6 +317,7 @@ public sealed partial class LibvirtConnectionManager : IAsyncDisposable, IDispos
 
         Task<T> work;
         Interlocked.Increment(ref callsInside);
+        lease?.Enter();
         try
         {
             work = Task.Factory.StartNew(
@@ -328,6 +329,7 @@ public sealed partial class LibvirtConnectionManager : IAsyncDisposable, IDispos
                     }
                     finally
                     {
+                        lease?.Exit();
                         Interlocked.Decrement(ref callsInside);
                         slots.Release();
                     }
@@ -336,6 +338,7 @@ public sealed partial class LibvirtConnectionManager : IAsyncDisposable, IDispos
         }
         catch (Exception)
         {
+            lease?.Exit();
             Interlocked.Decrement(ref callsInside);
             slots.Release();
             throw;
@@ -407,7 +410,8 @@ public sealed partial class LibvirtConnectionManager : IAsyncDisposable, IDispos
         }
     }
 
-    private void Retire(ConnectionLease lease, string reason)
+    /// <param name="suspect">Dead or hung: make no more round trips on it (see <see cref="ConnectionLease.Retire"/>).</param>
+    private void Retire(ConnectionLease lease, string reason, bool suspect = true)
     {
         lock (sync)
         {
@@ -417,7 +421,7 @@ public sealed partial class LibvirtConnectionManager : IAsyncDisposable, IDispos
             }
         }
 
-        if (lease.Retire() && !disposed)
+        if (lease.Retire(suspect) && !disposed)
         {
             LogRetired(Uri, lease.Generation, reason);
         }
