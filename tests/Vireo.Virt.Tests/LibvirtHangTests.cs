@@ -48,6 +48,9 @@ public sealed class LibvirtHangTests
         e.Message.ShouldBe("libvirt at test:///default did not answer within 0.5 s (while trying to list guests); check that libvirtd is running and not stuck (virsh -c test:///default version) and retry: the connection is replaced once it answers");
         manager.CallsInside.ShouldBe(1);
         first.IsLost.ShouldBeTrue();
+        // No round trip (closing, deregistering) races the call still stuck inside the connection.
+        await Task.Delay(200, Cancel);
+        first.Released.IsCompleted.ShouldBeFalse();
 
         // The next call reconnects while the stuck thread still holds its slot.
         (await manager.RunAsync("read the hypervisor type", c => c.HypervisorType, Cancel)).ShouldBe("TEST");
@@ -56,6 +59,7 @@ public sealed class LibvirtHangTests
 
         release.Set();
         await WaitUntilAsync(() => manager.CallsInside == 0);
+        await first.Released.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
     }
 
     [Fact(Timeout = 60_000)]
