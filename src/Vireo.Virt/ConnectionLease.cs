@@ -58,8 +58,9 @@ public sealed class ConnectionLease
     }
 
     /// <summary>
-    /// Disposes a resource attached earlier, on a thread of its own (deregistering is a round trip
-    /// that a hung libvirtd never answers). A resource the retirement already took is left to it.
+    /// Disposes a resource attached earlier, now, while the connection is still open: libvirt tracks
+    /// one lifecycle callback per connection, so the next subscription needs this one gone first.
+    /// A resource the retirement already took is left to it (no round trip on a dead connection).
     /// </summary>
     public void Detach(IDisposable resource)
     {
@@ -72,7 +73,7 @@ public sealed class ConnectionLease
 
         if (mine)
         {
-            OffThread(() => DisposeQuietly(resource));
+            DisposeQuietly(resource);
         }
     }
 

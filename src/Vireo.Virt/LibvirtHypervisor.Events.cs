@@ -13,6 +13,10 @@ public sealed partial class LibvirtHypervisor
     private readonly ConcurrentDictionary<Guid, bool> foreign = new();
 
     private long subscriptions;
+    private LifecycleSubscription? latestSubscription;
+
+    /// <summary>Events the latest subscription dropped so far, for tests that must act once it has.</summary>
+    internal long EventsDropped => Volatile.Read(ref latestSubscription)?.DroppedCount ?? 0;
 
     /// <summary>How many lifecycle subscriptions watchers have made, for tests that must act only once a watcher listens.</summary>
     internal long SubscriptionCount => Interlocked.Read(ref subscriptions);
@@ -91,13 +95,24 @@ public sealed partial class LibvirtHypervisor
     {
         try
         {
-            return await connections.RunOnLeaseAsync("subscribe to guest lifecycle events", lease =>
+            // Not cancelled half-way: a subscription made after its watcher left would stay registered,
+            // and libvirt tracks one lifecycle callback per connection, refusing the next watcher's.
+            // The call is bounded by its timeout all the same.
+            var subscribed = await connections.RunOnLeaseAsync("subscribe to guest lifecycle events", lease =>
             {
                 var subscription = lease.Connection.SubscribeLifecycleEvents(EventCapacity);
                 lease.Attach(subscription);
+                Volatile.Write(ref latestSubscription, subscription);
                 Interlocked.Increment(ref subscriptions);
                 return (lease, subscription);
-            }, token).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);
+            if (token.IsCancellationRequested)
+            {
+                subscribed.lease.Detach(subscribed.subscription);
+                return null;
+            }
+
+            return subscribed;
         }
         catch (VireoException e) when (e.Kind == ErrorKind.Unavailable)
         {
