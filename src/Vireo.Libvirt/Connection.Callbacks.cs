@@ -41,6 +41,9 @@ public sealed partial class Connection
     [UnmanagedCallersOnly]
     internal static void FreeOpaque(nint opaque) => GCHandle.FromIntPtr(opaque).Free();
 
-    /// <summary>Starts delivering lifecycle events of every domain on this connection until the subscription is disposed.</summary>
-    public LifecycleSubscription SubscribeLifecycleEvents() => new(this);
+    /// <summary>
+    /// Starts delivering lifecycle events of every domain on this connection until the subscription is
+    /// disposed; at most <paramref name="capacity"/> unread events are kept (the oldest are dropped).
+    /// </summary>
+    public LifecycleSubscription SubscribeLifecycleEvents(int capacity = LifecycleSubscription.DefaultCapacity) => new(this, capacity);
 }

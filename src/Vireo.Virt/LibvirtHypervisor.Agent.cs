@@ -19,7 +19,7 @@ public sealed partial class LibvirtHypervisor
     public Task<string> AgentCommandAsync(Guid instanceId, string json, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(json);
-        return connections.RunAsync($"send a guest agent command to instance {instanceId}", connection =>
+        return connections.RunAsync($"send a guest agent command to instance {instanceId}", AgentCall(timeout), connection =>
         {
             using var domain = FindOwnedOrThrow(connection, instanceId);
             try
@@ -42,7 +42,7 @@ public sealed partial class LibvirtHypervisor
     /// </summary>
     /// <exception cref="VireoException">NotFound when the instance has no owned guest; Unavailable when libvirt is unreachable.</exception>
     public Task<bool> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        connections.RunAsync($"ping the guest agent of instance {instanceId}", connection =>
+        connections.RunAsync($"ping the guest agent of instance {instanceId}", AgentCall(timeout), connection =>
         {
             using var domain = FindOwnedOrThrow(connection, instanceId);
             try
@@ -66,6 +66,9 @@ public sealed partial class LibvirtHypervisor
             connection.HypervisorType,
             ToVersion(connection.HypervisorVersion),
             connection.Hostname), cancellationToken);
+
+    /// <summary>libvirt waits for the agent up to the timeout (rounded up to whole seconds), and for the domain's agent job before that.</summary>
+    private TimeSpan AgentCall(TimeSpan timeout) => TimeSpan.FromSeconds(Math.Ceiling(Math.Max(timeout.TotalSeconds, 0))) + connections.Limits.CallTimeout;
 
     private static Version ToVersion(LibvirtVersion version) => new(version.Major, version.Minor, version.Release);
 }

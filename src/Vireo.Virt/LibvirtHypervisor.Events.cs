@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Libvirt;
@@ -12,9 +13,16 @@ public sealed partial class LibvirtHypervisor
     private readonly ConcurrentDictionary<Guid, bool> foreign = new();
 
     private long subscriptions;
+    private LifecycleSubscription? latestSubscription;
+
+    /// <summary>Events the latest subscription dropped so far, for tests that must act once it has.</summary>
+    internal long EventsDropped => Volatile.Read(ref latestSubscription)?.DroppedCount ?? 0;
 
     /// <summary>How many lifecycle subscriptions watchers have made, for tests that must act only once a watcher listens.</summary>
     internal long SubscriptionCount => Interlocked.Read(ref subscriptions);
+
+    /// <summary>Unread events a subscription keeps; when more arrive the oldest are dropped and every state is read again.</summary>
+    internal int EventCapacity { get; init; } = LifecycleSubscription.DefaultCapacity;
 
     /// <summary>How long the watcher waits before subscribing again when libvirt is unreachable.</summary>
     internal TimeSpan ResubscribeDelay { get; init; } = TimeSpan.FromSeconds(2);
@@ -23,7 +31,8 @@ public sealed partial class LibvirtHypervisor
     /// Power state changes of this installation's guests until cancelled (or the hypervisor is
     /// disposed). Events are hints: each change carries the state read after the event. When the
     /// connection is lost the watcher subscribes again on the new one and then reports the current
-    /// state of every owned guest (NoState for those gone), since events in the gap were lost.
+    /// state of every owned guest (NoState for those gone), since events in the gap were lost. The
+    /// same snapshot follows when the subscription dropped events because this reader fell behind.
     /// </summary>
     public async IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -56,8 +65,19 @@ public sealed partial class LibvirtHypervisor
                 }
 
                 resubscribing = true;
+                var dropsSeen = 0L;
                 while (await NextEventAsync(lease, subscription, token).ConfigureAwait(false) is { } lifecycle)
                 {
+                    if (subscription.DroppedCount is var dropped && dropped > dropsSeen)
+                    {
+                        LogEventsDropped(dropped - dropsSeen, EventCapacity);
+                        dropsSeen = dropped;
+                        foreach (var resync in await SnapshotAsync(token).ConfigureAwait(false))
+                        {
+                            yield return resync;
+                        }
+                    }
+
                     if (await ToChangeAsync(lifecycle, token).ConfigureAwait(false) is { } change)
                     {
                         yield return change;
@@ -75,13 +95,24 @@ public sealed partial class LibvirtHypervisor
     {
         try
         {
-            return await connections.RunOnLeaseAsync("subscribe to guest lifecycle events", lease =>
+            // Not cancelled half-way: a subscription made after its watcher left would stay registered,
+            // and libvirt tracks one lifecycle callback per connection, refusing the next watcher's.
+            // The call is bounded by its timeout all the same.
+            var subscribed = await connections.RunOnLeaseAsync("subscribe to guest lifecycle events", lease =>
             {
-                var subscription = lease.Connection.SubscribeLifecycleEvents();
+                var subscription = lease.Connection.SubscribeLifecycleEvents(EventCapacity);
                 lease.Attach(subscription);
+                Volatile.Write(ref latestSubscription, subscription);
                 Interlocked.Increment(ref subscriptions);
                 return (lease, subscription);
-            }, token).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);
+            if (token.IsCancellationRequested)
+            {
+                subscribed.lease.Detach(subscribed.subscription);
+                return null;
+            }
+
+            return subscribed;
         }
         catch (VireoException e) when (e.Kind == ErrorKind.Unavailable)
         {
@@ -197,4 +228,7 @@ public sealed partial class LibvirtHypervisor
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "libvirt: {Count} lifecycle event(s) dropped (more than {Capacity} unread); reading every guest's state again")]
+    private partial void LogEventsDropped(long count, int capacity);
 }

@@ -12,7 +12,7 @@ public sealed partial class LibvirtHypervisor
     internal TimeSpan ShutdownRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     public Task StartGuestAsync(Guid instanceId, CancellationToken cancellationToken) =>
-        connections.RunAsync($"start the guest of instance {instanceId}", connection =>
+        connections.RunAsync($"start the guest of instance {instanceId}", SlowCall, connection =>
         {
             using var domain = FindOwnedOrThrow(connection, instanceId);
             var state = domain.GetState().State;
@@ -43,7 +43,7 @@ public sealed partial class LibvirtHypervisor
 
     public async Task StopGuestAsync(Guid instanceId, bool graceful, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var asked = await connections.RunAsync($"shut down the guest of instance {instanceId}", connection =>
+        var asked = await connections.RunAsync($"shut down the guest of instance {instanceId}", SlowCall, connection =>
         {
             using var domain = FindOwnedOrThrow(connection, instanceId);
             var state = domain.GetState().State;
@@ -77,7 +77,7 @@ public sealed partial class LibvirtHypervisor
     }
 
     public Task RebootGuestAsync(Guid instanceId, bool hard, CancellationToken cancellationToken) =>
-        connections.RunAsync($"{(hard ? "hard" : "soft")} reboot the guest of instance {instanceId}", connection =>
+        connections.RunAsync($"{(hard ? "hard" : "soft")} reboot the guest of instance {instanceId}", SlowCall, connection =>
         {
             using var domain = FindOwnedOrThrow(connection, instanceId);
             if (hard)
@@ -109,7 +109,7 @@ public sealed partial class LibvirtHypervisor
         }, cancellationToken);
 
     public Task DestroyGuestAsync(Guid instanceId, CancellationToken cancellationToken) =>
-        connections.RunAsync($"destroy the guest of instance {instanceId}", connection =>
+        connections.RunAsync($"destroy the guest of instance {instanceId}", SlowCall, connection =>
         {
             using var domain = FindOwned(connection, instanceId);
             if (domain is not null)
@@ -119,7 +119,7 @@ public sealed partial class LibvirtHypervisor
         }, cancellationToken);
 
     public Task UndefineGuestAsync(Guid instanceId, CancellationToken cancellationToken) =>
-        connections.RunAsync($"undefine the guest of instance {instanceId}", connection =>
+        connections.RunAsync($"undefine the guest of instance {instanceId}", SlowCall, connection =>
         {
             using var domain = FindOwned(connection, instanceId);
             if (domain is null)
@@ -204,7 +204,7 @@ public sealed partial class LibvirtHypervisor
                 lastRequest = time.GetTimestamp();
             }
 
-            var off = await connections.RunAsync($"shut down the guest of instance {instanceId}", connection =>
+            var off = await connections.RunAsync($"shut down the guest of instance {instanceId}", SlowCall, connection =>
             {
                 using var domain = connection.TryLookupDomainByUuid(instanceId);
                 if (domain is null || domain.GetState().State == DomainState.Shutoff)

@@ -29,19 +29,20 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     /// </summary>
     private readonly ConcurrentDictionary<Guid, bool> owned = new();
 
-    public LibvirtHypervisor(HypervisorSettings settings, TimeProvider? timeProvider = null, ILogger<LibvirtHypervisor>? logger = null)
-        : this(settings, new LibvirtConnectionManager(Validated(settings).ConnectionUri, timeProvider: timeProvider), timeProvider, logger)
+    /// <param name="logger">Where connection decisions (open, reconnect, timeout, bulkhead full) and dropped events are logged.</param>
+    public LibvirtHypervisor(HypervisorSettings settings, TimeProvider? timeProvider = null, ILogger? logger = null, LibvirtLimits? limits = null)
+        : this(settings, new LibvirtConnectionManager(Validated(settings).ConnectionUri, timeProvider: timeProvider, limits: limits, logger: logger), timeProvider, logger)
     {
         ownsConnections = true;
     }
 
     /// <summary>Shares a connection manager (other drivers on the same host); the caller disposes it.</summary>
-    public LibvirtHypervisor(HypervisorSettings settings, LibvirtConnectionManager connections, TimeProvider? timeProvider = null, ILogger<LibvirtHypervisor>? logger = null)
+    public LibvirtHypervisor(HypervisorSettings settings, LibvirtConnectionManager connections, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         this.settings = Validated(settings);
         this.connections = connections ?? throw new ArgumentNullException(nameof(connections));
         time = timeProvider ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger<LibvirtHypervisor>.Instance;
+        this.logger = logger ?? NullLogger.Instance;
     }
 
     public HypervisorSettings Settings => settings;
@@ -55,7 +56,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         var xml = DomainXmlWriter.Format(definition);
         var id = spec.InstanceId;
         VirtLog.GuestXmlBuilt(logger, id, spec.Flavor.Vcpus, spec.Flavor.MemoryMiB, spec.Disks.Disks.Count, xml);
-        await connections.RunAsync($"define the guest of instance {id}", connection =>
+        await connections.RunAsync($"define the guest of instance {id}", SlowCall, connection =>
         {
             using (var existing = connection.TryLookupDomainByUuid(id))
             {
@@ -74,8 +75,9 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A round trip to the daemon (virConnectIsAlive alone answers from the client's state, even when libvirtd is hung).</summary>
     public Task EnsureReachableAsync(CancellationToken cancellationToken) =>
-        connections.RunAsync("reach libvirt", connection => connection.IsAlive, cancellationToken);
+        connections.RunAsync("reach libvirt", connection => connection.LibraryVersion, cancellationToken);
 
     public Task<GuestInfo?> GetGuestAsync(Guid instanceId, CancellationToken cancellationToken) =>
         connections.RunAsync($"read the guest of instance {instanceId}", connection =>
@@ -85,7 +87,10 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         }, cancellationToken);
 
     public Task<IReadOnlyList<GuestInfo>> ListOwnedGuestsAsync(CancellationToken cancellationToken) =>
-        connections.RunAsync("list guests", connection => (IReadOnlyList<GuestInfo>)ListOwned(connection), cancellationToken);
+        connections.RunAsync("list guests", connections.Limits.ListTimeout, connection => (IReadOnlyList<GuestInfo>)ListOwned(connection), cancellationToken);
+
+    /// <summary>The budget of calls that wait for QEMU or a domain job; only background operations make them.</summary>
+    private TimeSpan SlowCall => connections.Limits.SlowCallTimeout;
 
     public async ValueTask DisposeAsync()
     {

@@ -58,10 +58,24 @@ public sealed class ErrorBodyTests
         await using var api = await ApiHost.StartAsync();
         api.Fakes.Flavors.ListFailure = new Vireo.Core.VireoException(Vireo.Core.ErrorKind.Unavailable, "the database is not reachable");
 
-        var (status, body, _) = await api.GetAsync("/v2.1/flavors/detail");
+        var (status, body, response) = await api.GetAsync("/v2.1/flavors/detail");
 
         status.ShouldBe(HttpStatusCode.ServiceUnavailable);
         body.ShouldBeFault("serviceUnavailable", 503).ShouldStartWith("the database is not reachable (request req-");
+        response.Headers.RetryAfter?.Delta.ShouldBe(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Only_a_503_tells_the_client_to_retry_after()
+    {
+        await using var api = await ApiHost.StartAsync();
+        api.Fakes.Flavors.ListFailure = new Vireo.Core.VireoException(Vireo.Core.ErrorKind.Failed, "the flavor store refused");
+
+        var (status, _, response) = await api.GetAsync("/v2.1/flavors/detail");
+
+        ((int)status).ShouldBeGreaterThanOrEqualTo(400);
+        status.ShouldNotBe(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter.ShouldBeNull();
     }
 
     [Fact]

@@ -192,6 +192,21 @@ public abstract class ConnectionContract(DriverFixture fixture)
     }
 
     [Fact]
+    public void A_subscription_nobody_reads_keeps_at_most_its_capacity_and_counts_what_it_dropped()
+    {
+        using var events = Conn.SubscribeLifecycleEvents(capacity: 2);
+        var uuid = Guid.NewGuid();
+        using var scope = new DomainScope(Conn, uuid);
+        using var domain = Conn.DefineDomain(Fixture.DomainXml(DriverFixture.UniqueName("bounded"), uuid));
+        domain.Start();
+        domain.Destroy();
+
+        // Three events (defined, started, stopped) into two places: the oldest goes.
+        Eventually(() => events.DroppedCount >= 1, TimeSpan.FromSeconds(60)).ShouldBeTrue();
+        events.Events.Count.ShouldBeLessThanOrEqualTo(2);
+    }
+
+    [Fact]
     public void Agent_command_without_an_agent_raises_a_typed_error()
     {
         var uuid = Guid.NewGuid();

@@ -60,7 +60,7 @@ public sealed class LibvirtConnectionManagerTests
     }
 
     [Fact]
-    public async Task Resources_attached_to_a_lease_are_disposed_before_the_connection_when_it_is_retired()
+    public async Task Resources_attached_to_a_lease_are_disposed_before_the_connection_off_the_callers_thread_when_it_is_retired()
     {
         await using var manager = new LibvirtConnectionManager(TestUri);
         var lease = await manager.AcquireAsync(Cancel);
@@ -68,6 +68,8 @@ public sealed class LibvirtConnectionManagerTests
         lease.Attach(new Probe(() => order.Add(lease.Connection.HypervisorType)));
 
         manager.DropConnection();
+        lease.IsLost.ShouldBeTrue();
+        await lease.Released.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
         lease.Attach(new Probe(() => order.Add("late")));
 
         order.ShouldBe(["TEST", "late"]);

@@ -28,7 +28,10 @@ internal sealed class PowerEventCollector : IAsyncDisposable
     {
         var before = hypervisor.SubscriptionCount;
         var collector = new PowerEventCollector(hypervisor);
-        await WaitUntilAsync(() => hypervisor.SubscriptionCount > before, "the watcher to subscribe", cancellationToken);
+        await WaitUntilAsync(
+            () => hypervisor.SubscriptionCount > before
+                  || (collector.pump.IsCompleted ? throw new InvalidOperationException("the watcher ended before it subscribed", collector.pump.Exception) : false),
+            "the watcher to subscribe", cancellationToken);
         return collector;
     }
 
