@@ -17,12 +17,15 @@ public sealed class ClientFailure : Exception
 
     public int ExitCode { get; }
 
-    /// <summary>The exit code of an HTTP error status (ARCHITECTURE.md conventions).</summary>
+    /// <summary>
+    /// The exit code of an HTTP error status (ARCHITECTURE.md conventions). A 413 is the operation
+    /// failing (the image is over the cap, the image storage is full: Core's TooLarge), not a usage error.
+    /// </summary>
     public static int ExitCodeFor(int httpStatus) => httpStatus switch
     {
         404 => ExitCodes.NotFound,
         409 => ExitCodes.Conflict,
-        400 or 405 or 406 or 413 or 415 => ExitCodes.Usage,
+        400 or 405 or 406 or 415 => ExitCodes.Usage,
         503 => ExitCodes.Unavailable,
         _ => ExitCodes.Failed,
     };

@@ -30,6 +30,7 @@ public sealed class ServiceEndpointTests
     [InlineData(400, ExitCodes.Usage)]
     [InlineData(404, ExitCodes.NotFound)]
     [InlineData(409, ExitCodes.Conflict)]
+    [InlineData(413, ExitCodes.Failed)]
     [InlineData(415, ExitCodes.Usage)]
     [InlineData(500, ExitCodes.Failed)]
     [InlineData(501, ExitCodes.Failed)]
