@@ -165,7 +165,9 @@ public sealed class LibvirtHangTests
         {
             listener.InstrumentPublished = (instrument, l) =>
             {
-                if (ReferenceEquals(instrument, VireoMetrics.LibvirtReconnects))
+                // By name: the instrument may be published while VireoMetrics is still being initialized
+                // (its first use is the reconnect itself), when its static field is not assigned yet.
+                if (instrument.Meter.Name == VireoMetrics.MeterName && instrument.Name == "vireo.libvirt.reconnects")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
