@@ -35,11 +35,23 @@ public sealed class RemoteListenTests
         var flavors = await service.CliAsync("flavor", "list");
         flavors.ExitCode.ShouldBe(0, flavors.ToString());
 
-        // Reached by an address that is not loopback, the Host is refused unless allowed_hosts names it.
-        var other = Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(address => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(address));
+        // Reached under a name that is not loopback, the Host is refused unless allowed_hosts names it:
+        // a documentation address as the Host header, and this machine's own non-loopback address when it has
+        // one (read from the interfaces: a fresh root may have no name for itself in DNS or /etc/hosts).
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{service.Port}/v2.1/flavors")))
+        {
+            request.Headers.Host = $"192.0.2.10:{service.Port}";
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+
+        var other = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(nic => nic.GetIPProperties().UnicastAddresses)
+            .Select(unicast => unicast.Address)
+            .FirstOrDefault(address => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(address));
         if (other is not null)
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
             using var response = await http.GetAsync(new Uri($"http://{other}:{service.Port}/v2.1/flavors"), TestContext.Current.CancellationToken);
             response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         }
