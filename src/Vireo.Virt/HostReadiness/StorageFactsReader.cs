@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 using Vireo.Configuration.Options;
 
 namespace Vireo.Virt.HostReadiness;
@@ -143,9 +144,14 @@ public static partial class StorageFactsReader
             : new RbdFacts(conf, true, config.ImagesRbdPool, null, $"ceph osd pool ls exited {exit}: {error.Trim()}", driver);
     }
 
-    private static (int Exit, string Output, string Error) Run(string program, IEnumerable<string> args)
+    internal static (int Exit, string Output, string Error) Run(string program, IEnumerable<string> args)
     {
+        // As every child of the service: by absolute path (FindProgram), with a minimal environment
+        // (nothing of the service's own, no secrets), its output read up to a bound, killed at a deadline.
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment.Clear();
+        info.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        info.Environment["LC_ALL"] = "C";
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -154,8 +160,8 @@ public static partial class StorageFactsReader
         try
         {
             using var process = Process.Start(info)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
+            var output = ReadBoundedAsync(process.StandardOutput);
+            var error = ReadBoundedAsync(process.StandardError);
             if (!process.WaitForExit(CommandTimeout))
             {
                 process.Kill(entireProcessTree: true);
@@ -169,6 +175,22 @@ public static partial class StorageFactsReader
             return (-1, "", e.Message);
         }
     }
+
+    /// <summary>At most <see cref="MaxOutputChars"/> of a stream; the rest is read and dropped so the child never blocks on a full pipe.</summary>
+    private static async Task<string> ReadBoundedAsync(StreamReader reader)
+    {
+        var kept = new StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while ((read = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            kept.Append(buffer, 0, Math.Min(read, Math.Max(0, MaxOutputChars - kept.Length)));
+        }
+
+        return kept.ToString();
+    }
+
+    private const int MaxOutputChars = 1 << 20;
 
     private const int ORdwr = 0x2;
     private const int OCreat = 0x40;
