@@ -39,7 +39,7 @@ vireo_apt_get_update() {
     done
 }
 
-# Installs "$@" (those missing) the way HOST-FACTS.md says works unattended: no
+# Installs "$@" (those missing) the way docs/host-notes.md says works unattended: no
 # recommends, and force-confold so a locally edited conffile (e.g. qemu.conf) never stops
 # dpkg at a prompt. Runs apt-get update first, but only when something is missing.
 vireo_ensure_debs() {

@@ -1,6 +1,6 @@
 namespace Vireo.Cli;
 
-/// <summary>The process exit codes every command shares (ARCHITECTURE.md, Conventions).</summary>
+/// <summary>The process exit codes every command shares (docs/architecture.md, Conventions).</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

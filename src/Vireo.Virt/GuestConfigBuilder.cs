@@ -8,7 +8,7 @@ namespace Vireo.Virt;
 /// <summary>
 /// Decides the libvirt definition of a guest from the compute request and the host settings,
 /// following the defaults Nova's <c>LibvirtDriver._get_guest_config</c> writes for an x86
-/// kvm/qemu guest (NOVA-REFERENCE.md section 2). Pure: the same input gives the same definition.
+/// kvm/qemu guest (Nova: nova/virt/libvirt/config.py and driver.py _get_guest_config). Pure: the same input gives the same definition.
 /// </summary>
 public static class GuestConfigBuilder
 {

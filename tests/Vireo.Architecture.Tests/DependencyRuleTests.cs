@@ -3,10 +3,10 @@ using NetArchTest.Rules;
 
 namespace Vireo.Architecture.Tests;
 
-/// <summary>Keeps ARCHITECTURE.md's dependency rule true: nothing points upward, pure projects stay pure.</summary>
+/// <summary>Keeps the dependency rule of docs/architecture.md true: nothing points upward, pure projects stay pure.</summary>
 public sealed class DependencyRuleTests
 {
-    // Which Vireo assemblies each project may reference (ARCHITECTURE.md, "Dependency rule").
+    // Which Vireo assemblies each project may reference (docs/architecture.md, "Dependency rule").
     // The CLI is the composition root and may reference everything.
     public static readonly TheoryData<string, string[]> Allowed = new()
     {

@@ -9,7 +9,7 @@ namespace Vireo.Architecture.Tests;
 /// <summary>
 /// Rules over the source of src/ that the compiler does not enforce, checked on Roslyn's syntax tree
 /// (comments and strings cannot fool it): no failure is swallowed by an empty catch, and every log
-/// event has an explicit, unique id in its project's range (ARCHITECTURE.md: LoggerMessage, stable ids).
+/// event has an explicit, unique id in its project's range (docs/architecture.md: Logging).
 /// </summary>
 public sealed class SourceRuleTests
 {

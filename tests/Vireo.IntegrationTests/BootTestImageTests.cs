@@ -7,7 +7,7 @@ namespace Vireo.IntegrationTests;
 
 /// <summary>
 /// Boots the test image through the binding on the real libvirtd, as a user's image would boot:
-/// a qcow2 overlay on the image, domain type qemu (TCG: KVM is unusable on these hosts, HOST-FACTS),
+/// a qcow2 overlay on the image, domain type qemu (TCG: KVM is unusable on these hosts, docs/host-notes.md),
 /// the serial console to a file, the guest agent channel.
 /// </summary>
 public sealed class BootTestImageTests(ITestOutputHelper output)

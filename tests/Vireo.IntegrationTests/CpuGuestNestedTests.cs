@@ -24,7 +24,7 @@ public sealed class CpuGuestNestedTests : IDisposable
         parameter.GetProperty("value").GetString().ShouldBe(value);
         parameter.GetProperty("state").GetString().ShouldBe(value is null ? "absent" : value is "Y" or "1" ? "enabled" : "disabled");
 
-        // Under TCG host-model is EPYC here, whose svm TCG emulates (HOST-FACTS.md).
+        // Under TCG host-model is EPYC here, whose svm TCG emulates (docs/host-notes.md).
         var nested = hostModel.GetProperty("nested");
         nested.GetProperty("exposed").GetBoolean().ShouldBeTrue(nested.ToString());
         nested.GetProperty("feature").GetString().ShouldBe("svm");

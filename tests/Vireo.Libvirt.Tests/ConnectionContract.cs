@@ -236,7 +236,7 @@ public abstract class ConnectionContract(DriverFixture fixture)
             return;
         }
         Conn.CompareHypervisorCpu(qemu64, virtType: "qemu", arch: "x86_64").ShouldNotBe(CpuCompareResult.Incompatible);
-        // TCG cannot provide pcid (HOST-FACTS): the comparison must say so.
+        // TCG cannot provide pcid (docs/host-notes.md): the comparison must say so.
         const string nehalemPcid = "<cpu mode='custom' match='exact'><model>Nehalem</model><feature policy='require' name='pcid'/></cpu>";
         Conn.CompareHypervisorCpu(nehalemPcid, virtType: "qemu", arch: "x86_64").ShouldBe(CpuCompareResult.Incompatible);
 

@@ -18,7 +18,7 @@ public sealed class ClientFailure : Exception
     public int ExitCode { get; }
 
     /// <summary>
-    /// The exit code of an HTTP error status (ARCHITECTURE.md conventions). A 413 is the operation
+    /// The exit code of an HTTP error status (docs/architecture.md, Conventions). A 413 is the operation
     /// failing (the image is over the cap, the image storage is full: Core's TooLarge), not a usage error.
     /// </summary>
     public static int ExitCodeFor(int httpStatus) => httpStatus switch

@@ -1,7 +1,7 @@
 namespace Vireo.Core;
 
 /// <summary>How one <see cref="ErrorKind"/> is shown by each front door.</summary>
-/// <param name="ExitCode">The CLI exit code (sysexits-style, see ARCHITECTURE.md).</param>
+/// <param name="ExitCode">The CLI exit code (sysexits-style, see docs/architecture.md).</param>
 /// <param name="HttpStatus">The HTTP status the API answers with.</param>
 /// <param name="FaultName">The key of Nova's error body, <c>{"itemNotFound": {"code": 404, "message": ...}}</c>.</param>
 public sealed record ErrorPresentation(int ExitCode, int HttpStatus, string FaultName);

@@ -42,7 +42,7 @@ public sealed record HostCheckReport(HostCheckConfig Config, string Arch, IReadO
 
     public int Skipped => Checks.Count(c => c.Status == CheckStatus.Skip);
 
-    /// <summary>ARCHITECTURE.md: 0 all pass, 1 warnings, 2 failures.</summary>
+    /// <summary>docs/architecture.md: 0 all pass, 1 warnings, 2 failures.</summary>
     public int ExitCode => Failed > 0 ? 2 : Warnings > 0 ? 1 : 0;
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Vireo.Virt.HostReadiness;
 /// <summary>What libvirt answers: reachable, versions (Nova's gates), the seed's "hvm" error, the cpu_mode.</summary>
 public static partial class HostEvaluation
 {
-    /// <summary>Nova's MIN_LIBVIRT_VERSION / MIN_QEMU_VERSION and the next minimums it warns about (NOVA-REFERENCE.md section 7).</summary>
+    /// <summary>Nova's MIN_LIBVIRT_VERSION / MIN_QEMU_VERSION and the next minimums it warns about (Nova: MIN_LIBVIRT_VERSION and MIN_QEMU_VERSION in nova/virt/libvirt/driver.py).</summary>
     public static readonly Version MinLibvirt = new(8, 0, 0);
     public static readonly Version NextMinLibvirt = new(10, 0, 0);
     public static readonly Version MinQemu = new(6, 2, 0);

@@ -67,7 +67,7 @@ public sealed class GuestCpuRecordTests
         live.ShouldNotBeEmpty();
         shown.ShouldBe(live);
 
-        // Under TCG here host-model is EPYC, whose own features include svm (HOST-FACTS.md).
+        // Under TCG here host-model is EPYC, whose own features include svm (docs/host-notes.md).
         var nested = reported.GetProperty("nested");
         if (cpu.Element("model")?.Value == "EPYC" && !live.Contains("svm:disable", StringComparer.Ordinal))
         {

@@ -41,7 +41,7 @@ public sealed class VireoService : IAsyncDisposable
             osapi_compute_listen = {listen}
             osapi_compute_listen_port = {Port}
             [libvirt]
-            # KVM guests hang on these hosts (HOST-FACTS): TCG.
+            # KVM guests hang on these hosts (docs/host-notes.md): TCG.
             virt_type = qemu
             {extraConfig}
             [database]

@@ -23,7 +23,7 @@ public sealed class HostReadinessLiveTests : IDisposable
 
     private HostCheckRunOptions Run => new() { ProbeDirectory = work };
 
-    /// <summary>This kind of machine (HOST-FACTS.md): /dev/kvm without vmx or svm, where KVM guests do not run.</summary>
+    /// <summary>This kind of machine (docs/host-notes.md): /dev/kvm without vmx or svm, where KVM guests do not run.</summary>
     private static bool HostLacksHardwareVirtualization()
     {
         var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "";

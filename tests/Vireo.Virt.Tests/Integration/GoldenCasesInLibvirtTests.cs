@@ -44,7 +44,7 @@ public sealed class GoldenCasesInLibvirtTests(LibvirtHostFixture host) : IClassF
             stored.Features.ShouldBe(built.Features);
         }
 
-        // A kvm guest would hang on these hosts (HOST-FACTS: KVM is nested pagetable-based); define is what it can prove.
+        // A kvm guest would hang on these hosts (docs/host-notes.md: KVM is nested pagetable-based); define is what it can prove.
         if (settings.VirtType == DomainType.Qemu)
         {
             await hypervisor.StartGuestAsync(id, Cancel);
