@@ -1,4 +1,5 @@
 using Vireo.Core;
+using Vireo.Virt.Tests.CpuModels;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 
@@ -77,6 +78,6 @@ internal static class GoldenCases
     public static DomainDefinition Build(string file, Guid instanceId, string directory)
     {
         var (spec, settings) = All[file];
-        return GuestConfigBuilder.Build(spec(instanceId, directory), settings, Specs.CreatedAt);
+        return GuestConfigBuilder.Build(spec(instanceId, directory), settings, Specs.CreatedAt, FixtureCpuMap.Maps);
     }
 }
