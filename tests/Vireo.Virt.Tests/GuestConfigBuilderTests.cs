@@ -1,7 +1,7 @@
 using Vireo.Core;
-using Vireo.Virt.Tests.CpuModels;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
+using Vireo.Virt.Tests.CpuModels;
 using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests;

@@ -1,8 +1,8 @@
 using Vireo.Core;
-using Vireo.Virt.Tests.CpuModels;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.Libvirt;
+using Vireo.Virt.Tests.CpuModels;
 
 namespace Vireo.Virt.Tests.Integration;
 
