@@ -2,6 +2,7 @@ using System.Text;
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
+using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt;
 
@@ -20,7 +21,8 @@ public static class GuestConfigBuilder
     private const int MaxUnixSocketPathBytes = 107;
 
     /// <param name="createdAt">Recorded in Vireo's metadata as the guest's creation time.</param>
-    public static DomainDefinition Build(GuestSpec spec, HypervisorSettings settings, DateTimeOffset createdAt)
+    /// <param name="cpuMaps">libvirt's CPU maps, which give <c>cpu_models</c> their libvirt spelling; null writes them as configured.</param>
+    public static DomainDefinition Build(GuestSpec spec, HypervisorSettings settings, DateTimeOffset createdAt, CpuMapSet? cpuMaps)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(settings);
@@ -57,7 +59,7 @@ public static class GuestConfigBuilder
             },
             Features = Features(settings.Arch),
             Clock = Clock(settings),
-            Cpu = GuestCpuPolicy.Build(settings, flavor.Vcpus),
+            Cpu = GuestCpuPolicy.Build(settings, flavor.Vcpus, cpuMaps),
             Devices = new DeviceConfig
             {
                 Disks = Disks(spec, settings, machine),

@@ -22,10 +22,7 @@ namespace Vireo.Virt;
 /// </remarks>
 public static class GuestCpuPolicy
 {
-    /// <summary>Builds with the model names of the CPU map installed on this host (passed through verbatim without one).</summary>
-    public static CpuConfig Build(HypervisorSettings settings, int vcpus) => Build(settings, vcpus, CpuMapReader.LoadInstalled());
-
-    /// <param name="cpuMaps">libvirt's CPU maps, whose model names are the spellings Nova maps <c>cpu_models</c> to (what
+    /// <param name="cpuMaps">libvirt's CPU maps, given by the caller (a driver reads them from its <see cref="CpuMapSource"/>), whose model names are the spellings Nova maps <c>cpu_models</c> to (what
     /// getCPUModelNames returns); null leaves the names as configured, as Nova does on architectures it does not map.</param>
     public static CpuConfig Build(HypervisorSettings settings, int vcpus, CpuMapSet? cpuMaps)
     {

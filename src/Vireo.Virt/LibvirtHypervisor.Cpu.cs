@@ -22,6 +22,6 @@ public sealed partial class LibvirtHypervisor
 
             var live = domain.GetXmlDescription();
             var defined = domain.GetXmlDescription(DomainXmlFlags.Inactive);
-            return EffectiveCpuReader.Read(live, defined, CpuMapReader.LoadInstalled(), time.GetUtcNow());
+            return EffectiveCpuReader.Read(live, defined, CpuMaps.Load(), time.GetUtcNow());
         }, cancellationToken);
 }

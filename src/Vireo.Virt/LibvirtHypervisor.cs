@@ -5,6 +5,7 @@ using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.Libvirt;
+using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt;
 
@@ -47,12 +48,15 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
 
     public HypervisorSettings Settings => settings;
 
+    /// <summary>Where guest definitions and CPU reports get libvirt's CPU model names and features; by default the map installed with libvirt.</summary>
+    public CpuMapSource CpuMaps { get; init; } = CpuMapSource.Installed;
+
     public LibvirtConnectionManager Connections => connections;
 
     public async Task DefineGuestAsync(GuestSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var definition = GuestConfigBuilder.Build(spec, settings, time.GetUtcNow());
+        var definition = GuestConfigBuilder.Build(spec, settings, time.GetUtcNow(), CpuMaps.Load());
         var xml = DomainXmlWriter.Format(definition);
         var id = spec.InstanceId;
         VirtLog.GuestXmlBuilt(logger, id, spec.Flavor.Vcpus, spec.Flavor.MemoryMiB, spec.Disks.Disks.Count, xml);

@@ -1,6 +1,7 @@
 using Vireo.Core;
 using Vireo.DomainXml;
 using Vireo.Virt.CpuModels;
+using Vireo.Virt.Tests.CpuModels;
 using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests;
@@ -12,7 +13,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Unset_cpu_mode_is_host_model_on_x86_as_nova_resolves_it()
     {
-        GuestCpuPolicy.Build(Specs.Qemu, 2).ShouldBe(new CpuConfig { Mode = CpuMode.HostModel, Match = CpuMatch.Exact, Topology = TwoSockets });
+        Build(Specs.Qemu, 2).ShouldBe(new CpuConfig { Mode = CpuMode.HostModel, Match = CpuMatch.Exact, Topology = TwoSockets });
     }
 
     [Fact]
@@ -20,7 +21,7 @@ public sealed class GuestCpuPolicyTests
     {
         var settings = Specs.Qemu with { CpuMode = GuestCpuMode.None, CpuExtraFlags = ["pcid"] };
 
-        var cpu = GuestCpuPolicy.Build(settings, 2);
+        var cpu = Build(settings, 2);
 
         cpu.ShouldBe(new CpuConfig { Match = CpuMatch.Exact, Topology = TwoSockets });
         CpuXml.Format(cpu).ShouldNotContain("mode=");
@@ -31,13 +32,13 @@ public sealed class GuestCpuPolicyTests
     {
         var settings = Specs.Qemu with { CpuMode = GuestCpuMode.Custom, CpuModels = ["Nehalem", "Westmere"] };
 
-        GuestCpuPolicy.Build(settings, 2).ShouldBe(new CpuConfig { Mode = CpuMode.Custom, Match = CpuMatch.Exact, Model = "Nehalem", Topology = TwoSockets });
+        Build(settings, 2).ShouldBe(new CpuConfig { Mode = CpuMode.Custom, Match = CpuMatch.Exact, Model = "Nehalem", Topology = TwoSockets });
     }
 
     [Fact]
     public void Custom_mode_without_models_is_a_configuration_error_saying_what_to_set()
     {
-        var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(Specs.Qemu with { CpuMode = GuestCpuMode.Custom }, 1));
+        var e = Should.Throw<VireoException>(() => Build(Specs.Qemu with { CpuMode = GuestCpuMode.Custom }, 1));
 
         e.Kind.ShouldBe(ErrorKind.Configuration);
         e.Message.ShouldContain("cpu_models");
@@ -46,7 +47,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Host_passthrough_is_written_as_such()
     {
-        GuestCpuPolicy.Build(Specs.Kvm with { CpuMode = GuestCpuMode.HostPassthrough }, 1).Mode.ShouldBe(CpuMode.HostPassthrough);
+        Build(Specs.Kvm with { CpuMode = GuestCpuMode.HostPassthrough }, 1).Mode.ShouldBe(CpuMode.HostPassthrough);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class GuestCpuPolicyTests
     {
         var settings = Specs.Qemu with { CpuExtraFlags = ["PCID", "+ssbd", "-vmx", "pcid"] };
 
-        GuestCpuPolicy.Build(settings, 1).Features.ShouldBe(
+        Build(settings, 1).Features.ShouldBe(
         [
             new CpuFeature("pcid", CpuFeaturePolicy.Require),
             new CpuFeature("ssbd", CpuFeaturePolicy.Require),
@@ -65,7 +66,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void A_flag_both_required_and_disabled_is_a_configuration_error()
     {
-        Should.Throw<VireoException>(() => GuestCpuPolicy.Build(Specs.Qemu with { CpuExtraFlags = ["+vmx", "-vmx"] }, 1))
+        Should.Throw<VireoException>(() => Build(Specs.Qemu with { CpuExtraFlags = ["+vmx", "-vmx"] }, 1))
             .Kind.ShouldBe(ErrorKind.Configuration);
     }
 
@@ -74,7 +75,7 @@ public sealed class GuestCpuPolicyTests
     {
         var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["ivybridge", "SKYLAKE-CLIENT-IBRS"] };
 
-        GuestCpuPolicy.Build(settings, 1, InstalledMap).Model.ShouldBe("IvyBridge");
+        GuestCpuPolicy.Build(settings, 1, Map).Model.ShouldBe("IvyBridge");
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class GuestCpuPolicyTests
         // Nova maps every configured model, so a typo in a later one fails too.
         var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["Nehalem", "Westmare"] };
 
-        var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(settings, 1, InstalledMap));
+        var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(settings, 1, Map));
 
         e.Kind.ShouldBe(ErrorKind.Configuration);
         e.Message.ShouldContain("[libvirt] cpu_models");
@@ -104,7 +105,7 @@ public sealed class GuestCpuPolicyTests
     {
         var settings = Specs.Qemu with { CpuExtraFlags = ["++pcid", "--VMX", " ssbd "] };
 
-        GuestCpuPolicy.Build(settings, 1).Features.ShouldBe(
+        Build(settings, 1).Features.ShouldBe(
         [
             new CpuFeature("pcid", CpuFeaturePolicy.Require),
             new CpuFeature("ssbd", CpuFeaturePolicy.Require),
@@ -118,7 +119,7 @@ public sealed class GuestCpuPolicyTests
     [InlineData("+-vmx")]
     public void A_flag_of_signs_only_or_mixed_signs_is_a_configuration_error(string flag)
     {
-        var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(Specs.Qemu with { CpuExtraFlags = [flag] }, 1));
+        var e = Should.Throw<VireoException>(() => Build(Specs.Qemu with { CpuExtraFlags = [flag] }, 1));
 
         e.Kind.ShouldBe(ErrorKind.Configuration);
         e.Message.ShouldContain($"'{flag}'");
@@ -130,9 +131,11 @@ public sealed class GuestCpuPolicyTests
     [InlineData(16)]
     public void Each_vcpu_is_a_socket_of_one_core_and_one_thread(int vcpus)
     {
-        GuestCpuPolicy.Build(Specs.Kvm, vcpus).Topology.ShouldBe(new CpuTopology(vcpus, 1, 1));
+        Build(Specs.Kvm, vcpus).Topology.ShouldBe(new CpuTopology(vcpus, 1, 1));
     }
 
-    private static CpuMapSet InstalledMap => CpuMapReader.LoadInstalled()
-        ?? throw new InvalidOperationException($"libvirt's CPU map is not installed at {CpuMapReader.InstalledDirectory}; run scripts/setup-host");
+    /// <summary>libvirt 9.0's map kept with the tests (Fixtures/cpu_map), not the one installed.</summary>
+    private static CpuMapSet Map => FixtureCpuMap.Maps;
+
+    private static CpuConfig Build(HypervisorSettings settings, int vcpus) => GuestCpuPolicy.Build(settings, vcpus, Map);
 }

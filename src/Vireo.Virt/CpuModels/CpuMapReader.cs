@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
@@ -17,11 +18,19 @@ public static class CpuMapReader
     /// <summary>Where Debian's libvirt0 package installs the map.</summary>
     public const string InstalledDirectory = "/usr/share/libvirt/cpu_map";
 
-    private static readonly Lazy<CpuMapSet?> Installed = new(() =>
-        File.Exists(Path.Combine(InstalledDirectory, "index.xml")) ? Load(InstalledDirectory) : null);
+    /// <summary>Maps already read, by full directory path, so two directories never share an entry.</summary>
+    private static readonly ConcurrentDictionary<string, Lazy<CpuMapSet?>> Cached = new(StringComparer.Ordinal);
 
     /// <summary>The map installed on this host, read once; null when libvirt is not installed here.</summary>
-    public static CpuMapSet? LoadInstalled() => Installed.Value;
+    public static CpuMapSet? LoadInstalled() => LoadCached(InstalledDirectory);
+
+    /// <summary>The map in <paramref name="directory"/>, read once per directory; null when it has no <c>index.xml</c>.</summary>
+    public static CpuMapSet? LoadCached(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var full = Path.GetFullPath(directory);
+        return Cached.GetOrAdd(full, d => new Lazy<CpuMapSet?>(() => File.Exists(Path.Combine(d, "index.xml")) ? Load(d) : null)).Value;
+    }
 
     public static CpuMapSet Load(string directory)
     {

@@ -15,17 +15,17 @@ public sealed class CpuBaselineScaleTests
     {
         var random = new Random(1000);
         var models = new[] { "Nehalem", "Westmere", "SandyBridge", "IvyBridge", "Haswell-noTSX", "Skylake-Client-IBRS", "Cascadelake-Server", "Icelake-Server" };
-        var features = InstalledCpuMap.X86.Features.Select(f => f.Name).ToArray();
+        var features = FixtureCpuMap.X86.Features.Select(f => f.Name).ToArray();
         var xml = new StringBuilder();
         for (var i = 0; i < 1000; i++)
         {
-            xml.Append(InstalledCpuMap.Host(models[random.Next(models.Length)], "Intel", [.. features.OrderBy(_ => random.Next()).Take(random.Next(0, 40))]));
+            xml.Append(FixtureCpuMap.Host(models[random.Next(models.Length)], "Intel", [.. features.OrderBy(_ => random.Next()).Take(random.Next(0, 40))]));
         }
 
         var text = xml.ToString();
-        CpuBaseline.Compute(InstalledCpuMap.X86, CpuDescriptionReader.Read(text, "warm-up.xml"));
+        CpuBaseline.Compute(FixtureCpuMap.X86, CpuDescriptionReader.Read(text, "warm-up.xml"));
 
-        var map = CpuMapReader.Load(CpuMapReader.InstalledDirectory).X86;
+        var map = CpuMapReader.Load(FixtureCpuMap.Directory).X86;
         var result = CpuBaseline.Compute(map, CpuDescriptionReader.Read(text, "fleet.xml"));
 
         result.Hosts.Count.ShouldBe(1000);

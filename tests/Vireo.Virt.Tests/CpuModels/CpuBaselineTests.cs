@@ -1,7 +1,7 @@
 using Vireo.Core;
 using Vireo.DomainXml;
 using Vireo.Virt.CpuModels;
-using static Vireo.Virt.Tests.CpuModels.InstalledCpuMap;
+using static Vireo.Virt.Tests.CpuModels.FixtureCpuMap;
 
 namespace Vireo.Virt.Tests.CpuModels;
 

@@ -5,7 +5,7 @@ namespace Vireo.Virt.Tests.CpuModels;
 
 public sealed class CpuMapReaderTests
 {
-    private static CpuMap X86 => InstalledCpuMap.X86;
+    private static CpuMap X86 => FixtureCpuMap.X86;
 
     [Fact]
     public void Installed_map_has_the_x86_vendors_with_their_cpuid_strings()
@@ -106,7 +106,7 @@ public sealed class CpuMapReaderTests
     [Fact]
     public void Other_architectures_have_their_model_names()
     {
-        var maps = InstalledCpuMap.Maps;
+        var maps = FixtureCpuMap.Maps;
 
         maps.ForGuestArch("ppc64le").ShouldNotBeNull().FindModel("POWER9").ShouldNotBeNull();
         maps.ForGuestArch("aarch64").ShouldNotBeNull().FindModel("cortex-a57").ShouldNotBeNull();

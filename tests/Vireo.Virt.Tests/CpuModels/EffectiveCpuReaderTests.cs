@@ -9,7 +9,7 @@ public sealed class EffectiveCpuReaderTests
     private static readonly DateTimeOffset At = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
     private static Core.EffectiveGuestCpu ReadCase(string name) =>
-        EffectiveCpuReader.Read(Golden.Read($"live-cpu/{name}.live.xml"), Golden.Read($"live-cpu/{name}.defined.xml"), InstalledCpuMap.Maps, At);
+        EffectiveCpuReader.Read(Golden.Read($"live-cpu/{name}.live.xml"), Golden.Read($"live-cpu/{name}.defined.xml"), FixtureCpuMap.Maps, At);
 
     [Fact]
     public void Host_model_under_tcg_is_recorded_as_the_expanded_epyc_with_every_policy_and_svm_from_the_model()
@@ -84,7 +84,7 @@ public sealed class EffectiveCpuReaderTests
         var metadata = VireoMetadataXml.Format(new VireoMetadata("install-1", CpuMode: "none"));
         var defined = Golden.Read("live-cpu/none.defined.xml").Replace("</domain>", $"<metadata>{metadata}</metadata></domain>", StringComparison.Ordinal);
 
-        var cpu = EffectiveCpuReader.Read(Golden.Read("live-cpu/none.live.xml"), defined, InstalledCpuMap.Maps, At);
+        var cpu = EffectiveCpuReader.Read(Golden.Read("live-cpu/none.live.xml"), defined, FixtureCpuMap.Maps, At);
 
         cpu.RequestedMode.ShouldBe("none");
     }
@@ -110,7 +110,7 @@ public sealed class EffectiveCpuReaderTests
     [InlineData("<cpu mode='custom'><model>NoSuchModel</model><feature policy='disable' name='vmx'/><feature policy='disable' name='svm'/></cpu>", false, null)]
     public void Virtualization_follows_the_model_features_and_the_policies(string cpu, bool? exposed, string? feature)
     {
-        var result = EffectiveCpuReader.Virtualization(CpuXml.Parse(cpu), InstalledCpuMap.X86);
+        var result = EffectiveCpuReader.Virtualization(CpuXml.Parse(cpu), FixtureCpuMap.X86);
 
         result.Exposed.ShouldBe(exposed);
         result.Feature.ShouldBe(feature);

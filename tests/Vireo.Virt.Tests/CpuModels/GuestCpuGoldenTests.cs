@@ -13,7 +13,7 @@ namespace Vireo.Virt.Tests.CpuModels;
 /// </summary>
 public sealed class GuestCpuGoldenTests
 {
-    private static readonly CpuMapSet Maps = CpuMapReader.LoadInstalled()!;
+    private static readonly CpuMapSet Maps = FixtureCpuMap.Maps;
 
     public static TheoryData<string> Files => [.. Cases().Select(c => c.File)];
 

@@ -1,6 +1,6 @@
 using Vireo.DomainXml;
 using Vireo.Virt.CpuModels;
-using static Vireo.Virt.Tests.CpuModels.InstalledCpuMap;
+using static Vireo.Virt.Tests.CpuModels.FixtureCpuMap;
 
 namespace Vireo.Virt.Tests.CpuModels;
 

@@ -13,7 +13,7 @@ public sealed class NestedExposureTests
 {
     private static NestedFacts Facts(string virt, string mode, string flags, string hostFlag, string? nested, string? model)
     {
-        var map = InstalledCpuMap.X86;
+        var map = FixtureCpuMap.X86;
         var features = model switch
         {
             null => null,

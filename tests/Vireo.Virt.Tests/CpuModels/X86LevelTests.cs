@@ -1,5 +1,5 @@
 using Vireo.Virt.CpuModels;
-using static Vireo.Virt.Tests.CpuModels.InstalledCpuMap;
+using static Vireo.Virt.Tests.CpuModels.FixtureCpuMap;
 
 namespace Vireo.Virt.Tests.CpuModels;
 

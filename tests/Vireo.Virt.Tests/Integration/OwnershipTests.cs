@@ -2,6 +2,7 @@ using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.Libvirt;
+using Vireo.Virt.Tests.CpuModels;
 
 namespace Vireo.Virt.Tests.Integration;
 
@@ -72,8 +73,8 @@ public sealed class OwnershipTests(LibvirtHostFixture host) : IClassFixture<Libv
     private void DefineForeign(GuestSpec spec, string kind)
     {
         var xml = kind == "without metadata"
-            ? DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings, DateTimeOffset.UtcNow) with { Metadata = null })
-            : DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings with { InstallationId = "someone-else" }, DateTimeOffset.UtcNow));
+            ? DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings, DateTimeOffset.UtcNow, FixtureCpuMap.Maps) with { Metadata = null })
+            : DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings with { InstallationId = "someone-else" }, DateTimeOffset.UtcNow, FixtureCpuMap.Maps));
         using var domain = host.Raw.DefineDomain(xml, validate: true);
     }
 }

@@ -1,6 +1,7 @@
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
+using Vireo.Virt.Tests.CpuModels;
 
 namespace Vireo.Virt.Tests.TestSupport;
 
@@ -77,6 +78,6 @@ internal static class GoldenCases
     public static DomainDefinition Build(string file, Guid instanceId, string directory)
     {
         var (spec, settings) = All[file];
-        return GuestConfigBuilder.Build(spec(instanceId, directory), settings, Specs.CreatedAt);
+        return GuestConfigBuilder.Build(spec(instanceId, directory), settings, Specs.CreatedAt, FixtureCpuMap.Maps);
     }
 }

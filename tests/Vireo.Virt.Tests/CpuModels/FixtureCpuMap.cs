@@ -2,11 +2,18 @@ using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt.Tests.CpuModels;
 
-/// <summary>libvirt's CPU map as Debian's libvirt0 installs it (scripts/setup-host installs it on every test machine).</summary>
-internal static class InstalledCpuMap
+/// <summary>
+/// libvirt 9.0's CPU map as kept in Fixtures/cpu_map (copied beside the test assembly), so CPU tests give the same
+/// answers whatever libvirt is installed. Only the tests that compare with the live libvirt (virsh) read the installed map.
+/// </summary>
+internal static class FixtureCpuMap
 {
-    public static CpuMapSet Maps => CpuMapReader.LoadInstalled()
-        ?? throw new InvalidOperationException($"libvirt's CPU map is not installed at {CpuMapReader.InstalledDirectory}; run scripts/setup-host");
+    public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "cpu_map");
+
+    public static CpuMapSource Source { get; } = new(Directory);
+
+    public static CpuMapSet Maps => Source.Load()
+        ?? throw new InvalidOperationException($"the test CPU map is missing from {Directory}; it is copied from tests/Vireo.Virt.Tests/Fixtures/cpu_map on build");
 
     public static CpuMap X86 => Maps.X86;
 

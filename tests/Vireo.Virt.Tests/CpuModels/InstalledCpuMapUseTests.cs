@@ -1,0 +1,81 @@
+namespace Vireo.Virt.Tests.CpuModels;
+
+/// <summary>
+/// CPU tests read libvirt 9.0's map kept in Fixtures/cpu_map, so a libvirt upgrade on the test machine cannot change
+/// their answers. Only the tests that compare with the live libvirt (virsh) read the installed map, because they
+/// compare with that libvirt; this keeps that list explicit.
+/// </summary>
+public sealed class InstalledCpuMapUseTests
+{
+    /// <summary>What reads (or names) the map installed with libvirt.</summary>
+    internal static readonly string[] InstalledMapMarkers =
+    [
+        "LoadInstalled",
+        "InstalledDirectory",
+        "CpuMapSource.Installed",
+        "/usr/share/libvirt/cpu_map",
+    ];
+
+    /// <summary>Test files allowed to use the installed map, each with why.</summary>
+    internal static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
+    {
+        ["CpuModels/CpuComparisonVirshTests.cs"] = "compares with virsh hypervisor-cpu-compare on the installed libvirt",
+        ["CpuModels/CpuBaselineVirshTests.cs"] = "compares with virsh hypervisor-cpu-baseline on the installed libvirt",
+        ["CpuModels/CpuMapSourceTests.cs"] = "checks that a driver's default source is the product's, reading nothing",
+        ["HostReadiness/HostFileReaderTests.cs"] = "names the installed map's paths inside a fake file tree, reading nothing",
+        ["CpuModels/InstalledCpuMapUseTests.cs"] = "this check",
+    };
+
+    [Fact]
+    public void Only_the_virsh_comparisons_use_the_installed_cpu_map()
+    {
+        var offenders = Offenders(TestSources());
+
+        offenders.ShouldBeEmpty(
+            "these tests use libvirt's installed CPU map; read FixtureCpuMap (Fixtures/cpu_map) instead, or, for a test that compares with the live libvirt, add it to InstalledCpuMapUseTests.Allowed with the reason");
+    }
+
+    [Fact]
+    public void The_virsh_comparisons_still_use_the_installed_map()
+    {
+        var sources = TestSources().ToDictionary(s => s.Path, s => s.Text, StringComparer.Ordinal);
+
+        foreach (var file in new[] { "CpuModels/CpuComparisonVirshTests.cs", "CpuModels/CpuBaselineVirshTests.cs" })
+        {
+            sources.ShouldContainKey(file);
+            sources[file].ShouldContain("CpuMapReader.LoadInstalled()");
+        }
+    }
+
+    [Fact]
+    public void A_test_reading_the_installed_map_is_found()
+    {
+        Offenders(
+        [
+            ("CpuModels/NewTests.cs", "var map = CpuMapReader.LoadInstalled()!.X86;"),
+            ("Other/PathTests.cs", "CpuMapReader.Load(\"/usr/share/libvirt/cpu_map\")"),
+            ("GuestCpuPolicyTests.cs", "GuestCpuPolicy.Build(settings, 1, FixtureCpuMap.Maps)"),
+            ("CpuModels/CpuComparisonVirshTests.cs", "CpuMapReader.LoadInstalled()"),
+        ]).ShouldBe(["CpuModels/NewTests.cs", "Other/PathTests.cs"]);
+    }
+
+    internal static List<string> Offenders(IEnumerable<(string Path, string Text)> sources) =>
+    [
+        .. sources
+            .Where(s => !Allowed.ContainsKey(s.Path) && InstalledMapMarkers.Any(m => s.Text.Contains(m, StringComparison.Ordinal)))
+            .Select(s => s.Path)
+            .Order(StringComparer.Ordinal),
+    ];
+
+    private static List<(string Path, string Text)> TestSources()
+    {
+        var project = RepositoryPaths.TestProject;
+        var separator = Path.DirectorySeparatorChar;
+        return
+        [
+            .. Directory.EnumerateFiles(project, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains($"{separator}bin{separator}", StringComparison.Ordinal) && !f.Contains($"{separator}obj{separator}", StringComparison.Ordinal))
+                .Select(f => (Path.GetRelativePath(project, f).Replace(separator, '/'), File.ReadAllText(f))),
+        ];
+    }
+}
