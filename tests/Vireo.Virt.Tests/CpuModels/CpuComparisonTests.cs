@@ -79,7 +79,7 @@ public sealed class CpuComparisonTests
     [Fact]
     public void Pcid_on_nehalem_is_incompatible_with_this_hosts_tcg_host_model()
     {
-        // HOST-FACTS: TCG cannot provide pcid; QEMU would start the guest and silently drop it.
+        // docs/host-notes.md: TCG cannot provide pcid; QEMU would start the guest and silently drop it.
         var capabilities = Virsh.Run("domcapabilities", "--virttype", "qemu").Output!;
         var tcg = CpuDescriptionReader.Read(capabilities, "domcapabilities.xml").Single();
 
