@@ -77,7 +77,7 @@ public class LoaderTests
     {
         var result = Fixture.Text("[DEFAULT]\nimage_cache_manager_interval = 60\n");
         result.Options!.ImageCache.ManagerIntervalSeconds.ShouldBe(60);
-        result.Warnings.ShouldHaveSingleItem().Message.ShouldContain("[image_cache] manager_interval");
+        result.Warnings.Single(w => w.Code == DiagnosticCodes.DeprecatedName).Message.ShouldContain("[image_cache] manager_interval");
     }
 
     [Theory]
@@ -154,7 +154,7 @@ public class LoaderTests
         Options("[DEFAULT]\nuse_cow_images = false\n").Libvirt.ImagesType.ShouldBe(ImagesType.Flat);
         var raw = Fixture.Text("[libvirt]\nimages_type = raw\n");
         raw.Options!.Libvirt.ImagesType.ShouldBe(ImagesType.Flat);
-        raw.Warnings.ShouldHaveSingleItem().Message.ShouldContain("images_type = flat");
+        raw.Warnings.Single(w => w.Code == DiagnosticCodes.DeprecatedValue).Message.ShouldContain("images_type = flat");
     }
 
     [Fact]
@@ -198,6 +198,33 @@ public class LoaderTests
         result.Warnings.ShouldHaveSingleItem().Message.ShouldContain("not implemented yet");
         var implemented = new HashSet<Component>(Components.Implemented) { Component.LiveMigration };
         Fixture.Text("[libvirt]\nlive_migration_downtime = 500\n", new LoadSettings { Implemented = implemented }).Warnings.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("libvirt", "images_type", "qcow2", "every disk is a qcow2 overlay")]
+    [InlineData("libvirt", "images_type", "flat", "every disk is a qcow2 overlay")]
+    [InlineData("DEFAULT", "use_cow_images", "false", "every disk is a qcow2 overlay")]
+    [InlineData("image_cache", "manager_interval", "60", "image cache cleaner")]
+    [InlineData("image_cache", "remove_unused_base_images", "false", "image cache cleaner")]
+    [InlineData("image_cache", "remove_unused_original_minimum_age_seconds", "10", "image cache cleaner")]
+    [InlineData("image_cache", "remove_unused_resized_minimum_age_seconds", "10", "image cache cleaner")]
+    [InlineData("DEFAULT", "log_dir", "/var/log/nova", "logs to standard error")]
+    [InlineData("DEFAULT", "log_file", "nova-compute.log", "logs to standard error")]
+    public void Option_nothing_acts_on_yet_warns_that_it_has_no_effect_and_to_remove_it(string group, string name, string value, string why)
+    {
+        var warning = Fixture.Text($"[{group}]\n{name} = {value}\n").Warnings.ShouldHaveSingleItem();
+
+        warning.Code.ShouldBe(DiagnosticCodes.NotImplemented);
+        warning.Message.ShouldStartWith($"[{group}] {name} is set but not implemented yet");
+        warning.Message.ShouldContain(why);
+        warning.Message.ShouldContain("has no effect");
+        warning.Message.ShouldEndWith("remove it to silence this warning");
+    }
+
+    [Fact]
+    public void Options_that_only_the_configuration_layer_acts_on_do_not_warn()
+    {
+        Fixture.Text("[DEFAULT]\ncompute_driver = libvirt.LibvirtDriver\nmy_ip = 192.0.2.10\ndebug = true\n").Warnings.ShouldBeEmpty();
     }
 
     [Fact]

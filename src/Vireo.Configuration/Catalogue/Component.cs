@@ -41,6 +41,15 @@ public enum Component
 
     /// <summary>Keystone token authentication of API requests.</summary>
     KeystoneAuth,
+
+    /// <summary>The choice between qcow2 overlays and flat copies for instance disks (today every disk is a qcow2 overlay).</summary>
+    DiskFormatChoice,
+
+    /// <summary>The periodic cleaner that removes unused base images from the cache.</summary>
+    ImageCacheCleaner,
+
+    /// <summary>Writing the log to a file (today the service logs to standard error).</summary>
+    LogFiles,
 }
 
 /// <summary>Which consumers exist today. A later issue that implements one flips one entry here.</summary>
@@ -73,6 +82,9 @@ public static class Components
         Component.EphemeralDisks => "ephemeral disk formatting",
         Component.LiveMigration => "live migration",
         Component.KeystoneAuth => "Keystone authentication",
+        Component.DiskFormatChoice => "choice of instance disk format (every disk is a qcow2 overlay on a cached base image)",
+        Component.ImageCacheCleaner => "image cache cleaner (unused base images stay in the cache)",
+        Component.LogFiles => "log file output (the service logs to standard error)",
         _ => component.ToString(),
     };
 }

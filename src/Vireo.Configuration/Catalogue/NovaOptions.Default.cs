@@ -73,7 +73,7 @@ public static partial class NovaOptions
             Type = OptionType.Boolean,
             Default = "true",
             Help = "Whether images_type = default means qcow2 overlays on a cached base image (true) or flat copies (false).",
-            Consumer = Component.ImageBackends,
+            Consumer = Component.DiskFormatChoice,
         };
 
         public static readonly OptionDefinition ForceRawImages = new()
@@ -166,7 +166,7 @@ public static partial class NovaOptions
             Name = "log_dir",
             Type = OptionType.AbsolutePath,
             Help = "The directory a relative log_file is written in.",
-            Consumer = Component.Service,
+            Consumer = Component.LogFiles,
             Example = "/var/log/nova",
         };
 
@@ -177,7 +177,7 @@ public static partial class NovaOptions
             Type = OptionType.String,
             DynamicDefault = "standard error",
             Help = "The log file, absolute or relative to log_dir.",
-            Consumer = Component.Service,
+            Consumer = Component.LogFiles,
             Example = "nova-compute.log",
         };
 

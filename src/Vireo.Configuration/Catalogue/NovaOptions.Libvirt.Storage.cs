@@ -22,7 +22,7 @@ public static partial class NovaOptions
                 OptionChoice.Supported("rbd", "an RBD image in images_rbd_pool", Component.RbdStorage),
                 OptionChoice.Refused("ploop", "ploop disks belong to the parallels virt_type, which Vireo does not drive"),
             ],
-            Consumer = Component.ImageBackends,
+            Consumer = Component.DiskFormatChoice,
         };
 
         public static readonly OptionDefinition ImagesVolumeGroup = new()

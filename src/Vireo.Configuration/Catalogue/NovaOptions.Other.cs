@@ -16,7 +16,7 @@ public static partial class NovaOptions
             Minimum = -1,
             Help = "Seconds between runs of the image cache cleaner; 0 runs it at the default periodic interval (60 s), -1 never.",
             DeprecatedNames = [new OptionName(DefaultGroup, "image_cache_manager_interval")],
-            Consumer = Component.ImageCache,
+            Consumer = Component.ImageCacheCleaner,
         };
 
         public static readonly OptionDefinition SubdirectoryName = new()
@@ -38,7 +38,7 @@ public static partial class NovaOptions
             Default = "true",
             Help = "Whether the cleaner deletes base images no instance uses any more.",
             DeprecatedNames = [new OptionName(DefaultGroup, "remove_unused_base_images")],
-            Consumer = Component.ImageCache,
+            Consumer = Component.ImageCacheCleaner,
         };
 
         public static readonly OptionDefinition RemoveUnusedOriginalMinimumAgeSeconds = new()
@@ -50,7 +50,7 @@ public static partial class NovaOptions
             Minimum = 0,
             Help = "How long an unused original base image is kept before the cleaner deletes it.",
             DeprecatedNames = [new OptionName(DefaultGroup, "remove_unused_original_minimum_age_seconds")],
-            Consumer = Component.ImageCache,
+            Consumer = Component.ImageCacheCleaner,
         };
 
         public static readonly OptionDefinition RemoveUnusedResizedMinimumAgeSeconds = new()
@@ -62,7 +62,7 @@ public static partial class NovaOptions
             Minimum = 0,
             Help = "How long an unused resized base image is kept before the cleaner deletes it.",
             DeprecatedNames = [new OptionName("libvirt", "remove_unused_resized_minimum_age_seconds")],
-            Consumer = Component.ImageCache,
+            Consumer = Component.ImageCacheCleaner,
         };
 
         public static IReadOnlyList<OptionDefinition> All { get; } =

@@ -190,7 +190,7 @@ internal sealed partial class LoadRun(IReadOnlyList<ConfigSource> sources, LoadS
         else if (!settings.Implemented.Contains(option.Consumer))
         {
             diagnostics.Add(Warning(DiagnosticCodes.NotImplemented, option, value.Location,
-                $"{option.FullName} is set but not implemented yet (Vireo has no {Components.Describe(option.Consumer)} yet); it is ignored for now"));
+                $"{option.FullName} is set but not implemented yet (Vireo has no {Components.Describe(option.Consumer)} yet); it has no effect, Vireo behaves as if it were unset: remove it to silence this warning"));
         }
     }
 
