@@ -84,7 +84,8 @@ public static partial class NovaOptions
             Type = OptionType.List,
             Default = "",
             Help = "Cache mode per disk source type, written type=mode; types file, block, network; modes default, none, writethrough, writeback, directsync, unsafe.",
-            Consumer = Component.DiskTuning,
+            // Read by vireo serve for the disk cache mode (DiskCachePolicy); every disk is a file today.
+            Consumer = Component.LibvirtDriver,
             Example = "file=directsync,block=none,network=writeback",
         };
 
