@@ -165,6 +165,12 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
         public Task<IReadOnlyList<GuestInfo>> ListOwnedGuestsAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<GuestInfo>>([.. Guests.Select(pair => new GuestInfo(pair.Key, pair.Value))]);
 
+        public Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(Guests.GetValueOrDefault(instanceId) == PowerState.Running ? AgentPing.Answered : AgentPing.NotAnswering);
+
+        public Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken) =>
+            Task.FromResult<string?>(null);
+
         public async IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

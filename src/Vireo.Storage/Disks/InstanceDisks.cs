@@ -139,6 +139,10 @@ public sealed class InstanceDisks : IInstanceDisks
         return Task.CompletedTask;
     }
 
+    /// <summary>The tail of <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/console.log</c>; null when there is none (yet, or no more).</summary>
+    public Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken) =>
+        ConsoleLogTail.ReadAsync(Path.Join(InstanceDirectory(instanceId), InstanceFiles.ConsoleLog), lines, cancellationToken);
+
     /// <summary>
     /// Instance directories: real directories named by a lowercase uuid (not _base, locks,
     /// snapshots), each with the owner its owner file records (null when it has none or it

@@ -32,6 +32,12 @@ public sealed class FakeDisks : IInstanceDisks
 
     public const string InstallationId = "installation-1";
 
+    /// <summary>The console logs the directories hold.</summary>
+    public FakeConsoleLogReader ConsoleLogs { get; } = new();
+
+    public Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken) =>
+        ConsoleLogs.ReadTailAsync(instanceId, lines, cancellationToken);
+
     public IReadOnlyCollection<Guid> Directories
     {
         get

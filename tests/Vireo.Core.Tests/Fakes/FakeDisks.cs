@@ -91,6 +91,32 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
     }
 
+    /// <summary>Console logs by instance; a log is there only while its directory is.</summary>
+    public Dictionary<Guid, string> ConsoleLogs { get; } = [];
+
+    /// <summary>Runs at the start of each console read (a test deletes the server here to race the read).</summary>
+    public Func<Guid, Task>? BeforeConsoleRead { get; set; }
+
+    public async Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (BeforeConsoleRead is { } before)
+        {
+            await before(instanceId);
+        }
+
+        Failures.ThrowIfFailing(nameof(ReadConsoleLogTailAsync));
+        lock (_lock)
+        {
+            if (!_directories.ContainsKey(instanceId) || !ConsoleLogs.TryGetValue(instanceId, out var text))
+            {
+                return null;
+            }
+
+            return lines is { } n ? string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(n).Select(line => line + "\n")) : text;
+        }
+    }
+
     public async Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
