@@ -17,7 +17,8 @@ public enum DiskRole
 
 /// <summary>The files made for one instance.</summary>
 /// <param name="InstanceDirectory">Nova's <c>&lt;instances_path&gt;/&lt;uuid&gt;/</c>: disks, console log, agent socket.</param>
-public sealed record DiskLayout(string InstanceDirectory, IReadOnlyList<GuestDisk> Disks);
+/// <param name="ConsoleLog">The serial console log file the guest writes, as the instance disks name it (and later read it).</param>
+public sealed record DiskLayout(string InstanceDirectory, IReadOnlyList<GuestDisk> Disks, string ConsoleLog);
 
 /// <summary>Everything a hypervisor needs to define one guest.</summary>
 public sealed record GuestSpec(Guid InstanceId, string Name, Flavor Flavor, ImageRecord Image, DiskLayout Disks);
