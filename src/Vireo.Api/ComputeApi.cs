@@ -17,7 +17,7 @@ namespace Vireo.Api;
 /// The OpenStack Compute API v2.1 subset (servers, flavors, version discovery) and the
 /// Glance v2 image subset under <c>/image/v2</c>. The composition root registers the
 /// compute service and its ports (<c>ComputeService</c>, <c>IFlavorStore</c>,
-/// <c>IImageCatalog</c>, <c>IImageStore</c>, optionally <see cref="IConsoleLogReader"/> and a
+/// <c>IImageCatalog</c>, <c>IImageStore</c>, optionally a
 /// <c>ServiceReadiness</c> that holds writes back until start-up reconciliation has run),
 /// calls <see cref="AddComputeApi"/>, then <see cref="MapComputeApi"/> on a WebApplication, which
 /// also puts the API's fault boundary and front door in front of routing.

@@ -13,8 +13,6 @@ namespace Vireo.Virt;
 /// </summary>
 public static class GuestConfigBuilder
 {
-    public const string ConsoleLogFileName = "console.log";
-
     public const string AgentSocketFileName = "qga.sock";
 
     /// <summary>sockaddr_un.sun_path is 108 bytes including the terminating NUL.</summary>
@@ -63,7 +61,7 @@ public static class GuestConfigBuilder
             Devices = new DeviceConfig
             {
                 Disks = Disks(spec, settings, machine),
-                Serials = [new SerialConfig(Path.Combine(directory, ConsoleLogFileName), Append: true)],
+                Serials = [new SerialConfig(spec.Disks.ConsoleLog, Append: true)],
                 Channels = AgentChannel(spec, directory),
                 Memballoon = Memballoon(settings),
             },

@@ -1,4 +1,5 @@
 using Vireo.Core;
+using Vireo.Core.Ports;
 using Vireo.Libvirt;
 
 namespace Vireo.Virt;
@@ -37,23 +38,28 @@ public sealed partial class LibvirtHypervisor
     }
 
     /// <summary>
-    /// True when the guest agent answers <c>guest-ping</c> within the timeout; false when it does not,
-    /// the guest is not running, or the guest has no agent channel.
+    /// One guest-ping within the timeout: Answered; NotAnswering when the agent does not answer or
+    /// the guest is not running; NoAgentChannel when the guest was defined without the agent channel
+    /// (libvirt: "QEMU guest agent is not configured").
     /// </summary>
     /// <exception cref="VireoException">NotFound when the instance has no owned guest; Unavailable when libvirt is unreachable.</exception>
-    public Task<bool> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+    public Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken) =>
         connections.RunAsync($"ping the guest agent of instance {instanceId}", AgentCall(timeout), connection =>
         {
             using var domain = FindOwnedOrThrow(connection, instanceId);
             try
             {
                 domain.QemuAgentCommand(GuestPingCommand, timeout);
-                return true;
+                return AgentPing.Answered;
             }
-            catch (LibvirtException e) when (e is LibvirtAgentUnavailableException or LibvirtOperationInvalidException or LibvirtNotSupportedException
+            catch (LibvirtNotSupportedException)
+            {
+                return AgentPing.NoAgentChannel;
+            }
+            catch (LibvirtException e) when (e is LibvirtAgentUnavailableException or LibvirtOperationInvalidException
                                              || e.Code == LibvirtErrorCode.OperationTimeout)
             {
-                return false;
+                return AgentPing.NotAnswering;
             }
         }, cancellationToken);
 

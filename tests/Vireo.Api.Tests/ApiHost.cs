@@ -42,7 +42,7 @@ public sealed class ApiHost : IAsyncDisposable
     /// <param name="readiness">Registered when given: writes are refused until it is ready.</param>
     /// <param name="extraEndpoints">Maps test-only endpoints after the API's (e.g. one that throws).</param>
     public static async Task<ApiHost> StartAsync(
-        bool withConsoleReader = true, ComputeApiOptions? options = null, ServiceReadiness? readiness = null, Action<WebApplication>? extraEndpoints = null)
+        ComputeApiOptions? options = null, ServiceReadiness? readiness = null, Action<WebApplication>? extraEndpoints = null)
     {
         var fakes = new ApiFakes();
         var compute = new ComputeService(
@@ -57,11 +57,6 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton<IFlavorStore>(fakes.Flavors);
         builder.Services.AddSingleton<IImageCatalog>(fakes.Images);
         builder.Services.AddSingleton<IImageStore>(fakes.Images);
-        if (withConsoleReader)
-        {
-            builder.Services.AddSingleton<IConsoleLogReader>(fakes.ConsoleLogs);
-        }
-
         if (readiness is not null)
         {
             builder.Services.AddSingleton(readiness);
@@ -137,7 +132,7 @@ public sealed class ApiFakes
 
     public FakeDisks Disks { get; } = new();
 
-    public FakeConsoleLogReader ConsoleLogs { get; } = new();
+    public FakeConsoleLogReader ConsoleLogs => Disks.ConsoleLogs;
 
     public ListLoggerProvider Logs { get; } = new();
 }

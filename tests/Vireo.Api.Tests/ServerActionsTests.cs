@@ -122,16 +122,4 @@ public sealed class ServerActionsTests
         status.ShouldBe(HttpStatusCode.NotFound);
         body.ShouldBeFault("itemNotFound", 404);
     }
-
-    [Fact]
-    public async Task Console_output_without_a_reader_configured_is_a_501()
-    {
-        await using var api = await ApiHost.StartAsync(withConsoleReader: false);
-        var id = await api.CreateServerAsync("web1");
-
-        var (status, body, _) = await api.PostAsync($"/v2.1/servers/{id}/action", """{"os-getConsoleOutput": {"length": 5}}""");
-
-        status.ShouldBe(HttpStatusCode.NotImplemented);
-        body.ShouldBeFault("notImplemented", 501);
-    }
 }

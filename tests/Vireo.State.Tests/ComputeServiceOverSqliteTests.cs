@@ -165,6 +165,12 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
         public Task<IReadOnlyList<GuestInfo>> ListOwnedGuestsAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<GuestInfo>>([.. Guests.Select(pair => new GuestInfo(pair.Key, pair.Value))]);
 
+        public Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(Guests.GetValueOrDefault(instanceId) == PowerState.Running ? AgentPing.Answered : AgentPing.NotAnswering);
+
+        public Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken) =>
+            Task.FromResult<string?>(null);
+
         public async IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -174,7 +180,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
         public Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, IProgress<int>? progress, CancellationToken cancellationToken)
         {
             Write(() => Directories.Add(instance.Id));
-            return Task.FromResult(new DiskLayout($"/instances/{instance.Id}", [new GuestDisk(DiskRole.Root, $"/instances/{instance.Id}/disk", "qcow2")]));
+            return Task.FromResult(new DiskLayout($"/instances/{instance.Id}", [new GuestDisk(DiskRole.Root, $"/instances/{instance.Id}/disk", "qcow2")], $"/instances/{instance.Id}/console.log"));
         }
 
         public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken) => Write(() => Directories.Remove(instanceId));

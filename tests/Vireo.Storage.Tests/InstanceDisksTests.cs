@@ -29,6 +29,7 @@ public sealed class InstanceDisksTests : IDisposable
         var basePath = Path.Join(_sandbox.Settings.InstancesPath, "_base", BaseImageCache.CacheFileName(image.Id));
         layout.InstanceDirectory.ShouldBe(directory);
         layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, "qcow2")]);
+        layout.ConsoleLog.ShouldBe(Path.Join(directory, "console.log"));
         var info = await _sandbox.QemuImg.InfoAsync(disk, "qcow2", cancellationToken: Ct);
         info.BackingFilename.ShouldBe(basePath);
         Path.IsPathFullyQualified(info.BackingFilename!).ShouldBeTrue();

@@ -21,6 +21,7 @@ namespace Vireo.Api.Http;
 [JsonSerializable(typeof(FlavorResponse))]
 [JsonSerializable(typeof(FlavorCreateRequest))]
 [JsonSerializable(typeof(GuestCpuResponse))]
+[JsonSerializable(typeof(AgentPingResponse))]
 [JsonSerializable(typeof(OrphanListResponse))]
 [JsonSerializable(typeof(ServerListResponse))]
 [JsonSerializable(typeof(ServerDetailListResponse))]

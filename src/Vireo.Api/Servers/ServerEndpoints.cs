@@ -22,6 +22,8 @@ internal static class ServerEndpoints
 {
     private const string CreateExample = """{"server": {"name": "web1", "imageRef": "<image id>", "flavorRef": "1"}}""";
     private const string ActionExample = """{"os-stop": null}""";
+    private const string AgentPingExample = """{"timeout": 5}""";
+    private const int DefaultAgentPingSeconds = 5;
 
     public static void Map(IEndpointRouteBuilder v21)
     {
@@ -35,6 +37,7 @@ internal static class ServerEndpoints
 
         // A Vireo extension, not a field of Nova's server body (Tempest's schemas forbid extra properties).
         servers.MapGet("/{serverRef}/vireo-guest-cpu", GuestCpuAsync);
+        servers.MapPost("/{serverRef}/vireo-agent-ping", AgentPingAsync);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
@@ -69,6 +72,17 @@ internal static class ServerEndpoints
     {
         var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
         return Results.Json(new GuestCpuResponse { GuestCpu = GuestCpuViews.For(instance) }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> AgentPingAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(http.Request, AgentPingExample, cancellationToken).ConfigureAwait(false);
+        var maximum = (int)ComputeService.MaxAgentPingTimeout.TotalSeconds;
+        var timeout = JsonBody.Integer(body, "timeout", "timeout", required: false, minimum: 1, maximum: maximum) ?? DefaultAgentPingSeconds;
+        var answered = await compute.PingGuestAgentAsync(serverRef, TimeSpan.FromSeconds(timeout), cancellationToken).ConfigureAwait(false);
+        // Servers are found by id only, so a reference that reached here is one.
+        var serverId = Guid.Parse(serverRef).ToString("D");
+        return Results.Json(new AgentPingResponse { AgentPing = new AgentPingView { ServerId = serverId, Answered = answered, Timeout = timeout } }, ApiJson.Options);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -122,7 +136,7 @@ internal static class ServerEndpoints
                 operation = await compute.BeginRebootServerAsync(serverRef, RebootTypeOf(argument), requestId, cancellationToken).ConfigureAwait(false);
                 break;
             case "os-getConsoleOutput":
-                return await ConsoleOutputAsync(serverRef, argument, http, compute, cancellationToken).ConfigureAwait(false);
+                return await ConsoleOutputAsync(serverRef, argument, compute, cancellationToken).ConfigureAwait(false);
             default:
                 throw ApiRequestException.BadRequest(
                     $"There is no such action: {action}; the actions served are os-start, os-stop, reboot and os-getConsoleOutput");
@@ -132,7 +146,7 @@ internal static class ServerEndpoints
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ConsoleOutputAsync(string serverRef, JsonNode? argument, HttpContext http, ComputeService compute, CancellationToken cancellationToken)
+    private static async Task<IResult> ConsoleOutputAsync(string serverRef, JsonNode? argument, ComputeService compute, CancellationToken cancellationToken)
     {
         int? lines = null;
         if (argument is JsonObject arguments)
@@ -147,18 +161,8 @@ internal static class ServerEndpoints
                 $"'os-getConsoleOutput' must be an object such as {{\"length\": 50}}, got {JsonBody.Describe(argument)}");
         }
 
-        var reader = http.RequestServices.GetService<IConsoleLogReader>()
-            ?? throw new ApiRequestException(StatusCodes.Status501NotImplemented, "this service has no console log reader configured; console output is not available");
-        var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
-        var output = await reader.ReadTailAsync(instance.Id, lines, cancellationToken).ConfigureAwait(false);
-        if (output is null)
-        {
-            // No log: not written yet, or removed by a delete that ran since the lookup; the
-            // second lookup tells them apart (a server deleted meanwhile is a 404, not a 500).
-            await compute.ShowServerAsync(instance.Id.ToString(), cancellationToken).ConfigureAwait(false);
-        }
-
-        return Results.Json(new ConsoleOutputResponse { Output = output ?? string.Empty }, ApiJson.Options);
+        var output = await compute.ReadConsoleOutputAsync(serverRef, lines, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new ConsoleOutputResponse { Output = output }, ApiJson.Options);
     }
 
     private static RebootType RebootTypeOf(JsonNode? argument)

@@ -29,6 +29,16 @@ public sealed partial class VireoClient
     public async Task<GuestCpuView> GetServerGuestCpuAsync(string serverId, CancellationToken cancellationToken) =>
         (await ReadAsync<GuestCpuResponse>(Compute(HttpMethod.Get, $"servers/{Escape(serverId)}/vireo-guest-cpu"), cancellationToken).ConfigureAwait(false)).GuestCpu;
 
+    /// <summary>
+    /// One guest-ping to the server's guest agent through the service (Vireo's extension endpoint),
+    /// waiting up to <paramref name="timeoutSeconds"/>: true when it answered. Exit 3 for an unknown
+    /// server, 4 when the guest has no agent channel.
+    /// </summary>
+    public async Task<bool> PingGuestAgentAsync(string serverId, int timeoutSeconds, CancellationToken cancellationToken) =>
+        (await ReadAsync<AgentPingResponse>(
+            Compute(HttpMethod.Post, $"servers/{Escape(serverId)}/vireo-agent-ping", new JsonObject { ["timeout"] = timeoutSeconds }),
+            cancellationToken).ConfigureAwait(false)).AgentPing.Answered;
+
     /// <summary>The server, or null when the service answers 404.</summary>
     public async Task<ServerDetail?> FindServerAsync(string serverId, CancellationToken cancellationToken)
     {

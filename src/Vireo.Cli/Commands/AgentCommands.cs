@@ -2,55 +2,49 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Vireo.Cli.Client;
-using Vireo.Cli.Serve;
-using Vireo.Core;
-using Vireo.Virt;
 
 namespace Vireo.Cli.Commands;
 
 /// <summary>
-/// `vireo server ping NAME`: waits until the server's QEMU guest agent answers guest-ping. The
-/// server is found through the API; the agent is reached through this host's libvirt (Nova has no
-/// API for it), so it runs on the compute host, with the service's configuration.
+/// `vireo server ping NAME`: waits until the server's QEMU guest agent answers guest-ping. Each
+/// try is one call of the service's extension endpoint (POST /v2.1/servers/{id}/vireo-agent-ping),
+/// which pings through the hypervisor; the CLI asks again until its own deadline.
 /// </summary>
 public static class AgentCommands
 {
+    /// <summary>How long one ping waits in the service before the CLI asks again.</summary>
+    private const int PingSeconds = 5;
+
     public static void AddTo(Command server, ClientSetup setup)
     {
         ArgumentNullException.ThrowIfNull(server);
         var reference = new Argument<string>("SERVER") { Description = "The server's name or id." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the agent.", DefaultValueFactory = _ => 120 };
-        var command = new Command("ping", "Wait until the server's guest agent answers (runs on the compute host).") { reference, timeout };
+        var command = new Command("ping", "Wait until the server's guest agent answers guest-ping.") { reference, timeout };
         ClientCommand.SetAction(command, setup, async (run, cancellationToken) =>
         {
-            if (!CliConfiguration.TryLoad(run.Parse, out var options, out var exit))
-            {
-                return exit;
-            }
             var detail = await run.Client.FindServerByReferenceAsync(run.Parse.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
-            var installation = InstallationIdentity.Read(options.Vireo.InstallationId, options.Default.StatePath)
-                ?? throw new ClientFailure(ExitCodes.Configuration, $"no installation id under {options.Default.StatePath}; run this on the host where `vireo serve` runs, with its configuration");
-            var settings = new HypervisorSettings { ConnectionUri = options.Libvirt.EffectiveConnectionUri, InstallationId = installation };
-            await using var hypervisor = new LibvirtHypervisor(settings);
-            var id = Guid.Parse(detail.Id);
             var clock = Stopwatch.StartNew();
             var deadline = TimeSpan.FromSeconds(run.Parse.GetValue(timeout));
-            try
+            while (true)
             {
-                while (!await hypervisor.PingAgentAsync(id, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))
+                // Never wait in the service past the deadline; at least one second per try.
+                var left = (int)Math.Ceiling((deadline - clock.Elapsed).TotalSeconds);
+                var wait = Math.Clamp(left, 1, PingSeconds);
+                if (await run.Client.PingGuestAgentAsync(detail.Id, wait, cancellationToken).ConfigureAwait(false))
                 {
-                    if (clock.Elapsed > deadline)
-                    {
-                        throw new ClientFailure(ExitCodes.Failed,
-                            $"the guest agent of server '{detail.Name}' did not answer within {deadline.TotalSeconds:F0} s; is qemu-ga running in the guest and the image property hw_qemu_guest_agent=yes?");
-                    }
-                    await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                    break;
                 }
+
+                if (clock.Elapsed > deadline)
+                {
+                    throw new ClientFailure(ExitCodes.Failed,
+                        $"the guest agent of server '{detail.Name}' did not answer within {deadline.TotalSeconds:F0} s; is qemu-ga running in the guest and the image property hw_qemu_guest_agent=yes?");
+                }
+
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
-            catch (VireoException e)
-            {
-                throw new ClientFailure(ErrorKinds.ExitCode(e.Kind), e.Message);
-            }
+
             var seconds = clock.Elapsed.TotalSeconds;
             if (run.Terminal.Json)
             {
@@ -60,6 +54,7 @@ public static class AgentCommands
             {
                 run.Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The guest agent of server '{detail.Name}' answered guest-ping (waited {seconds:F1} s)."));
             }
+
             return ExitCodes.Success;
         });
         server.Subcommands.Add(command);

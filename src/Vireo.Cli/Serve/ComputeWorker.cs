@@ -14,7 +14,7 @@ namespace Vireo.Cli.Serve;
 /// every idle instance is re-read, since events were missed while it was away.
 /// </summary>
 public sealed partial class ComputeWorker(
-    ComputeService compute, IInstanceStore instances, ServiceReadiness readiness, ILogger<ComputeWorker> logger, TimeProvider time)
+    ComputeService compute, IInstanceStore instances, ServiceReadiness readiness, FaultInjection faults, ILogger<ComputeWorker> logger, TimeProvider time)
     : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -51,10 +51,10 @@ public sealed partial class ComputeWorker(
 
     private async Task ReconcileUntilDoneAsync(CancellationToken stoppingToken)
     {
-        var delay = FaultInjection.ReconcileDelayFromEnvironment();
+        var delay = faults.ReconcileDelay;
         if (delay > TimeSpan.Zero)
         {
-            LogReconcileDelayed(FaultInjection.ReconcileDelayVariable, delay.TotalSeconds);
+            LogReconcileDelayed($"{FaultInjection.Variable} ({FaultInjection.ReconcileDelayKey})", delay.TotalSeconds);
             await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
         }
 

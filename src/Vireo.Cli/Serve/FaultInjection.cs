@@ -1,38 +1,94 @@
 using System.Diagnostics;
+using System.Globalization;
+using Vireo.Core;
 using Vireo.Core.Ports;
 
 namespace Vireo.Cli.Serve;
 
 /// <summary>
-/// Crash tests: VIREO_FAULT_KILL_AT=&lt;step&gt; (one of FaultSteps) makes the service SIGKILL itself
-/// right after that step, as a power cut or OOM kill would. Start-up tests:
-/// VIREO_FAULT_RECONCILE_DELAY_SECONDS=&lt;n&gt; holds start-up reconciliation for n seconds before
-/// it reads its facts, as a slow libvirt or a host with many guests would. Unset in production.
+/// Fault injection for tests, all in one environment variable, <c>VIREO_FAULT</c>, holding
+/// <c>key=value</c> settings separated by <c>;</c>, e.g. <c>VIREO_FAULT="kill-at=create.guest-defined;reconcile-delay=45"</c>.
+/// <c>kill-at=&lt;step&gt;</c> (one of <see cref="FaultSteps"/>) makes the service SIGKILL itself right after
+/// that step, as a power cut or OOM kill would; <c>reconcile-delay=&lt;seconds&gt;</c> (0-3600) holds start-up
+/// reconciliation before it reads its facts, as a slow libvirt or a host with many guests would.
+/// Unset in production.
 /// </summary>
-public static class FaultInjection
+/// <param name="KillAt">The step after which the service kills itself; null: none.</param>
+/// <param name="ReconcileDelay">How long start-up reconciliation waits before it starts.</param>
+public sealed record FaultInjection(string? KillAt, TimeSpan ReconcileDelay)
 {
-    public const string Variable = "VIREO_FAULT_KILL_AT";
+    public const string Variable = "VIREO_FAULT";
 
-    public const string ReconcileDelayVariable = "VIREO_FAULT_RECONCILE_DELAY_SECONDS";
+    public const string KillAtKey = "kill-at";
 
-    /// <summary>How long start-up reconciliation waits before it starts (zero unless the variable says otherwise).</summary>
-    public static TimeSpan ReconcileDelayFromEnvironment() =>
-        double.TryParse(Environment.GetEnvironmentVariable(ReconcileDelayVariable), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-        && seconds is > 0 and <= 3600
-            ? TimeSpan.FromSeconds(seconds)
-            : TimeSpan.Zero;
+    public const string ReconcileDelayKey = "reconcile-delay";
 
-    public static IFaultPoints FromEnvironment()
+    private const string Example = $"{Variable}=\"{KillAtKey}=create.guest-defined;{ReconcileDelayKey}=45\"";
+
+    /// <summary>No fault anywhere (the variable unset or empty).</summary>
+    public static FaultInjection None { get; } = new(null, TimeSpan.Zero);
+
+    /// <summary>True when any fault is armed.</summary>
+    public bool IsArmed => KillAt is not null || ReconcileDelay > TimeSpan.Zero;
+
+    /// <summary>The settings in <see cref="Variable"/>; Configuration (exit 78) when its value is malformed.</summary>
+    public static FaultInjection FromEnvironment() => Parse(Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>Parses a value of <see cref="Variable"/>; null or blank is <see cref="None"/>.</summary>
+    /// <exception cref="VireoException">Configuration, naming the setting, the value and the accepted form.</exception>
+    public static FaultInjection Parse(string? value)
     {
-        var step = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(step))
+        var settings = None;
+        if (string.IsNullOrWhiteSpace(value))
         {
-            return FaultPoints.None;
+            return settings;
         }
-        return FaultPoints.At(step, () =>
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            Console.Error.WriteLine($"vireo: {Variable}={step}: killing the service with SIGKILL");
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw Malformed($"'{part}' is not key=value");
+            }
+
+            var key = part[..equals].Trim();
+            var setting = part[(equals + 1)..].Trim();
+            if (!seen.Add(key))
+            {
+                throw Malformed($"'{key}' is given twice");
+            }
+
+            settings = key switch
+            {
+                KillAtKey when FaultSteps.IsKnown(setting) => settings with { KillAt = setting },
+                KillAtKey => throw Malformed($"{KillAtKey}='{setting}' is not a step; the steps are {string.Join(", ", FaultSteps.All)}"),
+                ReconcileDelayKey when double.TryParse(setting, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= 3600
+                    => settings with { ReconcileDelay = TimeSpan.FromSeconds(seconds) },
+                ReconcileDelayKey => throw Malformed($"{ReconcileDelayKey}='{setting}' is not a number of seconds from 0 to 3600"),
+                _ => throw Malformed($"'{key}' is not a setting; the settings are {KillAtKey} and {ReconcileDelayKey}"),
+            };
+        }
+
+        return settings;
+    }
+
+    /// <summary>The fault points for the compute service: a SIGKILL after <see cref="KillAt"/>, or none.</summary>
+    public IFaultPoints FaultPoints()
+    {
+        if (KillAt is not { } step)
+        {
+            return Core.Ports.FaultPoints.None;
+        }
+
+        return Core.Ports.FaultPoints.At(step, () =>
+        {
+            Console.Error.WriteLine($"vireo: {Variable}: {KillAtKey}={step}: killing the service with SIGKILL");
             Process.GetCurrentProcess().Kill(); // SIGKILL: no cleanup, no finally blocks
         });
     }
+
+    private static VireoException Malformed(string problem) =>
+        new(ErrorKind.Configuration, $"{Variable}: {problem}; write it as {Example}, or unset it outside tests");
 }

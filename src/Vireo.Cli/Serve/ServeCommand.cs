@@ -112,6 +112,7 @@ public static partial class ServeCommand
     /// <summary>Runs the service; the caller holds the <see cref="StateLock"/> on state_path.</summary>
     private static async Task RunAsync(VireoOptions options, ListenDecision listen, CancellationToken cancellationToken)
     {
+        var faults = FaultInjection.FromEnvironment();
         var statePath = options.Default.StatePath;
         Directory.CreateDirectory(options.Default.InstancesPath);
         var installationId = InstallationIdentity.Resolve(options.Vireo.InstallationId, statePath);
@@ -145,13 +146,13 @@ public static partial class ServeCommand
         builder.Services.AddSingleton(sp => new ComputeService(
             store.Instances, store.Flavors, store.Images, sp.GetRequiredService<LibvirtHypervisor>(),
             new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<InstanceDisks>>()),
-            FaultInjection.FromEnvironment(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>()));
+            faults.FaultPoints(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>()));
         builder.Services.AddSingleton(new ServiceReadiness());
+        builder.Services.AddSingleton(faults);
         builder.Services.AddSingleton<IInstanceStore>(store.Instances);
         builder.Services.AddSingleton<IFlavorStore>(store.Flavors);
         builder.Services.AddSingleton<IImageCatalog>(store.Images);
         builder.Services.AddSingleton<IImageStore>(sp => sp.GetRequiredService<FileImageStore>());
-        builder.Services.AddSingleton<IConsoleLogReader>(new ConsoleLogReader(options.Default.InstancesPath));
         builder.Services.AddSingleton<ComputeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
         builder.Services.AddComputeApi(new ComputeApiOptions

@@ -38,12 +38,6 @@ public static class FaultSteps
 /// <summary>Ready-made <see cref="IFaultPoints"/>.</summary>
 public static class FaultPoints
 {
-    /// <summary>
-    /// The environment variable the composition root reads to arm a fault step for crash
-    /// tests, e.g. <c>VIREO_FAULT_STEP=create.guest-defined</c>; Core itself never reads it.
-    /// </summary>
-    public const string EnvironmentVariable = "VIREO_FAULT_STEP";
-
     /// <summary>Production: nothing happens at any step.</summary>
     public static IFaultPoints None { get; } = new NoFaults();
 

@@ -17,7 +17,8 @@ public enum DiskRole
 
 /// <summary>The files made for one instance.</summary>
 /// <param name="InstanceDirectory">Nova's <c>&lt;instances_path&gt;/&lt;uuid&gt;/</c>: disks, console log, agent socket.</param>
-public sealed record DiskLayout(string InstanceDirectory, IReadOnlyList<GuestDisk> Disks);
+/// <param name="ConsoleLog">The serial console log file the guest writes, as the instance disks name it (and later read it).</param>
+public sealed record DiskLayout(string InstanceDirectory, IReadOnlyList<GuestDisk> Disks, string ConsoleLog);
 
 /// <summary>Everything a hypervisor needs to define one guest.</summary>
 public sealed record GuestSpec(Guid InstanceId, string Name, Flavor Flavor, ImageRecord Image, DiskLayout Disks);
@@ -27,6 +28,19 @@ public sealed record GuestInfo(Guid InstanceId, PowerState PowerState);
 
 /// <summary>The hypervisor said a guest's power state changed; treat it as a hint and re-read.</summary>
 public sealed record PowerStateChange(Guid InstanceId, PowerState PowerState, DateTimeOffset ObservedAt);
+
+/// <summary>What one guest-ping to a guest's QEMU agent found.</summary>
+public enum AgentPing
+{
+    /// <summary>The agent answered.</summary>
+    Answered,
+
+    /// <summary>No answer within the timeout: the guest is off, still booting, or runs no qemu-ga.</summary>
+    NotAnswering,
+
+    /// <summary>The guest has no agent channel (its image lacks <c>hw_qemu_guest_agent=yes</c>): it can never answer.</summary>
+    NoAgentChannel,
+}
 
 /// <summary>
 /// The compute view of the hypervisor. A guest is named by its instance id; the adapter
@@ -75,6 +89,12 @@ public interface IHypervisor
 
     /// <summary>Every guest carrying this installation's id, defined or running.</summary>
     Task<IReadOnlyList<GuestInfo>> ListOwnedGuestsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends one guest-ping to the guest's QEMU agent and waits up to <paramref name="timeout"/>
+    /// for the answer. <see cref="ErrorKind.NotFound"/> when there is no owned guest.
+    /// </summary>
+    Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Lifecycle events of owned guests until cancelled.</summary>
     IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync(CancellationToken cancellationToken);

@@ -13,6 +13,13 @@ public interface IInstanceDisks
     /// <summary>Removes the instance directory and everything in it. Idempotent.</summary>
     Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The last <paramref name="lines"/> lines of the instance's serial console log (all of it
+    /// when null; at most the last MiB), or null when there is no log: not written yet, or
+    /// removed by a delete since the caller looked the server up.
+    /// </summary>
+    Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken);
+
     /// <summary>The instance directories present, each with the owner its owner file records, for reconciliation.</summary>
     Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken);
 }

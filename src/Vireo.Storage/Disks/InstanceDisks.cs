@@ -100,7 +100,7 @@ public sealed class InstanceDisks : IInstanceDisks
             // Nova's blockinfo: the root of an ISO image is a CD-ROM (on hw_cdrom_bus), the same
             // overlay on the cached image, and the guest boots from it.
             var isCdrom = image.DiskFormat == ImageDiskFormats.Iso;
-            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, ImageDiskFormats.Qcow2, isCdrom)]);
+            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, ImageDiskFormats.Qcow2, isCdrom)], ConsoleLogPath(instance.Id));
         }
         catch
         {
@@ -138,6 +138,13 @@ public sealed class InstanceDisks : IInstanceDisks
         StorageLog.InstanceFilesRemoved(_logger, instanceId, directory);
         return Task.CompletedTask;
     }
+
+    /// <summary>The tail of <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/console.log</c>; null when there is none (yet, or no more).</summary>
+    public Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken) =>
+        ConsoleLogTail.ReadAsync(ConsoleLogPath(instanceId), lines, cancellationToken);
+
+    /// <summary>The one place the console log's path is made: the guest definition writes it there, the console read reads it.</summary>
+    public string ConsoleLogPath(Guid instanceId) => Path.Join(InstanceDirectory(instanceId), InstanceFiles.ConsoleLog);
 
     /// <summary>
     /// Instance directories: real directories named by a lowercase uuid (not _base, locks,

@@ -1,9 +1,7 @@
-using Vireo.Api;
-
 namespace Vireo.Api.Tests.Fakes;
 
-/// <summary>Console logs as text per instance; answers the last N lines as the real reader does.</summary>
-public sealed class FakeConsoleLogReader : IConsoleLogReader
+/// <summary>Console logs as text per instance; answers the last N lines as the instance disks do (behind <see cref="FakeDisks"/>).</summary>
+public sealed class FakeConsoleLogReader
 {
     private readonly Dictionary<Guid, string> _logs = [];
 

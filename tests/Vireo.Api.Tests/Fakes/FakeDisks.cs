@@ -17,7 +17,7 @@ public sealed class FakeDisks : IInstanceDisks
         }
 
         var directory = $"/var/lib/vireo/instances/{instance.Id}";
-        return Task.FromResult(new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", "qcow2")]));
+        return Task.FromResult(new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", "qcow2")], directory + "/console.log"));
     }
 
     public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)
@@ -31,6 +31,12 @@ public sealed class FakeDisks : IInstanceDisks
     }
 
     public const string InstallationId = "installation-1";
+
+    /// <summary>The console logs the directories hold.</summary>
+    public FakeConsoleLogReader ConsoleLogs { get; } = new();
+
+    public Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken) =>
+        ConsoleLogs.ReadTailAsync(instanceId, lines, cancellationToken);
 
     public IReadOnlyCollection<Guid> Directories
     {

@@ -18,6 +18,23 @@ public sealed class FakeHypervisor : IHypervisor
     /// <summary>When set, a start waits for it (to keep an operation in flight).</summary>
     public TaskCompletionSource? StartGate { get; set; }
 
+    /// <summary>What an agent ping of a defined guest finds (a guest not defined is NotFound, as libvirt's adapter says).</summary>
+    public AgentPing AgentAnswer { get; set; } = AgentPing.Answered;
+
+    /// <summary>The last agent ping asked: instance and timeout.</summary>
+    public (Guid Id, TimeSpan Timeout)? LastPing { get; private set; }
+
+    public Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        LastPing = (instanceId, timeout);
+        lock (_lock)
+        {
+            return _guests.ContainsKey(instanceId)
+                ? Task.FromResult(AgentAnswer)
+                : throw VireoException.NotFound($"instance {instanceId} has no guest");
+        }
+    }
+
     public Task EnsureReachableAsync(CancellationToken cancellationToken) =>
         Unreachable is { } reason ? throw new VireoException(ErrorKind.Unavailable, reason) : Task.CompletedTask;
 

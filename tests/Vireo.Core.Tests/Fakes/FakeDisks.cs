@@ -76,7 +76,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
 
         var directory = $"/var/lib/vireo/instances/{instance.Id}";
-        return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", "qcow2")]);
+        return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", "qcow2")], directory + "/console.log");
     }
 
     public async Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)
@@ -88,6 +88,32 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         lock (_lock)
         {
             _directories.Remove(instanceId);
+        }
+    }
+
+    /// <summary>Console logs by instance; a log is there only while its directory is.</summary>
+    public Dictionary<Guid, string> ConsoleLogs { get; } = [];
+
+    /// <summary>Runs at the start of each console read (a test deletes the server here to race the read).</summary>
+    public Func<Guid, Task>? BeforeConsoleRead { get; set; }
+
+    public async Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (BeforeConsoleRead is { } before)
+        {
+            await before(instanceId);
+        }
+
+        Failures.ThrowIfFailing(nameof(ReadConsoleLogTailAsync));
+        lock (_lock)
+        {
+            if (!_directories.ContainsKey(instanceId) || !ConsoleLogs.TryGetValue(instanceId, out var text))
+            {
+                return null;
+            }
+
+            return lines is { } n ? string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(n).Select(line => line + "\n")) : text;
         }
     }
 

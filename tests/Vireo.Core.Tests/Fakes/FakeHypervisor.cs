@@ -207,6 +207,25 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         }
     }
 
+    /// <summary>What an agent ping of a running guest finds; a guest that is not running never answers.</summary>
+    public AgentPing AgentAnswer { get; set; } = AgentPing.Answered;
+
+    public async Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        Failures.ThrowIfFailing(nameof(PingAgentAsync));
+        lock (_lock)
+        {
+            Calls.Add($"ping {instanceId}");
+            if (!_guests.TryGetValue(instanceId, out var guest))
+            {
+                throw VireoException.NotFound($"instance {instanceId} has no guest");
+            }
+
+            return guest.PowerState == PowerState.Running || AgentAnswer == AgentPing.NoAgentChannel ? AgentAnswer : AgentPing.NotAnswering;
+        }
+    }
+
     public async Task<GuestInfo?> GetGuestAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         await Task.Yield();

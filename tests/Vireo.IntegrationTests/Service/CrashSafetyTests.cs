@@ -3,7 +3,7 @@ using Vireo.Core.Ports;
 namespace Vireo.IntegrationTests.Service;
 
 /// <summary>
-/// The service is SIGKILLed right after each step of create and delete (VIREO_FAULT_KILL_AT),
+/// The service is SIGKILLed right after each step of create and delete (VIREO_FAULT="kill-at=<step>"),
 /// restarted, and must leave the instance ACTIVE, ERROR with a reason, or gone, with nothing orphaned.
 /// </summary>
 public sealed class CrashSafetyTests
@@ -21,7 +21,7 @@ public sealed class CrashSafetyTests
         await ServiceScenario.ImportTestImageAsync(service);
         await service.StopAsync();
 
-        await service.StartAsync(new Dictionary<string, string> { ["VIREO_FAULT_KILL_AT"] = step });
+        await service.StartAsync(new Dictionary<string, string> { ["VIREO_FAULT"] = "kill-at=" + step });
         _ = await service.CliAsync("server", "create", "crash", "--image", "vireo-test", "--flavor", "m1.tiny");
         await service.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
@@ -60,7 +60,7 @@ public sealed class CrashSafetyTests
         var id = await ServiceScenario.CreateServerAsync(service, "crash");
         await service.StopAsync();
 
-        await service.StartAsync(new Dictionary<string, string> { ["VIREO_FAULT_KILL_AT"] = step });
+        await service.StartAsync(new Dictionary<string, string> { ["VIREO_FAULT"] = "kill-at=" + step });
         _ = await service.CliAsync("server", "delete", "crash");
         await service.WaitForExitAsync(TimeSpan.FromMinutes(2));
 

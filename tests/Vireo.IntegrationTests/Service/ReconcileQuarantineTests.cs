@@ -77,7 +77,7 @@ public sealed class ReconcileQuarantineTests
 
         // The delay holds reconciliation before it reads its facts: a create accepted in this
         // window would be a building row that reconciliation takes as interrupted.
-        await service.StartAsync(new Dictionary<string, string> { ["VIREO_FAULT_RECONCILE_DELAY_SECONDS"] = "45" }, waitForReconciliation: false);
+        await service.StartAsync(new Dictionary<string, string> { ["VIREO_FAULT"] = "reconcile-delay=45" }, waitForReconciliation: false);
         var name = "early-" + Guid.NewGuid().ToString("N")[..6];
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{service.Port}/"), Timeout = TimeSpan.FromSeconds(30) };

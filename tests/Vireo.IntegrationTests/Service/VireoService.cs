@@ -152,9 +152,13 @@ public sealed class VireoService : IAsyncDisposable
     /// <summary>Runs a `vireo` client command against this service (JSON output).</summary>
     public Task<CliResult> CliAsync(params string[] args) => RunCliAsync(["--config-file", ConfigPath, "--json", .. args]);
 
-    public static async Task<CliResult> RunCliAsync(IReadOnlyList<string> args, TimeSpan? timeout = null)
+    public static async Task<CliResult> RunCliAsync(IReadOnlyList<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         info.ArgumentList.Add(VireoDll);
         foreach (var a in args)
         {

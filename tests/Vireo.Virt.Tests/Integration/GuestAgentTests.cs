@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vireo.Core;
+using Vireo.Core.Ports;
 using Vireo.Libvirt;
 
 namespace Vireo.Virt.Tests.Integration;
@@ -13,7 +14,7 @@ public sealed class GuestAgentTests(LibvirtHostFixture host) : IClassFixture<Lib
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact(Timeout = 120_000)]
-    public async Task Ping_is_false_for_a_guest_without_an_agent_channel_an_off_guest_and_a_silent_agent()
+    public async Task Ping_finds_no_channel_for_a_guest_without_one_and_no_answer_from_an_off_guest_or_a_silent_agent()
     {
         var plain = host.NewSpec("agent-none");
         var silent = host.NewSpec("agent-silent", agent: true);
@@ -22,12 +23,12 @@ public sealed class GuestAgentTests(LibvirtHostFixture host) : IClassFixture<Lib
         await Hypervisor.DefineGuestAsync(plain, Cancel);
         await Hypervisor.DefineGuestAsync(silent, Cancel);
 
-        (await Hypervisor.PingAgentAsync(silent.InstanceId, PingTimeout, Cancel)).ShouldBeFalse();
+        (await Hypervisor.PingAgentAsync(silent.InstanceId, PingTimeout, Cancel)).ShouldBe(AgentPing.NotAnswering);
         await Hypervisor.StartGuestAsync(plain.InstanceId, Cancel);
         await Hypervisor.StartGuestAsync(silent.InstanceId, Cancel);
 
-        (await Hypervisor.PingAgentAsync(plain.InstanceId, PingTimeout, Cancel)).ShouldBeFalse();
-        (await Hypervisor.PingAgentAsync(silent.InstanceId, PingTimeout, Cancel)).ShouldBeFalse();
+        (await Hypervisor.PingAgentAsync(plain.InstanceId, PingTimeout, Cancel)).ShouldBe(AgentPing.NoAgentChannel);
+        (await Hypervisor.PingAgentAsync(silent.InstanceId, PingTimeout, Cancel)).ShouldBe(AgentPing.NotAnswering);
     }
 
     [Fact(Timeout = 120_000)]
@@ -57,7 +58,7 @@ public sealed class GuestAgentTests(LibvirtHostFixture host) : IClassFixture<Lib
         await Hypervisor.StartGuestAsync(spec.InstanceId, Cancel);
 
         var until = DateTime.UtcNow + LibvirtHostFixture.Deadline;
-        while (!await Hypervisor.PingAgentAsync(spec.InstanceId, PingTimeout, Cancel))
+        while (await Hypervisor.PingAgentAsync(spec.InstanceId, PingTimeout, Cancel) != AgentPing.Answered)
         {
             DateTime.UtcNow.ShouldBeLessThan(until, $"the guest agent did not answer within {LibvirtHostFixture.Deadline}; console: {Console(spec)}");
             await Task.Delay(500, Cancel);

@@ -74,7 +74,7 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
             : ImageRecord.NoProperties;
         var now = DateTimeOffset.UtcNow;
         var image = new ImageRecord(Guid.NewGuid(), "empty", ImageStatus.Active, "qcow2", "bare", null, null, null, 0, 0, properties, now, now);
-        return new GuestSpec(id, "test-" + label, flavor, image, new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, "qcow2")]));
+        return new GuestSpec(id, "test-" + label, flavor, image, new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, "qcow2")], Path.Combine(directory, "console.log")));
     }
 
     /// <summary>
