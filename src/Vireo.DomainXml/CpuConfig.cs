@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.DomainXml;
 
 /// <summary>
@@ -27,14 +29,6 @@ public sealed record CpuConfig
         get;
         init => field = value.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Policy).ToEquatableArray();
     }
-}
-
-public enum CpuMode
-{
-    Custom,
-    HostModel,
-    HostPassthrough,
-    Maximum,
 }
 
 /// <summary><c>&lt;cpu match&gt;</c>: how strictly a host must provide a custom CPU (libvirt reads it only for a named custom CPU).</summary>

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Vireo.Core;
 
 namespace Vireo.DomainXml;
 
@@ -18,6 +19,11 @@ public static class CpuXml
     public static XElement ToElement(CpuConfig cpu)
     {
         ArgumentNullException.ThrowIfNull(cpu);
+        if (cpu.Mode == CpuMode.None)
+        {
+            throw new ArgumentException("cpu mode none is nova.conf's word, not libvirt's; write it as a custom CPU without a model, as Nova does", nameof(cpu));
+        }
+
         var element = new XElement("cpu");
         var named = cpu.Model is not null;
         if (cpu.Mode != CpuMode.Custom || named)

@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.DomainXml;
 
 /// <summary>An explicit two-way table between an enum and libvirt's spelling; no reflection, so renaming a member cannot change the XML.</summary>
@@ -7,11 +9,17 @@ internal sealed class XmlEnum<T>
     private readonly (T Value, string Xml)[] _pairs;
 
     public XmlEnum(params (T Value, string Xml)[] pairs)
+        : this([], pairs)
+    {
+    }
+
+    /// <param name="unwritten">Values the XML has no word for (writing one throws).</param>
+    public XmlEnum(T[] unwritten, params (T Value, string Xml)[] pairs)
     {
         _pairs = pairs;
         foreach (var value in Enum.GetValues<T>())
         {
-            if (!Array.Exists(pairs, p => p.Value.Equals(value)))
+            if (!Array.Exists(pairs, p => p.Value.Equals(value)) && !unwritten.Contains(value))
             {
                 throw new InvalidOperationException($"{typeof(T).Name}.{value} has no XML spelling");
             }
@@ -96,7 +104,9 @@ internal static class Vocabulary
         (MemballoonModel.VirtioNonTransitional, "virtio-non-transitional"),
         (MemballoonModel.None, "none"));
 
+    /// <summary>CpuMode.None is nova.conf's alone: Nova writes it as a custom CPU without a model.</summary>
     public static readonly XmlEnum<CpuMode> CpuModes = new(
+        [CpuMode.None],
         (CpuMode.Custom, "custom"),
         (CpuMode.HostModel, "host-model"),
         (CpuMode.HostPassthrough, "host-passthrough"),

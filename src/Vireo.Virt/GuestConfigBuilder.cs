@@ -1,6 +1,7 @@
 using System.Text;
 using Vireo.Core;
 using Vireo.Core.Ports;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
 using Vireo.Virt.CpuModels;
 
@@ -46,7 +47,7 @@ public static class GuestConfigBuilder
                 new VireoFlavor(flavor.Name, flavor.Vcpus, flavor.MemoryMiB, flavor.RootDiskGiB),
                 spec.Image.Id.ToString("D"),
                 createdAt,
-                GuestCpuPolicy.ModeName(settings.EffectiveCpuMode)),
+                CpuModes.NovaName(settings.EffectiveCpuMode)),
             MemoryKiB = flavor.MemoryMiB * 1024L,
             Vcpus = flavor.Vcpus,
             Os = new OsConfig

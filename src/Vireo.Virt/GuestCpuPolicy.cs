@@ -1,4 +1,5 @@
 using Vireo.Core;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
 using Vireo.Virt.CpuModels;
 
@@ -33,7 +34,7 @@ public static class GuestCpuPolicy
         // Nova maps every configured model, not only the one it uses, so a typo anywhere in the list fails.
         var models = MapModelNames(settings.CpuModels, cpuMaps?.ForGuestArch(settings.Arch));
         var mode = settings.EffectiveCpuMode;
-        if (mode == GuestCpuMode.None)
+        if (mode == CpuMode.None)
         {
             // Nova returns an empty LibvirtConfigGuestCPU: the topology is all that is written, extra flags are dropped.
             return new CpuConfig { Match = CpuMatch.Exact, Topology = topology };
@@ -42,8 +43,8 @@ public static class GuestCpuPolicy
         var features = ExtraFlags(settings.CpuExtraFlags);
         return mode switch
         {
-            GuestCpuMode.HostModel => new CpuConfig { Mode = CpuMode.HostModel, Match = CpuMatch.Exact, Topology = topology, Features = features },
-            GuestCpuMode.HostPassthrough => new CpuConfig { Mode = CpuMode.HostPassthrough, Match = CpuMatch.Exact, Topology = topology, Features = features },
+            CpuMode.HostModel => new CpuConfig { Mode = CpuMode.HostModel, Match = CpuMatch.Exact, Topology = topology, Features = features },
+            CpuMode.HostPassthrough => new CpuConfig { Mode = CpuMode.HostPassthrough, Match = CpuMatch.Exact, Topology = topology, Features = features },
             _ => new CpuConfig
             {
                 Mode = CpuMode.Custom,
@@ -56,15 +57,6 @@ public static class GuestCpuPolicy
             },
         };
     }
-
-    /// <summary>nova.conf's spelling of a cpu_mode.</summary>
-    public static string ModeName(GuestCpuMode mode) => mode switch
-    {
-        GuestCpuMode.HostModel => "host-model",
-        GuestCpuMode.HostPassthrough => "host-passthrough",
-        GuestCpuMode.Custom => "custom",
-        _ => "none",
-    };
 
     /// <summary>Nova's _get_cpu_model_mapping: libvirt's spelling of each name, compared in lower case.</summary>
     private static List<string> MapModelNames(IReadOnlyList<string> configured, CpuMap? map)

@@ -1,15 +1,7 @@
+using Vireo.Core;
 using Vireo.DomainXml;
 
 namespace Vireo.Virt;
-
-/// <summary>Nova's <c>[libvirt] cpu_mode</c>.</summary>
-public enum GuestCpuMode
-{
-    HostModel,
-    HostPassthrough,
-    Custom,
-    None,
-}
 
 /// <summary>
 /// What the libvirt driver needs from the configuration, as plain values. The composition root
@@ -39,7 +31,7 @@ public sealed record HypervisorSettings
     public int MemStatsPeriodSeconds { get; init; } = 10;
 
     /// <summary><c>[libvirt] cpu_mode</c>; null resolves as Nova does (see <see cref="EffectiveCpuMode"/>).</summary>
-    public GuestCpuMode? CpuMode { get; init; }
+    public CpuMode? CpuMode { get; init; }
 
     /// <summary><c>[libvirt] cpu_models</c>, in order of preference; custom mode uses the first.</summary>
     public IReadOnlyList<string> CpuModels { get; init; } = [];
@@ -64,5 +56,5 @@ public sealed record HypervisorSettings
     };
 
     /// <summary>Nova resolves an unset cpu_mode to host-model for kvm/qemu on x86 (and AArch64, where it is host-passthrough).</summary>
-    public GuestCpuMode EffectiveCpuMode => CpuMode ?? (Arch == "aarch64" ? GuestCpuMode.HostPassthrough : GuestCpuMode.HostModel);
+    public CpuMode EffectiveCpuMode => CpuModes.Effective(CpuMode, Arch);
 }

@@ -3,9 +3,9 @@ using Spectre.Console;
 using Vireo.Cli.Output;
 using Vireo.Cli.Serve;
 using Vireo.Core;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
 using Vireo.Virt;
-using Vireo.Virt.CpuModels;
 
 namespace Vireo.Cli.Commands;
 
@@ -86,13 +86,13 @@ public static class CpuCommands
                 var cpu = GuestCpuPolicy.Build(settings, count, maps);
                 var xml = CpuXml.Format(cpu).TrimEnd();
                 var nested = NestedExposure.Decide(
-                    await NestedFactsReader.ReadAsync(settings, cpu, new Vireo.Virt.HostReadiness.RootedFileTree("/"), maps, cancellationToken).ConfigureAwait(false));
+                    await NestedFactsReader.ReadAsync(new NestedTarget(settings.ConnectionUri, settings.VirtType, settings.Arch, settings.EffectiveCpuMode), cpu, new RootedFileTree("/"), maps, cancellationToken).ConfigureAwait(false));
                 if (terminal.Json)
                 {
                     terminal.WriteJson(new
                     {
                         VirtType = settings.VirtType == DomainType.Qemu ? "qemu" : "kvm",
-                        CpuMode = ModeName(settings.EffectiveCpuMode),
+                        CpuMode = CpuModes.NovaName(settings.EffectiveCpuMode),
                         CpuModeConfigured = settings.CpuMode is not null,
                         cpu.Model,
                         Topology = cpu.Topology is { } t ? new { t.Sockets, t.Cores, t.Threads } : null,
@@ -106,7 +106,7 @@ public static class CpuCommands
                     terminal.Out.WriteLine(xml);
                     CpuNestedOutput.Print(terminal, nested);
                     terminal.Error.WriteLine(
-                        $"vireo: cpu_mode {ModeName(settings.EffectiveCpuMode)}{(settings.CpuMode is null ? " (Nova's default for kvm and qemu)" : "")}, virt_type {(settings.VirtType == DomainType.Qemu ? "qemu" : "kvm")}, {count} vCPU{(count == 1 ? "" : "s")}.");
+                        $"vireo: cpu_mode {CpuModes.NovaName(settings.EffectiveCpuMode)}{(settings.CpuMode is null ? " (Nova's default for kvm and qemu)" : "")}, virt_type {(settings.VirtType == DomainType.Qemu ? "qemu" : "kvm")}, {count} vCPU{(count == 1 ? "" : "s")}.");
                 }
 
                 return ExitCodes.Success;
@@ -231,14 +231,6 @@ public static class CpuCommands
             _ => ExitCodes.Failed,
         };
     }
-
-    private static string ModeName(GuestCpuMode mode) => mode switch
-    {
-        GuestCpuMode.HostModel => "host-model",
-        GuestCpuMode.HostPassthrough => "host-passthrough",
-        GuestCpuMode.Custom => "custom",
-        _ => "none",
-    };
 
     private static string Usability(CpuModelUsability usable) => usable switch
     {

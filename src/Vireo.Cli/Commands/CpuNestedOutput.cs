@@ -1,5 +1,5 @@
 using Vireo.Cli.Output;
-using Vireo.Virt.CpuModels;
+using Vireo.CpuModels;
 
 namespace Vireo.Cli.Commands;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Vireo.Api.Contracts;
 using Vireo.Cli.Client;
 using Vireo.Cli.Output;
-using Vireo.Virt.HostReadiness;
+using Vireo.HostCheck;
 
 namespace Vireo.Cli.Commands;
 

@@ -2,7 +2,6 @@ using Vireo.Configuration.Options;
 using Vireo.Core.Compute;
 using DiskCache = Vireo.DomainXml.DiskCache;
 using DomainType = Vireo.DomainXml.DomainType;
-using CpuMode = Vireo.Configuration.Options.CpuMode;
 using CpuFeaturePolicy = Vireo.Configuration.Options.CpuFeaturePolicy;
 using Vireo.Storage;
 using Vireo.Virt;
@@ -23,14 +22,7 @@ public static class HostComposition
             InstallationId = installationId,
             MachineType = MachineTypeFor(libvirt, "x86_64"),
             MemStatsPeriodSeconds = libvirt.MemStatsPeriodSeconds,
-            CpuMode = libvirt.CpuMode switch
-            {
-                null => null,
-                CpuMode.HostModel => GuestCpuMode.HostModel,
-                CpuMode.HostPassthrough => GuestCpuMode.HostPassthrough,
-                CpuMode.Custom => GuestCpuMode.Custom,
-                _ => GuestCpuMode.None,
-            },
+            CpuMode = libvirt.CpuMode,
             CpuModels = libvirt.CpuModels,
             CpuExtraFlags = [.. libvirt.CpuModelExtraFlags.Select(f => (f.Policy == CpuFeaturePolicy.Disable ? "-" : "+") + f.Name)],
             DiskCacheMode = cacheMode,

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Vireo.Api;
 using Vireo.Api.Http;
+using Vireo.Cli.Commands;
 using Vireo.Configuration.Catalogue;
 using Vireo.Configuration.Options;
 using Vireo.Core;
@@ -16,13 +17,14 @@ using Vireo.Core.Diagnostics;
 using Vireo.Core.Reconciliation;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
+using Vireo.HostCheck;
 using Vireo.State;
 using Vireo.Storage;
 using Vireo.Storage.Disks;
+using Vireo.Storage.HostFacts;
 using Vireo.Storage.Images;
 using Vireo.Storage.Qemu;
 using Vireo.Virt;
-using Vireo.Virt.HostReadiness;
 
 namespace Vireo.Cli.Serve;
 
@@ -117,7 +119,7 @@ public static partial class ServeCommand
         Directory.CreateDirectory(options.Default.InstancesPath);
         var installationId = InstallationIdentity.Resolve(options.Vireo.InstallationId, statePath);
         var (cacheMode, cacheWarning) = DiskCachePolicy.Choose(
-            options.Libvirt.DiskCachemodes, Vireo.Virt.HostReadiness.StorageFactsReader.SupportsDirectIo(options.Default.InstancesPath));
+            options.Libvirt.DiskCachemodes, StorageFactsReader.SupportsDirectIo(options.Default.InstancesPath));
         if (cacheWarning is not null)
         {
             Console.Error.WriteLine("vireo: " + cacheWarning);

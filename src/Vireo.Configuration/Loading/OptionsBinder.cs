@@ -1,5 +1,6 @@
 using System.Net;
 using Vireo.Configuration.Options;
+using Vireo.Core;
 using D = Vireo.Configuration.Catalogue.NovaOptions.Default;
 using L = Vireo.Configuration.Catalogue.NovaOptions.Libvirt;
 using N = Vireo.Configuration.Catalogue.NovaOptions;
@@ -71,14 +72,7 @@ internal static class OptionsBinder
     {
         VirtType = v.String(L.VirtType) == "qemu" ? VirtType.Qemu : VirtType.Kvm,
         ConnectionUri = NullIfEmpty(v.String(L.ConnectionUri)),
-        CpuMode = v.String(L.CpuMode) switch
-        {
-            "host-model" => CpuMode.HostModel,
-            "host-passthrough" => CpuMode.HostPassthrough,
-            "custom" => CpuMode.Custom,
-            "none" => CpuMode.None,
-            _ => null,
-        },
+        CpuMode = CpuModes.TryParseNova(v.String(L.CpuMode), out var cpuMode) ? cpuMode : null,
         CpuModels = v.List(L.CpuModels),
         CpuModelExtraFlags = [.. v.List(L.CpuModelExtraFlags)
             .Select(f => new CpuFeatureFlag(f.TrimStart('+', '-').ToLowerInvariant(), f.StartsWith('-') ? CpuFeaturePolicy.Disable : CpuFeaturePolicy.Require))

@@ -7,15 +7,6 @@ public enum VirtType
     Qemu,
 }
 
-/// <summary>[libvirt] cpu_mode.</summary>
-public enum CpuMode
-{
-    HostModel,
-    HostPassthrough,
-    Custom,
-    None,
-}
-
 /// <summary>[libvirt] images_type, resolved: <c>default</c> follows use_cow_images and <c>raw</c> is <c>flat</c>.</summary>
 public enum ImagesType
 {

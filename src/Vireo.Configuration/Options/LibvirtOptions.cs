@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.Configuration.Options;
 
 /// <summary>[libvirt].</summary>

@@ -1,3 +1,5 @@
+using Vireo.CpuModels;
+
 namespace Vireo.Virt.CpuModels;
 
 /// <summary>

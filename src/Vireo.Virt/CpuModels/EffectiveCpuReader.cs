@@ -1,6 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 using Vireo.Core;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
 
 namespace Vireo.Virt.CpuModels;
@@ -15,7 +16,7 @@ namespace Vireo.Virt.CpuModels;
 public static class EffectiveCpuReader
 {
     /// <summary>The two features that let a guest run its own KVM guests (Intel VT-x, AMD-V).</summary>
-    public static readonly IReadOnlyList<string> VirtualizationFeatures = ["vmx", "svm"];
+    public static readonly IReadOnlyList<string> VirtualizationFeatures = NestedExposure.VirtualizationFeatures;
 
     public static EffectiveGuestCpu Read(string liveDomainXml, string definedDomainXml, CpuMapSet? maps, DateTimeOffset recordedAt)
     {

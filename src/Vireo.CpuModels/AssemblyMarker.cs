@@ -1,0 +1,4 @@
+namespace Vireo.CpuModels;
+
+/// <summary>Marks the assembly for reflection-based tests.</summary>
+public static class AssemblyMarker;
