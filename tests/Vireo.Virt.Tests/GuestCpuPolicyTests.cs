@@ -19,7 +19,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Mode_none_keeps_only_the_topology_and_drops_extra_flags()
     {
-        var settings = Specs.Qemu with { CpuMode = GuestCpuMode.None, CpuExtraFlags = ["pcid"] };
+        var settings = Specs.Qemu with { CpuMode = CpuMode.None, CpuExtraFlags = ["pcid"] };
 
         var cpu = Build(settings, 2);
 
@@ -30,7 +30,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Custom_mode_uses_the_first_configured_model()
     {
-        var settings = Specs.Qemu with { CpuMode = GuestCpuMode.Custom, CpuModels = ["Nehalem", "Westmere"] };
+        var settings = Specs.Qemu with { CpuMode = CpuMode.Custom, CpuModels = ["Nehalem", "Westmere"] };
 
         Build(settings, 2).ShouldBe(new CpuConfig { Mode = CpuMode.Custom, Match = CpuMatch.Exact, Model = "Nehalem", Topology = TwoSockets });
     }
@@ -38,7 +38,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Custom_mode_without_models_is_a_configuration_error_saying_what_to_set()
     {
-        var e = Should.Throw<VireoException>(() => Build(Specs.Qemu with { CpuMode = GuestCpuMode.Custom }, 1));
+        var e = Should.Throw<VireoException>(() => Build(Specs.Qemu with { CpuMode = CpuMode.Custom }, 1));
 
         e.Kind.ShouldBe(ErrorKind.Configuration);
         e.Message.ShouldContain("cpu_models");
@@ -47,7 +47,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Host_passthrough_is_written_as_such()
     {
-        Build(Specs.Kvm with { CpuMode = GuestCpuMode.HostPassthrough }, 1).Mode.ShouldBe(CpuMode.HostPassthrough);
+        Build(Specs.Kvm with { CpuMode = CpuMode.HostPassthrough }, 1).Mode.ShouldBe(CpuMode.HostPassthrough);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Model_names_are_matched_to_libvirts_spelling_in_any_case()
     {
-        var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["ivybridge", "SKYLAKE-CLIENT-IBRS"] };
+        var settings = Specs.Kvm with { CpuMode = CpuMode.Custom, CpuModels = ["ivybridge", "SKYLAKE-CLIENT-IBRS"] };
 
         GuestCpuPolicy.Build(settings, 1, Map).Model.ShouldBe("IvyBridge");
     }
@@ -82,7 +82,7 @@ public sealed class GuestCpuPolicyTests
     public void An_unknown_model_anywhere_in_cpu_models_is_a_configuration_error_naming_it()
     {
         // Nova maps every configured model, so a typo in a later one fails too.
-        var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["Nehalem", "Westmare"] };
+        var settings = Specs.Kvm with { CpuMode = CpuMode.Custom, CpuModels = ["Nehalem", "Westmare"] };
 
         var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(settings, 1, Map));
 
@@ -95,7 +95,7 @@ public sealed class GuestCpuPolicyTests
     [Fact]
     public void Without_a_cpu_map_model_names_are_written_as_configured()
     {
-        var settings = Specs.Kvm with { CpuMode = GuestCpuMode.Custom, CpuModels = ["ivybridge"] };
+        var settings = Specs.Kvm with { CpuMode = CpuMode.Custom, CpuModels = ["ivybridge"] };
 
         GuestCpuPolicy.Build(settings, 1, cpuMaps: null).Model.ShouldBe("ivybridge");
     }

@@ -15,17 +15,17 @@ public sealed class HypervisorSettingsTests
         settings.Arch.ShouldBe("x86_64");
         settings.EffectiveMachineType.ShouldBe("pc");
         settings.MemStatsPeriodSeconds.ShouldBe(10);
-        settings.EffectiveCpuMode.ShouldBe(GuestCpuMode.HostModel);
+        settings.EffectiveCpuMode.ShouldBe(CpuMode.HostModel);
         settings.DiskCacheMode.ShouldBe(DiskCache.None);
     }
 
     [Fact]
     public void Configured_machine_type_and_cpu_mode_win_over_the_defaults()
     {
-        var settings = new HypervisorSettings { InstallationId = "x", MachineType = "q35", CpuMode = GuestCpuMode.None };
+        var settings = new HypervisorSettings { InstallationId = "x", MachineType = "q35", CpuMode = CpuMode.None };
 
         settings.EffectiveMachineType.ShouldBe("q35");
-        settings.EffectiveCpuMode.ShouldBe(GuestCpuMode.None);
+        settings.EffectiveCpuMode.ShouldBe(CpuMode.None);
     }
 
     [Theory]

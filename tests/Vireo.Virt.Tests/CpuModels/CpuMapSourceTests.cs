@@ -51,7 +51,7 @@ public sealed class CpuMapSourceTests : IDisposable
     [Fact]
     public void The_guest_builder_spells_models_as_the_map_it_is_given()
     {
-        var settings = Specs.Qemu with { CpuMode = GuestCpuMode.Custom, CpuModels = ["alpha"] };
+        var settings = Specs.Qemu with { CpuMode = CpuMode.Custom, CpuModels = ["alpha"] };
         var own = new CpuMapSource(WriteMap("own", "Alpha")).Load();
 
         GuestConfigBuilder.Build(Specs.Spec(), settings, Specs.CreatedAt, own).Cpu!.Model.ShouldBe("Alpha");

@@ -50,10 +50,10 @@ public sealed class GuestCpuGoldenTests
             CpuMode = c.CpuMode switch
             {
                 null => null,
-                "host-model" => GuestCpuMode.HostModel,
-                "host-passthrough" => GuestCpuMode.HostPassthrough,
-                "custom" => GuestCpuMode.Custom,
-                _ => GuestCpuMode.None,
+                "host-model" => CpuMode.HostModel,
+                "host-passthrough" => CpuMode.HostPassthrough,
+                "custom" => CpuMode.Custom,
+                _ => CpuMode.None,
             },
             CpuModels = c.CpuModels,
             CpuExtraFlags = c.ExtraFlags,

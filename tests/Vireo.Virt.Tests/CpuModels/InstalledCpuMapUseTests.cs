@@ -3,7 +3,7 @@ namespace Vireo.Virt.Tests.CpuModels;
 /// <summary>
 /// CPU tests read libvirt 9.0's map kept in Fixtures/cpu_map, so a libvirt upgrade on the test machine cannot change
 /// their answers. Only the tests that compare with the live libvirt (virsh) read the installed map, because they
-/// compare with that libvirt; this keeps that list explicit.
+/// compare with that libvirt; this keeps that list explicit, over every test project with CPU tests.
 /// </summary>
 public sealed class InstalledCpuMapUseTests
 {
@@ -19,11 +19,11 @@ public sealed class InstalledCpuMapUseTests
     /// <summary>Test files allowed to use the installed map, each with why.</summary>
     internal static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
-        ["CpuModels/CpuComparisonVirshTests.cs"] = "compares with virsh hypervisor-cpu-compare on the installed libvirt",
-        ["CpuModels/CpuBaselineVirshTests.cs"] = "compares with virsh hypervisor-cpu-baseline on the installed libvirt",
-        ["CpuModels/CpuMapSourceTests.cs"] = "checks that a driver's default source is the product's, reading nothing",
-        ["HostReadiness/HostFileReaderTests.cs"] = "names the installed map's paths inside a fake file tree, reading nothing",
-        ["CpuModels/InstalledCpuMapUseTests.cs"] = "this check",
+        ["Vireo.CpuModels.Tests/CpuComparisonVirshTests.cs"] = "compares with virsh hypervisor-cpu-compare on the installed libvirt",
+        ["Vireo.CpuModels.Tests/CpuBaselineVirshTests.cs"] = "compares with virsh hypervisor-cpu-baseline on the installed libvirt",
+        ["Vireo.Virt.Tests/CpuModels/CpuMapSourceTests.cs"] = "checks that a driver's default source is the product's, reading nothing",
+        ["Vireo.HostCheck.Tests/HostFileReaderTests.cs"] = "names the installed map's paths inside a fake file tree, reading nothing",
+        ["Vireo.Virt.Tests/CpuModels/InstalledCpuMapUseTests.cs"] = "this check",
     };
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class InstalledCpuMapUseTests
     {
         var sources = TestSources().ToDictionary(s => s.Path, s => s.Text, StringComparer.Ordinal);
 
-        foreach (var file in new[] { "CpuModels/CpuComparisonVirshTests.cs", "CpuModels/CpuBaselineVirshTests.cs" })
+        foreach (var file in new[] { "Vireo.CpuModels.Tests/CpuComparisonVirshTests.cs", "Vireo.CpuModels.Tests/CpuBaselineVirshTests.cs" })
         {
             sources.ShouldContainKey(file);
             sources[file].ShouldContain("CpuMapReader.LoadInstalled()");
@@ -52,11 +52,11 @@ public sealed class InstalledCpuMapUseTests
     {
         Offenders(
         [
-            ("CpuModels/NewTests.cs", "var map = CpuMapReader.LoadInstalled()!.X86;"),
-            ("Other/PathTests.cs", "CpuMapReader.Load(\"/usr/share/libvirt/cpu_map\")"),
-            ("GuestCpuPolicyTests.cs", "GuestCpuPolicy.Build(settings, 1, FixtureCpuMap.Maps)"),
-            ("CpuModels/CpuComparisonVirshTests.cs", "CpuMapReader.LoadInstalled()"),
-        ]).ShouldBe(["CpuModels/NewTests.cs", "Other/PathTests.cs"]);
+            ("Vireo.CpuModels.Tests/NewTests.cs", "var map = CpuMapReader.LoadInstalled()!.X86;"),
+            ("Vireo.HostCheck.Tests/PathTests.cs", "CpuMapReader.Load(\"/usr/share/libvirt/cpu_map\")"),
+            ("Vireo.Virt.Tests/GuestCpuPolicyTests.cs", "GuestCpuPolicy.Build(settings, 1, FixtureCpuMap.Maps)"),
+            ("Vireo.CpuModels.Tests/CpuComparisonVirshTests.cs", "CpuMapReader.LoadInstalled()"),
+        ]).ShouldBe(["Vireo.CpuModels.Tests/NewTests.cs", "Vireo.HostCheck.Tests/PathTests.cs"]);
     }
 
     internal static List<string> Offenders(IEnumerable<(string Path, string Text)> sources) =>
@@ -69,13 +69,14 @@ public sealed class InstalledCpuMapUseTests
 
     private static List<(string Path, string Text)> TestSources()
     {
-        var project = RepositoryPaths.TestProject;
+        var tests = Path.Combine(RepositoryPaths.RepositoryRoot, "tests");
         var separator = Path.DirectorySeparatorChar;
         return
         [
-            .. Directory.EnumerateFiles(project, "*.cs", SearchOption.AllDirectories)
+            .. new[] { "Vireo.Virt.Tests", "Vireo.CpuModels.Tests", "Vireo.HostCheck.Tests" }
+                .SelectMany(project => Directory.EnumerateFiles(Path.Combine(tests, project), "*.cs", SearchOption.AllDirectories))
                 .Where(f => !f.Contains($"{separator}bin{separator}", StringComparison.Ordinal) && !f.Contains($"{separator}obj{separator}", StringComparison.Ordinal))
-                .Select(f => (Path.GetRelativePath(project, f).Replace(separator, '/'), File.ReadAllText(f))),
+                .Select(f => (Path.GetRelativePath(tests, f).Replace(separator, '/'), File.ReadAllText(f))),
         ];
     }
 }

@@ -33,7 +33,7 @@ internal static class GoldenCases
                 (id, dir) => Specs.Spec(flavor: Specs.Small, instanceId: id, directory: dir),
                 Specs.Qemu with
                 {
-                    CpuMode = GuestCpuMode.Custom,
+                    CpuMode = CpuMode.Custom,
                     CpuModels = ["Westmere", "Nehalem"],
                     CpuExtraFlags = ["PCID", "-vmx"],
                     DiskCacheMode = DiskCache.Writethrough,

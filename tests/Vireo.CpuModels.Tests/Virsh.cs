@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 /// <summary>
 /// Runs virsh against this host's libvirtd (scripts/setup-host starts it): the reference the

@@ -1,7 +1,7 @@
-using Vireo.Virt.CpuModels;
-using static Vireo.Virt.Tests.CpuModels.FixtureCpuMap;
+using Vireo.CpuModels;
+using static Vireo.CpuModels.Tests.FixtureCpuMap;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 public sealed class CpuComparisonTests
 {

@@ -1,9 +1,9 @@
 using System.Text;
 using Vireo.Core;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 /// <summary>
 /// The offline baseline gives what <c>virsh cpu-baseline</c> gives on this host's libvirt for

@@ -1,8 +1,7 @@
 using Vireo.Configuration.Options;
 using Vireo.Libvirt;
-using Vireo.Virt.HostReadiness;
 
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 /// <summary>
 /// The real adapter, libvirtd (qemu:///system, started by scripts/setup-host) and probe guests.
@@ -78,8 +77,8 @@ public sealed class HostReadinessLiveTests : IDisposable
         var (report, facts) = await HostReadinessCheck.RunAsync(config, Run with { RunProbes = false }, Cancel);
 
         var comparison = facts.Libvirt.Comparisons.Single(c => c.VirtType == "qemu");
-        comparison.Result.ShouldBe(CpuComparisonResult.Incompatible);
-        comparison.MissingFeatures.ShouldBe(["pcid"]);
+        comparison.Result.ShouldNotBeNull().Verdict.ShouldBe(CpuComparisonVerdict.Incompatible);
+        comparison.Result.Missing.ShouldBe(["pcid"]);
         var check = report.Checks.Single(c => c.Name == "libvirt.cpu-mode");
         check.Status.ShouldBe(CheckStatus.Fail);
         check.Detail.ShouldContain("(pcid cannot be provided)");
@@ -110,10 +109,10 @@ public sealed class HostReadinessLiveTests : IDisposable
     }
 
     [Fact]
-    public void Storage_facts_of_a_fresh_directory_say_writable_with_o_direct_and_name_the_ancestor_of_a_missing_one()
+    public async Task Storage_facts_of_a_fresh_directory_say_writable_with_o_direct_and_name_the_ancestor_of_a_missing_one()
     {
-        var existing = StorageFactsReader.Read(Config(VirtType.Qemu) with { InstancesPath = work }, new RootedFileTree("/"), StorageFactsReader.SearchPath());
-        var missing = StorageFactsReader.Read(Config(VirtType.Qemu), new RootedFileTree("/"), StorageFactsReader.SearchPath());
+        var existing = await StorageFactsReader.ReadAsync((Config(VirtType.Qemu) with { InstancesPath = work }).StorageRequest, "/", StorageFactsReader.SearchPath(), Cancel);
+        var missing = await StorageFactsReader.ReadAsync(Config(VirtType.Qemu).StorageRequest, "/", StorageFactsReader.SearchPath(), Cancel);
 
         existing.InstancesPath.ShouldSatisfyAllConditions(d => d.Exists.ShouldBeTrue(), d => d.Writable.ShouldBeTrue());
         missing.InstancesPath.ShouldSatisfyAllConditions(d => d.Exists.ShouldBeFalse(), d => d.ExistingAncestor.ShouldBe(work), d => d.Writable.ShouldBeTrue());

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Vireo.Libvirt;
-using Vireo.Virt.HostReadiness;
 
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 /// <summary>
 /// A fixture host: Fixtures/NAME/tree is laid out like "/" and read by the real adapter
@@ -13,10 +12,10 @@ internal static class FixtureHost
 {
     public static readonly IReadOnlyList<string> StandardPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
-    public static string Directory(string name) => Path.Combine(RepositoryPaths.TestProject, "HostReadiness", "Fixtures", name);
+    public static string Directory(string name) => Path.Combine(RepositoryPaths.TestProject, "Fixtures", name);
 
     public static IReadOnlyList<string> All =>
-        [.. System.IO.Directory.EnumerateDirectories(Path.Combine(RepositoryPaths.TestProject, "HostReadiness", "Fixtures")).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+        [.. System.IO.Directory.EnumerateDirectories(Path.Combine(RepositoryPaths.TestProject, "Fixtures")).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
 
     public static HostFacts Load(string name, HostCheckConfig config)
     {

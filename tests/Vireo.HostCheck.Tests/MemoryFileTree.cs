@@ -1,6 +1,5 @@
-using Vireo.Virt.HostReadiness;
 
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 /// <summary>A tree of a few files in memory, for adapter tests that need one fact at a time.</summary>
 internal sealed class MemoryFileTree : IHostFileTree

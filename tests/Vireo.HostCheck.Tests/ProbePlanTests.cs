@@ -1,6 +1,5 @@
-using Vireo.Virt.HostReadiness;
 
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 public sealed class ProbePlanTests
 {

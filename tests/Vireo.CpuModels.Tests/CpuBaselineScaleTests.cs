@@ -1,7 +1,7 @@
 using System.Text;
-using Vireo.Virt.CpuModels;
+using Vireo.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 /// <summary>
 /// A fleet of 1,000 host descriptions is read and baselined correctly with the map read cold. How

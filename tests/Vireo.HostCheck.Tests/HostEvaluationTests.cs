@@ -1,9 +1,7 @@
 using Vireo.Configuration.Options;
 using Vireo.DomainXml;
-using CpuMode = Vireo.Configuration.Options.CpuMode;
-using Vireo.Virt.HostReadiness;
 
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 /// <summary>One fact changed at a time on the all-pass intel-vmx host.</summary>
 public sealed class HostEvaluationTests
@@ -185,7 +183,7 @@ public sealed class HostEvaluationTests
             ExtraFlags = [new CpuFeatureFlag("pcid", Configuration.Options.CpuFeaturePolicy.Require)],
         };
         var facts = Good(config);
-        facts = facts with { Libvirt = facts.Libvirt with { Comparisons = [new CpuComparison("qemu", "Nehalem +pcid", CpuComparisonResult.Incompatible)] } };
+        facts = facts with { Libvirt = facts.Libvirt with { Comparisons = [HypervisorCpuComparison.Answered("qemu", "Nehalem +pcid", CpuComparisonVerdict.Incompatible, [])] } };
 
         var check = CheckOf(facts, "libvirt.cpu-mode", config);
 
@@ -209,7 +207,7 @@ public sealed class HostEvaluationTests
         {
             Libvirt = facts.Libvirt with
             {
-                Comparisons = [new CpuComparison("qemu", "Nehalem +pcid +vmx", CpuComparisonResult.Incompatible) { MissingFeatures = ["pcid", "vmx"] }],
+                Comparisons = [HypervisorCpuComparison.Answered("qemu", "Nehalem +pcid +vmx", CpuComparisonVerdict.Incompatible, ["pcid", "vmx"])],
             },
         };
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Vireo.Virt.CpuModels;
+using Vireo.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 /// <summary>
 /// The offline compare, given the host-model CPU of <c>virsh domcapabilities</c> as the host, gives

@@ -1,7 +1,7 @@
 using Vireo.Core;
-using Vireo.Virt.CpuModels;
+using Vireo.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 public sealed class CpuMapReaderTests
 {

@@ -1,8 +1,8 @@
 using Vireo.Core;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 public sealed class CpuDescriptionReaderTests
 {

@@ -1,7 +1,7 @@
 using CsCheck;
-using Vireo.Virt.CpuModels;
+using Vireo.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 public sealed class CpuBitsTests
 {

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Vireo.Virt.HostReadiness;
 
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 public sealed class ProbeBootSectorTests
 {

@@ -1,8 +1,8 @@
+using Vireo.CpuModels;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
-using static Vireo.Virt.Tests.CpuModels.FixtureCpuMap;
+using static Vireo.CpuModels.Tests.FixtureCpuMap;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 public sealed class HostCpuModelReportTests
 {

@@ -1,7 +1,6 @@
 using Vireo.Configuration.Options;
-using Vireo.Virt.HostReadiness;
 
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 /// <summary>Each golden case: a fixture host and the configuration judged against it.</summary>
 internal static class HostCheckCases

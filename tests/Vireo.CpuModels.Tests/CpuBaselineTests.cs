@@ -1,9 +1,9 @@
 using Vireo.Core;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
-using static Vireo.Virt.Tests.CpuModels.FixtureCpuMap;
+using static Vireo.CpuModels.Tests.FixtureCpuMap;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 /// <summary>
 /// The baseline's behaviour on fixed fleets; the expected models and features are what

@@ -1,7 +1,8 @@
+using Vireo.Core;
+using Vireo.CpuModels;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.CpuModels.Tests;
 
 /// <summary>
 /// The seed's nested-guest rules over mode x extra flags x host feature x nested parameter, with
@@ -25,10 +26,10 @@ public sealed class NestedExposureTests
             Kvm = virt == "kvm",
             Mode = mode switch
             {
-                "host-passthrough" => GuestCpuMode.HostPassthrough,
-                "host-model" => GuestCpuMode.HostModel,
-                "custom" => GuestCpuMode.Custom,
-                _ => GuestCpuMode.None,
+                "host-passthrough" => CpuMode.HostPassthrough,
+                "host-model" => CpuMode.HostModel,
+                "custom" => CpuMode.Custom,
+                _ => CpuMode.None,
             },
             ExtraFlags = [.. flags.Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .Select(f => f[0] == '-' ? new CpuFeature(f[1..], CpuFeaturePolicy.Disable) : new CpuFeature(f, CpuFeaturePolicy.Require))],

@@ -1,4 +1,4 @@
-namespace Vireo.Virt.Tests.HostReadiness;
+namespace Vireo.HostCheck.Tests;
 
 /// <summary>
 /// Golden files for text and JSON output, compared exactly (line endings aside). With
