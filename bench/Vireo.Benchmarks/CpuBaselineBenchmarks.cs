@@ -1,14 +1,14 @@
 using System.Text;
 using System.Xml.Linq;
 using BenchmarkDotNet.Attributes;
-using Vireo.Virt.CpuModels;
+using Vireo.CpuModels;
 
 namespace Vireo.Benchmarks;
 
 /// <summary>
 /// Reading and baselining 1,000 host CPU descriptions (the goal: under a second), against the floor
 /// of libvirt's own answer, <c>virsh cpu-baseline FILE</c> run once as a process on the same file.
-/// The fleet is the one tests/Vireo.Virt.Tests CpuBaselineScaleTests baselines: seed 1000, eight
+/// The fleet is the one tests/Vireo.CpuModels.Tests CpuBaselineScaleTests baselines: seed 1000, eight
 /// Intel models of the installed CPU map, each host with 0-39 extra map features, so it is the
 /// same input on every machine with the same libvirt0.
 /// </summary>

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Xml.Linq;
 using NetArchTest.Rules;
 
 namespace Vireo.Architecture.Tests;
@@ -6,29 +8,67 @@ namespace Vireo.Architecture.Tests;
 /// <summary>Keeps the dependency rule of docs/architecture.md true: nothing points upward, pure projects stay pure.</summary>
 public sealed class DependencyRuleTests
 {
-    // Which Vireo assemblies each project may reference (docs/architecture.md, "Dependency rule").
-    // The CLI is the composition root and may reference everything.
-    public static readonly TheoryData<string, string[]> Allowed = new()
+    // Which Vireo projects each project of src/ may reference (docs/architecture.md, "Dependency rule").
+    // Every project is listed, the CLI (the composition root) too, and none is exempt.
+    private static readonly Dictionary<string, string[]> Rule = new(StringComparer.Ordinal)
     {
-        { "Vireo.Configuration", [] },
-        { "Vireo.Core", [] },
-        { "Vireo.DomainXml", [] },
-        { "Vireo.Libvirt", [] },
-        { "Vireo.ImageFormats", [] },
-        { "Vireo.State", ["Vireo.Core", "Vireo.Configuration"] },
-        { "Vireo.Api", ["Vireo.Core"] },
-        { "Vireo.Virt", ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.Configuration"] },
-        { "Vireo.Storage", ["Vireo.Core", "Vireo.ImageFormats", "Vireo.Configuration"] },
+        ["Vireo.Core"] = [],
+        ["Vireo.ImageFormats"] = [],
+        ["Vireo.Libvirt"] = [],
+        ["Vireo.Configuration"] = ["Vireo.Core"],
+        ["Vireo.DomainXml"] = ["Vireo.Core"],
+        ["Vireo.CpuModels"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt"],
+        ["Vireo.Virt"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.CpuModels"],
+        ["Vireo.Storage"] = ["Vireo.Core", "Vireo.ImageFormats", "Vireo.Configuration"],
+        ["Vireo.HostCheck"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.Configuration", "Vireo.CpuModels", "Vireo.Storage"],
+        ["Vireo.State"] = ["Vireo.Core", "Vireo.Configuration"],
+        ["Vireo.Api"] = ["Vireo.Core"],
+        ["Vireo.Cli"] =
+        [
+            "Vireo.Api", "Vireo.Configuration", "Vireo.Core", "Vireo.CpuModels", "Vireo.DomainXml", "Vireo.HostCheck",
+            "Vireo.ImageFormats", "Vireo.Libvirt", "Vireo.State", "Vireo.Storage", "Vireo.Virt",
+        ],
     };
 
-    [Theory]
-    [MemberData(nameof(Allowed))]
-    public void Project_references_only_what_the_dependency_rule_allows(string assembly, string[] allowed)
+    public static TheoryData<string> Projects => [.. Rule.Keys];
+
+    [Fact]
+    public void Every_project_of_src_is_in_the_rule_and_the_rule_names_no_other()
     {
-        var references = Assembly.Load(assembly).GetReferencedAssemblies()
+        var projects = Directory.EnumerateFiles(SourceRoot(), "*.csproj", SearchOption.AllDirectories)
+            .Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
+        projects.Count.ShouldBeGreaterThan(10);
+        projects.Except(Rule.Keys).ShouldBeEmpty("add these projects to DependencyRuleTests.Rule and to the dependency rule of docs/architecture.md");
+        Rule.Keys.Except(projects).ShouldBeEmpty("these projects are in DependencyRuleTests.Rule but not in src/");
+        Rule.Values.SelectMany(v => v).Except(projects).ShouldBeEmpty("the rule allows references to projects that do not exist");
+    }
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Project_file_references_only_what_the_dependency_rule_allows(string project)
+    {
+        ProjectReferences(project).Except(Rule[project]).ShouldBeEmpty($"{project}.csproj references more than the dependency rule allows");
+    }
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Assembly_references_only_what_the_dependency_rule_allows(string project)
+    {
+        var assemblies = Rule.Keys.ToDictionary(AssemblyName, p => p, StringComparer.Ordinal);
+        var references = Assembly.Load(AssemblyName(project)).GetReferencedAssemblies()
             .Select(a => a.Name!)
-            .Where(n => n.StartsWith("Vireo.", StringComparison.Ordinal) || n == "vireo");
-        references.Except(allowed).ShouldBeEmpty($"{assembly} references more than the dependency rule allows");
+            .Where(assemblies.ContainsKey)
+            .Select(a => assemblies[a]);
+        references.Except(Rule[project]).ShouldBeEmpty($"{project} references more than the dependency rule allows");
+    }
+
+    [Fact]
+    public void A_project_missing_from_the_rule_is_found()
+    {
+        // Guards the check above from passing on a wrong folder.
+        Directory.Exists(Path.Combine(SourceRoot(), "Vireo.Cli")).ShouldBeTrue();
+        ProjectReferences("Vireo.Cli").ShouldContain("Vireo.Virt");
     }
 
     [Fact]
@@ -72,4 +112,15 @@ public sealed class DependencyRuleTests
             .Select(x => $"{x.t.Name}.{x.m.Name}");
         leaks.ShouldBeEmpty();
     }
+
+    private static IEnumerable<string> ProjectReferences(string project) =>
+        XDocument.Load(Path.Combine(SourceRoot(), project, project + ".csproj")).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')))
+            .Order(StringComparer.Ordinal);
+
+    private static string AssemblyName(string project) =>
+        XDocument.Load(Path.Combine(SourceRoot(), project, project + ".csproj")).Descendants("AssemblyName").FirstOrDefault()?.Value ?? project;
+
+    private static string SourceRoot([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "src"));
 }

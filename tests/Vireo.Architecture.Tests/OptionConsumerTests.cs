@@ -29,7 +29,7 @@ public sealed class OptionConsumerTests
             .Where(o => !ConsumedByConfiguration.ContainsKey(Key(o)))
             .Select(o => $"{o.FullName} (consumer: {o.Consumer})").ToList();
 
-        unconsumed.ShouldBeEmpty("these options are marked implemented but no code outside src/Vireo.Configuration and src/Vireo.Virt/HostReadiness reads "
+        unconsumed.ShouldBeEmpty("these options are marked implemented but no code outside src/Vireo.Configuration and src/Vireo.HostCheck reads "
             + "their bound value: give them a Component that is not in Components.Implemented (config check then warns when they are set), or make the code act on them");
     }
 
@@ -167,7 +167,7 @@ public sealed class OptionConsumerTests
         {
             return readByProduct;
         }
-        var hostCheck = Path.Combine(SourceRoot(), "Vireo.Virt", "HostReadiness") + Path.DirectorySeparatorChar;
+        var hostCheck = Path.Combine(SourceRoot(), "Vireo.HostCheck") + Path.DirectorySeparatorChar;
         var read = new HashSet<string>(StringComparer.Ordinal);
         foreach (var project in Directory.EnumerateDirectories(SourceRoot()).Select(Path.GetFileName).OfType<string>()
             .Where(p => p != "Vireo.Configuration").Order(StringComparer.Ordinal))

@@ -22,6 +22,8 @@ public sealed class SourceRuleTests
         ["Vireo.Api"] = (4000, 4999),
         ["Vireo.Cli"] = (5000, 5999),
         ["Vireo.State"] = (6000, 6999),
+        ["Vireo.HostCheck"] = (7000, 7999),
+        ["Vireo.CpuModels"] = (8000, 8999),
     };
 
     [Fact]

@@ -3,6 +3,7 @@ using Vireo.Configuration.Catalogue;
 using Vireo.Configuration.Loading;
 using Vireo.Configuration.Options;
 using Vireo.Configuration.Parsing;
+using Vireo.Core;
 
 namespace Vireo.Configuration.Tests;
 

@@ -34,6 +34,20 @@ public sealed class CpuXmlTests
         CpuXml.Parse(CpuXml.ToElement(cpu)).ShouldBe(cpu);
     }
 
+    [Fact]
+    public void Nova_confs_none_is_not_written_as_a_mode()
+    {
+        // nova.conf's cpu_mode=none is a custom CPU without a model in XML; the attribute has no word for it.
+        Should.Throw<ArgumentException>(() => CpuXml.ToElement(new CpuConfig { Mode = CpuMode.None }))
+            .Message.ShouldContain("custom CPU without a model");
+    }
+
+    [Fact]
+    public void A_mode_the_xml_has_no_word_for_is_refused_on_reading()
+    {
+        Should.Throw<DomainXmlException>(() => CpuXml.Parse(XElement.Parse("<cpu mode='none'/>")));
+    }
+
     [Theory]
     [InlineData(CpuMode.HostModel, "host-model")]
     [InlineData(CpuMode.HostPassthrough, "host-passthrough")]

@@ -1,1 +1,2 @@
 global using Vireo.Testing;
+global using Vireo.Core;

@@ -105,14 +105,14 @@ public sealed class ImageFormatBootTests
         await service.StartAsync();
         var nonce = Guid.NewGuid().ToString("N")[..16];
         var iso = Path.Combine(service.Root, "probe.iso");
-        await File.WriteAllBytesAsync(iso, BootableIso.Build(Vireo.Virt.HostReadiness.ProbeBootSector.Build(nonce)), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(iso, BootableIso.Build(Vireo.HostCheck.ProbeBootSector.Build(nonce)), TestContext.Current.CancellationToken);
         var import = await service.CliAsync("image", "import", "probe-iso", "--file", iso, "--disk-format", "iso");
         import.ExitCode.ShouldBe(0, import.ToString());
 
         var create = await service.CliAsync("server", "create", "from-iso", "--image", "probe-iso", "--flavor", "m1.tiny", "--wait", "--timeout", "600");
 
         create.ExitCode.ShouldBe(0, create.ToString());
-        var marker = Vireo.Virt.HostReadiness.ProbeBootSector.MarkerLine(nonce);
+        var marker = Vireo.HostCheck.ProbeBootSector.MarkerLine(nonce);
         await BootTestImageTests.WaitFor(
             () => service.CliAsync("server", "console", "from-iso").Result.Stdout.Contains(marker, StringComparison.Ordinal),
             TimeSpan.FromMinutes(3), () => $"the ISO's boot code never printed '{marker}' on the console");
