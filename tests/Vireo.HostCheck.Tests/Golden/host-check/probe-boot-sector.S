@@ -1,4 +1,4 @@
-# The acceleration probe boot sector (src/Vireo.Virt/HostReadiness/ProbeBootSector.cs), as GNU as source.
+# The acceleration probe boot sector (src/Vireo.HostCheck/ProbeBootSector.cs), as GNU as source.
 # Rebuild: as --32 -o p.o probe-boot-sector.S && objcopy -O binary -j .text p.o p.bin; the X placeholder is the nonce.
         .code16
         .globl _start
