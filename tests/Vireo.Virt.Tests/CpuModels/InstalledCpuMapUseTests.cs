@@ -21,7 +21,7 @@ public sealed class InstalledCpuMapUseTests
     {
         ["CpuModels/CpuComparisonVirshTests.cs"] = "compares with virsh hypervisor-cpu-compare on the installed libvirt",
         ["CpuModels/CpuBaselineVirshTests.cs"] = "compares with virsh hypervisor-cpu-baseline on the installed libvirt",
-        ["CpuModels/CpuMapSourceTests.cs"] = "checks that a driver's default source is the product's, reading nothing",
+        ["CpuModels/CpuMapCacheTests.cs"] = "checks that the fixture's README names the installed map it was copied from, reading nothing installed",
         ["HostReadiness/HostFileReaderTests.cs"] = "names the installed map's paths inside a fake file tree, reading nothing",
         ["CpuModels/InstalledCpuMapUseTests.cs"] = "this check",
     };
