@@ -20,10 +20,10 @@ public sealed class OfflineCpuMapRuleTests
     private static readonly string[] ToolkitNamespaces = ["Vireo.Virt.CpuModels", "Vireo.CpuModels"];
 
     /// <summary>
-    /// What of Vireo.Virt is not the driver: the offline CPU toolkit and the host check that still live
-    /// in it, except the driver's own types among them (the reader of a running guest's CPU).
+    /// What of Vireo.Virt is not the driver: the offline CPU toolkit that still lives in it, except the
+    /// driver's own types there (the reader of a running guest's CPU).
     /// </summary>
-    private static readonly string[] NotDriverNamespaces = ["Vireo.Virt.CpuModels", "Vireo.Virt.HostReadiness"];
+    private static readonly string[] NotDriverNamespaces = ["Vireo.Virt.CpuModels"];
 
     private static readonly string[] DriverTypesInCpuModels = ["EffectiveCpuReader", "LiveCpuModel"];
 

@@ -271,9 +271,9 @@ public abstract class ConnectionContract(DriverFixture fixture)
     }
 
     [Fact]
-    public void Cpu_model_names_are_read_again_on_every_call_without_leaking_or_sharing_state()
+    public void Cpu_model_names_are_copied_out_so_repeated_calls_give_equal_independent_lists()
     {
-        // Each call copies and frees libvirt's array: many calls give equal, independent lists.
+        // Each call copies the strings before freeing libvirt's array: a list read earlier stays intact.
         var first = Conn.GetCpuModelNames("x86_64");
         for (var i = 0; i < 200; i++)
         {
