@@ -72,7 +72,7 @@ public sealed record NestedReport(NestedParameter HostParameter, bool? Exposed, 
 public static class NestedExposure
 {
     /// <summary>The two features that let a guest run its own KVM guests (Intel VT-x, AMD-V).</summary>
-    public static readonly IReadOnlyList<string> VirtualizationFeatures = ["vmx", "svm"];
+    public static readonly IReadOnlyList<string> VirtualizationFeatures = CpuFeatureNames.Virtualization;
 
     public static NestedReport Decide(NestedFacts facts)
     {

@@ -50,6 +50,49 @@ public sealed partial class Connection
     public Domain CreateTransientDomain(string xml, DomainCreateFlags flags = DomainCreateFlags.None) =>
         Wrap(NativeMethods.virDomainCreateXML(handle, xml, (uint)flags), "virDomainCreateXML");
 
+    /// <summary>
+    /// The CPU model names this daemon knows for an architecture (virConnectGetCPUModelNames), in its
+    /// order: what Nova's host.get_cpu_model_names returns. The array and each string are the caller's
+    /// to free (libvirt-host.h), and are freed here.
+    /// </summary>
+    public IReadOnlyList<string> GetCpuModelNames(string arch)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(arch);
+        var count = Checked.Int(NativeMethods.virConnectGetCPUModelNames(handle, arch, out var array, 0), "virConnectGetCPUModelNames");
+        if (array == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            var names = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                var name = Marshal.ReadIntPtr(array, i * IntPtr.Size);
+                names[i] = Marshal.PtrToStringUTF8(name) ?? string.Empty;
+            }
+
+            return names;
+        }
+        finally
+        {
+            // NULL-terminated: free every element up to the terminator, including any past count.
+            for (var i = 0; ; i++)
+            {
+                var name = Marshal.ReadIntPtr(array, i * IntPtr.Size);
+                if (name == 0)
+                {
+                    break;
+                }
+
+                NativeMethods.free(name);
+            }
+
+            NativeMethods.free(array);
+        }
+    }
+
     /// <summary>Compares a guest &lt;cpu&gt; with what the hypervisor can provide for the given virt type (virConnectCompareHypervisorCPU).</summary>
     public CpuCompareResult CompareHypervisorCpu(string cpuXml, string? virtType = null, string? arch = null, string? machine = null, string? emulator = null)
     {

@@ -1,9 +1,7 @@
 using System.Text;
 using Vireo.Core;
 using Vireo.Core.Ports;
-using Vireo.CpuModels;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt;
 
@@ -20,8 +18,8 @@ public static class GuestConfigBuilder
     private const int MaxUnixSocketPathBytes = 107;
 
     /// <param name="createdAt">Recorded in Vireo's metadata as the guest's creation time.</param>
-    /// <param name="cpuMaps">libvirt's CPU maps, which give <c>cpu_models</c> their libvirt spelling; null writes them as configured.</param>
-    public static DomainDefinition Build(GuestSpec spec, HypervisorSettings settings, DateTimeOffset createdAt, CpuMapSet? cpuMaps)
+    /// <param name="modelNames">The CPU model names of the daemon the guest is defined on, which give <c>cpu_models</c> their libvirt spelling; null writes them as configured.</param>
+    public static DomainDefinition Build(GuestSpec spec, HypervisorSettings settings, DateTimeOffset createdAt, CpuModelNames? modelNames)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(settings);
@@ -58,7 +56,7 @@ public static class GuestConfigBuilder
             },
             Features = Features(settings.Arch),
             Clock = Clock(settings),
-            Cpu = GuestCpuPolicy.Build(settings, flavor.Vcpus, cpuMaps),
+            Cpu = GuestCpuPolicy.Build(settings, flavor.Vcpus, modelNames),
             Devices = new DeviceConfig
             {
                 Disks = Disks(spec, settings, machine),

@@ -1,7 +1,5 @@
 using Vireo.Core;
-using Vireo.CpuModels;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt;
 
@@ -23,16 +21,17 @@ namespace Vireo.Virt;
 /// </remarks>
 public static class GuestCpuPolicy
 {
-    /// <param name="cpuMaps">libvirt's CPU maps, given by the caller (a driver reads them from its <see cref="CpuMapSource"/>), whose model names are the spellings Nova maps <c>cpu_models</c> to (what
-    /// getCPUModelNames returns); null leaves the names as configured, as Nova does on architectures it does not map.</param>
-    public static CpuConfig Build(HypervisorSettings settings, int vcpus, CpuMapSet? cpuMaps)
+    /// <param name="modelNames">The CPU model names of the libvirt daemon the guest is defined on (the driver reads them from
+    /// it, see <see cref="DaemonCpuFacts"/>), whose spellings Nova maps <c>cpu_models</c> to (getCPUModelNames); null leaves
+    /// the names as configured, as Nova does on architectures it does not map (<see cref="CpuModelNames.MappedOn"/>).</param>
+    public static CpuConfig Build(HypervisorSettings settings, int vcpus, CpuModelNames? modelNames)
     {
         ArgumentNullException.ThrowIfNull(settings);
         // Nova's default topology for N vCPUs without hw:cpu_* extra specs (hardware.get_best_cpu_topology).
         var topology = new CpuTopology(Sockets: vcpus, Cores: 1, Threads: 1);
 
         // Nova maps every configured model, not only the one it uses, so a typo anywhere in the list fails.
-        var models = MapModelNames(settings.CpuModels, cpuMaps?.ForGuestArch(settings.Arch));
+        var models = MapModelNames(settings.CpuModels, modelNames);
         var mode = settings.EffectiveCpuMode;
         if (mode == CpuMode.None)
         {
@@ -58,8 +57,15 @@ public static class GuestCpuPolicy
         };
     }
 
+    /// <summary>Whether <see cref="Build"/> needs the daemon's model names: model names are configured on an architecture Nova maps them on.</summary>
+    public static bool NeedsModelNames(HypervisorSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return CpuModelNames.MappedOn(settings.Arch) && settings.CpuModels.Any(m => !string.IsNullOrWhiteSpace(m));
+    }
+
     /// <summary>Nova's _get_cpu_model_mapping: libvirt's spelling of each name, compared in lower case.</summary>
-    private static List<string> MapModelNames(IReadOnlyList<string> configured, CpuMap? map)
+    private static List<string> MapModelNames(IReadOnlyList<string> configured, CpuModelNames? known)
     {
         var models = new List<string>();
         foreach (var raw in configured)
@@ -70,9 +76,9 @@ public static class GuestCpuPolicy
                 continue;
             }
 
-            models.Add(map is null
+            models.Add(known is null
                 ? name
-                : map.ResolveModelName(name) ?? throw new VireoException(ErrorKind.Configuration, map.UnknownModelMessage(name, "[libvirt] cpu_models")));
+                : known.Resolve(name) ?? throw new VireoException(ErrorKind.Configuration, known.UnknownModelMessage(name, "[libvirt] cpu_models")));
         }
 
         return models;

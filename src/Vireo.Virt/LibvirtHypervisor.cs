@@ -5,7 +5,6 @@ using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.Libvirt;
-using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt;
 
@@ -19,6 +18,7 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
 {
     private readonly HypervisorSettings settings;
     private readonly LibvirtConnectionManager connections;
+    private readonly DaemonCpuFacts cpuFacts;
     private readonly bool ownsConnections;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -44,19 +44,24 @@ public sealed partial class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         this.connections = connections ?? throw new ArgumentNullException(nameof(connections));
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger.Instance;
+        cpuFacts = new DaemonCpuFacts(this.connections, this.logger);
     }
 
     public HypervisorSettings Settings => settings;
 
-    /// <summary>Where guest definitions and CPU reports get libvirt's CPU model names and features; by default the map installed with libvirt.</summary>
-    public CpuMapSource CpuMaps { get; init; } = CpuMapSource.Installed;
+    /// <summary>Where guest definitions and CPU reports get libvirt's CPU model names and features: the daemon connected now.</summary>
+    public DaemonCpuFacts CpuFacts => cpuFacts;
 
     public LibvirtConnectionManager Connections => connections;
 
     public async Task DefineGuestAsync(GuestSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var definition = GuestConfigBuilder.Build(spec, settings, time.GetUtcNow(), CpuMaps.Load());
+        // Nova maps cpu_models to the spellings of the libvirt it is connected to (host.get_cpu_model_names).
+        var modelNames = GuestCpuPolicy.NeedsModelNames(settings)
+            ? await cpuFacts.ModelNamesAsync(settings.Arch, cancellationToken).ConfigureAwait(false)
+            : null;
+        var definition = GuestConfigBuilder.Build(spec, settings, time.GetUtcNow(), modelNames);
         var xml = DomainXmlWriter.Format(definition);
         var id = spec.InstanceId;
         VirtLog.GuestXmlBuilt(logger, id, spec.Flavor.Vcpus, spec.Flavor.MemoryMiB, spec.Disks.Disks.Count, xml);

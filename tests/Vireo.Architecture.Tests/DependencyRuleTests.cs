@@ -18,7 +18,7 @@ public sealed class DependencyRuleTests
         ["Vireo.Configuration"] = ["Vireo.Core"],
         ["Vireo.DomainXml"] = ["Vireo.Core"],
         ["Vireo.CpuModels"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt"],
-        ["Vireo.Virt"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.CpuModels"],
+        ["Vireo.Virt"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt"],
         ["Vireo.Storage"] = ["Vireo.Core", "Vireo.ImageFormats", "Vireo.Configuration"],
         ["Vireo.HostCheck"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.Configuration", "Vireo.CpuModels", "Vireo.Storage"],
         ["Vireo.State"] = ["Vireo.Core", "Vireo.Configuration"],

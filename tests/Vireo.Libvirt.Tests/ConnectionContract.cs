@@ -246,6 +246,67 @@ public abstract class ConnectionContract(DriverFixture fixture)
         ((string?)baseline.Element("model")).ShouldNotBeNullOrWhiteSpace();
     }
 
+    [Fact]
+    public void Cpu_model_names_are_the_daemons_list_for_an_arch()
+    {
+        var names = Conn.GetCpuModelNames("x86_64");
+
+        // Both drivers read libvirt's x86 map: its first model and QEMU's default are there, spelled as libvirt spells them.
+        names.ShouldContain("486");
+        names.ShouldContain("qemu64");
+        names.ShouldContain("Westmere");
+        names.ShouldNotContain("westmere");
+        names.ShouldAllBe(n => n.Length > 0);
+        names.Distinct(StringComparer.Ordinal).Count().ShouldBe(names.Count);
+        Conn.GetCpuModelNames("i686").ShouldBe(names, "i686 and x86_64 share libvirt's x86 map");
+    }
+
+    [Fact]
+    public void Cpu_model_names_of_an_unknown_arch_are_refused_with_libvirts_message()
+    {
+        var e = Should.Throw<LibvirtException>(() => Conn.GetCpuModelNames("vireo-no-such-arch"));
+
+        e.Code.ShouldBe(LibvirtErrorCode.InvalidArg);
+        e.Message.ShouldContain("vireo-no-such-arch");
+    }
+
+    [Fact]
+    public void Cpu_model_names_are_copied_out_so_repeated_calls_give_equal_independent_lists()
+    {
+        // Each call copies the strings before freeing libvirt's array: a list read earlier stays intact.
+        var first = Conn.GetCpuModelNames("x86_64");
+        for (var i = 0; i < 200; i++)
+        {
+            Conn.GetCpuModelNames("x86_64").ShouldBe(first);
+        }
+    }
+
+    [Fact]
+    public void Baseline_with_expanded_features_lists_a_named_models_own_features_on_a_real_hypervisor()
+    {
+        if (!Fixture.IsRealHypervisor)
+        {
+            return;
+        }
+
+        string[] FeaturesOf(string model) =>
+        [
+            .. XElement.Parse(Conn.BaselineHypervisorCpu(
+                    [$"<cpu mode='custom' match='exact'><model>{model}</model></cpu>"], virtType: "qemu", arch: "x86_64", flags: CpuBaselineFlags.ExpandFeatures))
+                .Elements("feature").Select(f => (string)f.Attribute("name")!),
+        ];
+
+        // libvirt's x86 map: qemu64 carries svm and not vmx; Westmere carries neither, and has sse4.2 where qemu64 has not.
+        var qemu64 = FeaturesOf("qemu64");
+        qemu64.ShouldContain("svm");
+        qemu64.ShouldNotContain("vmx");
+        qemu64.ShouldNotContain("sse4.2");
+        var westmere = FeaturesOf("Westmere");
+        westmere.ShouldContain("sse4.2");
+        westmere.ShouldNotContain("svm");
+        westmere.ShouldNotContain("vmx");
+    }
+
     protected static bool Eventually(Func<bool> condition, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(condition);

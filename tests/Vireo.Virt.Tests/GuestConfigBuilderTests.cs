@@ -1,7 +1,6 @@
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
-using Vireo.Virt.Tests.CpuModels;
 using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests;
@@ -9,7 +8,7 @@ namespace Vireo.Virt.Tests;
 public sealed class GuestConfigBuilderTests
 {
     private static DomainDefinition Build(GuestSpec? spec = null, HypervisorSettings? settings = null) =>
-        GuestConfigBuilder.Build(spec ?? Specs.Spec(), settings ?? Specs.Qemu, Specs.CreatedAt, FixtureCpuMap.Maps);
+        GuestConfigBuilder.Build(spec ?? Specs.Spec(), settings ?? Specs.Qemu, Specs.CreatedAt, CpuFactValues.For(settings ?? Specs.Qemu));
 
     [Fact]
     public void Domain_type_is_the_configured_virt_type()

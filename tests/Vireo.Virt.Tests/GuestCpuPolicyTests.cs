@@ -1,7 +1,5 @@
 using Vireo.Core;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
-using Vireo.Virt.Tests.CpuModels;
 using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests;
@@ -89,15 +87,44 @@ public sealed class GuestCpuPolicyTests
         e.Kind.ShouldBe(ErrorKind.Configuration);
         e.Message.ShouldContain("[libvirt] cpu_models");
         e.Message.ShouldContain("'Westmare'");
-        e.Message.ShouldContain("vireo cpu models");
+        e.Message.ShouldContain(CpuFactValues.Source);
+        e.Message.ShouldContain("x86_64");
+        e.Message.ShouldContain("Westmere, Westmere-IBRS");
+        e.Message.ShouldContain($"{CpuFactValues.Libvirt90X86Models.Length} models");
     }
 
     [Fact]
-    public void Without_a_cpu_map_model_names_are_written_as_configured()
+    public void Without_model_names_they_are_written_as_configured()
     {
         var settings = Specs.Kvm with { CpuMode = CpuMode.Custom, CpuModels = ["ivybridge"] };
 
-        GuestCpuPolicy.Build(settings, 1, cpuMaps: null).Model.ShouldBe("ivybridge");
+        GuestCpuPolicy.Build(settings, 1, modelNames: null).Model.ShouldBe("ivybridge");
+    }
+
+    [Fact]
+    public void Names_are_spelled_as_the_facts_given_say_whatever_a_cpu_map_holds()
+    {
+        // A daemon of another libvirt may know a model this host's map does not, or spell one differently.
+        var daemon = new CpuModelNames("x86_64", ["qemu64", "Vireo-Future-Model", "westmere"], "libvirt at qemu+tcp://elsewhere/system");
+        var settings = Specs.Qemu with { CpuMode = CpuMode.Custom, CpuModels = ["VIREO-FUTURE-MODEL", "Westmere"] };
+
+        GuestCpuPolicy.Build(settings, 1, daemon).Model.ShouldBe("Vireo-Future-Model");
+        GuestCpuPolicy.Build(settings with { CpuModels = ["Westmere"] }, 1, daemon).Model.ShouldBe("westmere");
+        var e = Should.Throw<VireoException>(() => GuestCpuPolicy.Build(settings with { CpuModels = ["Nehalem"] }, 1, daemon));
+        e.Message.ShouldBe(
+            "[libvirt] cpu_models names CPU model 'Nehalem', which libvirt at qemu+tcp://elsewhere/system does not know for x86_64; use one of its 3 models: qemu64, Vireo-Future-Model, westmere");
+    }
+
+    [Theory]
+    [InlineData("x86_64", CpuMode.Custom, new[] { "westmere" }, true)]
+    [InlineData("i686", null, new[] { "qemu32" }, true)]
+    [InlineData("ppc64le", CpuMode.Custom, new[] { "POWER9" }, true)]
+    [InlineData("aarch64", CpuMode.Custom, new[] { "cortex-a57" }, false)]
+    [InlineData("x86_64", CpuMode.Custom, new[] { " " }, false)]
+    [InlineData("x86_64", CpuMode.HostModel, new string[0], false)]
+    public void The_daemons_names_are_needed_only_where_nova_maps_configured_names(string arch, CpuMode? mode, string[] models, bool needed)
+    {
+        GuestCpuPolicy.NeedsModelNames(Specs.Qemu with { Arch = arch, CpuMode = mode, CpuModels = models }).ShouldBe(needed);
     }
 
     [Fact]
@@ -134,8 +161,8 @@ public sealed class GuestCpuPolicyTests
         Build(Specs.Kvm, vcpus).Topology.ShouldBe(new CpuTopology(vcpus, 1, 1));
     }
 
-    /// <summary>libvirt 9.0's map kept with the tests (Fixtures/cpu_map), not the one installed.</summary>
-    private static CpuMapSet Map => FixtureCpuMap.Maps;
+    /// <summary>libvirt 9.0's x86 model names as plain values (the same as the map kept in Fixtures/cpu_map), not a daemon's or the installed map's.</summary>
+    private static CpuModelNames Map => CpuFactValues.X86;
 
     private static CpuConfig Build(HypervisorSettings settings, int vcpus) => GuestCpuPolicy.Build(settings, vcpus, Map);
 }

@@ -83,7 +83,7 @@ public static class CpuCommands
             {
                 var settings = HostComposition.Hypervisor(options, installationId: "vireo-cpu-guest", DiskCache.None);
                 var maps = CpuMapReader.LoadInstalled();
-                var cpu = GuestCpuPolicy.Build(settings, count, maps);
+                var cpu = GuestCpuPolicy.Build(settings, count, InstalledModelNames(maps, settings));
                 var xml = CpuXml.Format(cpu).TrimEnd();
                 var nested = NestedExposure.Decide(
                     await NestedFactsReader.ReadAsync(new NestedTarget(settings.ConnectionUri, settings.VirtType, settings.Arch, settings.EffectiveCpuMode), cpu, new RootedFileTree("/"), maps, cancellationToken).ConfigureAwait(false));
@@ -186,6 +186,15 @@ public static class CpuCommands
             ? cpus[0]
             : throw VireoException.InvalidInput($"{option} {file} holds {cpus.Count} CPUs; give a file with exactly one");
     }
+
+    /// <summary>
+    /// The offline tool's stand-in for the daemon's model names: the models of the map installed here
+    /// for the guest arch, where Nova maps names at all (the service asks the libvirtd it is connected to).
+    /// </summary>
+    private static CpuModelNames? InstalledModelNames(CpuMapSet? maps, HypervisorSettings settings) =>
+        CpuModelNames.MappedOn(settings.Arch) && maps?.ForGuestArch(settings.Arch) is { } map
+            ? new CpuModelNames(settings.Arch, map.Models.Select(m => m.Name), "libvirt's CPU map installed here")
+            : null;
 
     private static CpuMapSet InstalledMap() => CpuMapReader.LoadInstalled()
         ?? throw new VireoException(

@@ -37,6 +37,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial nint virConnectGetHostname(ConnectionHandle conn);
     [LibraryImport(Lib)] internal static partial int virConnectListAllDomains(ConnectionHandle conn, out nint domains, uint flags);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virConnectGetCPUModelNames(ConnectionHandle conn, string arch, out nint models, uint flags);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virConnectCompareHypervisorCPU(ConnectionHandle conn, string? emulator, string? arch, string? machine, string? virttype, string xmlCPU, uint flags);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint virConnectBaselineHypervisorCPU(ConnectionHandle conn, string? emulator, string? arch, string? machine, string? virttype, nint xmlCPUs, uint ncpus, uint flags);

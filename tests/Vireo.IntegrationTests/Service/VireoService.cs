@@ -86,11 +86,12 @@ public sealed class VireoService : IAsyncDisposable
 
     /// <summary>Starts the service and waits until its API answers (deadline in minutes: the machine is loaded).</summary>
     /// <param name="waitForReconciliation">False: return as soon as the API answers, before start-up reconciliation may have run.</param>
-    public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null, bool waitForReconciliation = true)
+    /// <param name="launcher">A command that execs its arguments (the service keeps its pid), e.g. one that runs it in its own mount namespace.</param>
+    public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null, bool waitForReconciliation = true, IReadOnlyList<string>? launcher = null)
     {
         var logged = Log.Length;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { VireoDll, "serve", "--config-file", ConfigPath })
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (launcher is { Count: > 0 } ? [.. launcher.Skip(1), "dotnet"] : Array.Empty<string>()).Concat([VireoDll, "serve", "--config-file", ConfigPath]))
         {
             info.ArgumentList.Add(a);
         }

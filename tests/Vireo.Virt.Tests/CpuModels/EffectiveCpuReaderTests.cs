@@ -1,5 +1,5 @@
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
+using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests.CpuModels;
 
@@ -8,8 +8,24 @@ public sealed class EffectiveCpuReaderTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
-    private static Core.EffectiveGuestCpu ReadCase(string name) =>
-        EffectiveCpuReader.Read(Golden.Read($"live-cpu/{name}.live.xml"), Golden.Read($"live-cpu/{name}.defined.xml"), FixtureCpuMap.Maps, At);
+    /// <summary>
+    /// Some of each model's features as libvirt 9.0 expands them (virsh hypervisor-cpu-baseline --features):
+    /// the ones these tests turn on, vmx/svm above all; the reader takes them as values.
+    /// </summary>
+    private static CpuModelFeatures? Expanded(string? model) => model switch
+    {
+        "EPYC" => CpuFactValues.Features("EPYC", "sse2", "avx2", "svm", "npt", "3dnowprefetch"),
+        "qemu64" => CpuFactValues.Features("qemu64", "sse2", "pni", "svm"),
+        "Nehalem" => CpuFactValues.Features("Nehalem", "sse2", "sse4.2", "popcnt"),
+        "Westmere" => CpuFactValues.Features("Westmere", "sse2", "sse4.2", "aes"),
+        _ => null,
+    };
+
+    private static Core.EffectiveGuestCpu ReadCase(string name)
+    {
+        var live = Golden.Read($"live-cpu/{name}.live.xml");
+        return EffectiveCpuReader.Read(live, Golden.Read($"live-cpu/{name}.defined.xml"), Expanded(EffectiveCpuReader.LiveModel(live)?.Model), At);
+    }
 
     [Fact]
     public void Host_model_under_tcg_is_recorded_as_the_expanded_epyc_with_every_policy_and_svm_from_the_model()
@@ -84,7 +100,7 @@ public sealed class EffectiveCpuReaderTests
         var metadata = VireoMetadataXml.Format(new VireoMetadata("install-1", CpuMode: "none"));
         var defined = Golden.Read("live-cpu/none.defined.xml").Replace("</domain>", $"<metadata>{metadata}</metadata></domain>", StringComparison.Ordinal);
 
-        var cpu = EffectiveCpuReader.Read(Golden.Read("live-cpu/none.live.xml"), defined, FixtureCpuMap.Maps, At);
+        var cpu = EffectiveCpuReader.Read(Golden.Read("live-cpu/none.live.xml"), defined, Expanded("qemu64"), At);
 
         cpu.RequestedMode.ShouldBe("none");
     }
@@ -110,11 +126,45 @@ public sealed class EffectiveCpuReaderTests
     [InlineData("<cpu mode='custom'><model>NoSuchModel</model><feature policy='disable' name='vmx'/><feature policy='disable' name='svm'/></cpu>", false, null)]
     public void Virtualization_follows_the_model_features_and_the_policies(string cpu, bool? exposed, string? feature)
     {
-        var result = EffectiveCpuReader.Virtualization(CpuXml.Parse(cpu), FixtureCpuMap.X86);
+        var parsed = CpuXml.Parse(cpu);
+        var result = EffectiveCpuReader.Virtualization(parsed, Expanded(parsed.Model));
 
         result.Exposed.ShouldBe(exposed);
         result.Feature.ShouldBe(feature);
         result.Reason.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public void Svm_comes_from_the_facts_given_for_the_running_model_and_not_from_another_models()
+    {
+        var epyc = CpuXml.Parse("<cpu mode='custom'><model>EPYC</model></cpu>");
+
+        var withFacts = EffectiveCpuReader.Virtualization(epyc, CpuFactValues.Features("EPYC", "svm"));
+        withFacts.Exposed.ShouldBe(true);
+        withFacts.Reason.ShouldContain(CpuFactValues.Source);
+
+        // A daemon whose EPYC lacks svm answers no, whatever libvirt's map on this machine says.
+        EffectiveCpuReader.Virtualization(epyc, CpuFactValues.Features("EPYC", "sse2")).Exposed.ShouldBe(false);
+
+        var other = EffectiveCpuReader.Virtualization(epyc, CpuFactValues.Features("qemu64", "svm"));
+        other.Exposed.ShouldBeNull();
+        other.Reason.ShouldContain("did not expand model EPYC");
+    }
+
+    [Theory]
+    [InlineData("host-model", "qemu", "x86_64", "EPYC")]
+    [InlineData("custom-westmere", "qemu", "x86_64", "Westmere")]
+    [InlineData("none", "qemu", "x86_64", "qemu64")]
+    public void The_live_model_to_expand_is_read_with_its_virt_type_and_arch(string name, string virtType, string arch, string model)
+    {
+        EffectiveCpuReader.LiveModel(Golden.Read($"live-cpu/{name}.live.xml")).ShouldBe(new LiveCpuModel(virtType, arch, model));
+    }
+
+    [Fact]
+    public void A_live_cpu_without_a_model_has_nothing_to_expand()
+    {
+        EffectiveCpuReader.LiveModel("<domain type='qemu'><os><type arch='x86_64'>hvm</type></os><cpu mode='host-passthrough'/></domain>").ShouldBeNull();
+        EffectiveCpuReader.LiveModel("<domain type='qemu'><os><type arch='x86_64'>hvm</type></os></domain>").ShouldBeNull();
     }
 
     [Fact]

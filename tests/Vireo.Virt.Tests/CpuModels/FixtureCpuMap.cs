@@ -1,4 +1,3 @@
-using Vireo.Virt.CpuModels;
 
 namespace Vireo.Virt.Tests.CpuModels;
 
@@ -10,9 +9,7 @@ internal static class FixtureCpuMap
 {
     public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "cpu_map");
 
-    public static CpuMapSource Source { get; } = new(Directory);
-
-    public static CpuMapSet Maps => Source.Load()
+    public static CpuMapSet Maps => CpuMapReader.LoadCached(Directory)
         ?? throw new InvalidOperationException($"the test CPU map is missing from {Directory}; it is copied from tests/Vireo.Virt.Tests/Fixtures/cpu_map on build");
 
     public static CpuMap X86 => Maps.X86;

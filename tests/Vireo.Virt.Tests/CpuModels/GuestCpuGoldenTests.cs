@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Vireo.DomainXml;
-using Vireo.Virt.CpuModels;
 using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests.CpuModels;
@@ -13,8 +12,6 @@ namespace Vireo.Virt.Tests.CpuModels;
 /// </summary>
 public sealed class GuestCpuGoldenTests
 {
-    private static readonly CpuMapSet Maps = FixtureCpuMap.Maps;
-
     public static TheoryData<string> Files => [.. Cases().Select(c => c.File)];
 
     [Theory]
@@ -58,7 +55,7 @@ public sealed class GuestCpuGoldenTests
             CpuModels = c.CpuModels,
             CpuExtraFlags = c.ExtraFlags,
         };
-        return GuestCpuPolicy.Build(settings, c.Vcpus, Maps);
+        return GuestCpuPolicy.Build(settings, c.Vcpus, CpuFactValues.For(settings));
     }
 
     private static List<GoldenCpuCase> Cases() =>

@@ -21,7 +21,7 @@ public sealed class InstalledCpuMapUseTests
     {
         ["Vireo.CpuModels.Tests/CpuComparisonVirshTests.cs"] = "compares with virsh hypervisor-cpu-compare on the installed libvirt",
         ["Vireo.CpuModels.Tests/CpuBaselineVirshTests.cs"] = "compares with virsh hypervisor-cpu-baseline on the installed libvirt",
-        ["Vireo.Virt.Tests/CpuModels/CpuMapSourceTests.cs"] = "checks that a driver's default source is the product's, reading nothing",
+        ["Vireo.Virt.Tests/CpuModels/CpuMapCacheTests.cs"] = "checks that the fixture's README names the installed map it was copied from, reading nothing installed",
         ["Vireo.HostCheck.Tests/HostFileReaderTests.cs"] = "names the installed map's paths inside a fake file tree, reading nothing",
         ["Vireo.Virt.Tests/CpuModels/InstalledCpuMapUseTests.cs"] = "this check",
     };

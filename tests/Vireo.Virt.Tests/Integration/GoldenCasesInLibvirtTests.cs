@@ -36,7 +36,8 @@ public sealed class GoldenCasesInLibvirtTests(LibvirtHostFixture host) : IClassF
         using (var domain = host.Raw.LookupDomainByUuid(id))
         {
             var stored = DomainXmlReader.Parse(domain.GetXmlDescription(DomainXmlFlags.Inactive));
-            var built = GuestConfigBuilder.Build(spec, settings, DateTimeOffset.UtcNow, hypervisor.CpuMaps.Load());
+            var names = GuestCpuPolicy.NeedsModelNames(settings) ? await hypervisor.CpuFacts.ModelNamesAsync(settings.Arch, Cancel) : null;
+            var built = GuestConfigBuilder.Build(spec, settings, DateTimeOffset.UtcNow, names);
             stored.Devices.Disks.ShouldBe(built.Devices.Disks);
             stored.Devices.Channels.ShouldBe(built.Devices.Channels);
             stored.Devices.Memballoon!.Model.ShouldBe(built.Devices.Memballoon!.Model);

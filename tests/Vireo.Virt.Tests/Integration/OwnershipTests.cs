@@ -2,7 +2,7 @@ using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.Libvirt;
-using Vireo.Virt.Tests.CpuModels;
+using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests.Integration;
 
@@ -73,8 +73,8 @@ public sealed class OwnershipTests(LibvirtHostFixture host) : IClassFixture<Libv
     private void DefineForeign(GuestSpec spec, string kind)
     {
         var xml = kind == "without metadata"
-            ? DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings, DateTimeOffset.UtcNow, FixtureCpuMap.Maps) with { Metadata = null })
-            : DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings with { InstallationId = "someone-else" }, DateTimeOffset.UtcNow, FixtureCpuMap.Maps));
+            ? DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings, DateTimeOffset.UtcNow, CpuFactValues.X86) with { Metadata = null })
+            : DomainXmlWriter.Format(GuestConfigBuilder.Build(spec, host.Settings with { InstallationId = "someone-else" }, DateTimeOffset.UtcNow, CpuFactValues.X86));
         using var domain = host.Raw.DefineDomain(xml, validate: true);
     }
 }

@@ -1,5 +1,5 @@
 using Vireo.Core;
-using Vireo.Virt.Tests.CpuModels;
+using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests.Integration;
 
@@ -42,7 +42,7 @@ public sealed class PowerEventTests(LibvirtHostFixture host) : IClassFixture<Lib
         await Task.Run(() =>
         {
             var xml = Vireo.DomainXml.DomainXmlWriter.Format(
-                GuestConfigBuilder.Build(foreign, host.Settings with { InstallationId = "someone-else" }, DateTimeOffset.UtcNow, FixtureCpuMap.Maps));
+                GuestConfigBuilder.Build(foreign, host.Settings with { InstallationId = "someone-else" }, DateTimeOffset.UtcNow, CpuFactValues.X86));
             using var domain = host.Raw.DefineDomain(xml);
             domain.Start();
             domain.Destroy();

@@ -1,7 +1,6 @@
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
-using Vireo.Virt.Tests.CpuModels;
 
 namespace Vireo.Virt.Tests.TestSupport;
 
@@ -78,6 +77,6 @@ internal static class GoldenCases
     public static DomainDefinition Build(string file, Guid instanceId, string directory)
     {
         var (spec, settings) = All[file];
-        return GuestConfigBuilder.Build(spec(instanceId, directory), settings, Specs.CreatedAt, FixtureCpuMap.Maps);
+        return GuestConfigBuilder.Build(spec(instanceId, directory), settings, Specs.CreatedAt, CpuFactValues.For(settings));
     }
 }

@@ -1,35 +1,48 @@
 using System.Xml;
 using System.Xml.Linq;
 using Vireo.Core;
-using Vireo.CpuModels;
 using Vireo.DomainXml;
 
-namespace Vireo.Virt.CpuModels;
+namespace Vireo.Virt;
 
 /// <summary>
 /// What a running guest's CPU really is, from two documents libvirt gives: the live domain XML,
 /// where libvirt has expanded host-model into <c>mode='custom'</c> with a model, a vendor and
 /// feature policies, and has turned into <c>policy='disable'</c> what QEMU could not give (pcid
 /// and vmx under TCG here), and the defined (inactive) XML, which keeps the mode asked for.
-/// Pure: the hypervisor adapter reads the documents, the CPU map comes from the caller.
+/// Pure: the hypervisor adapter reads the documents and, for the running model, the features the
+/// connected daemon gives it (<see cref="DaemonCpuFacts"/>); nothing here reads a CPU map.
 /// </summary>
 public static class EffectiveCpuReader
 {
     /// <summary>The two features that let a guest run its own KVM guests (Intel VT-x, AMD-V).</summary>
-    public static readonly IReadOnlyList<string> VirtualizationFeatures = NestedExposure.VirtualizationFeatures;
+    public static readonly IReadOnlyList<string> VirtualizationFeatures = CpuFeatureNames.Virtualization;
 
-    public static EffectiveGuestCpu Read(string liveDomainXml, string definedDomainXml, CpuMapSet? maps, DateTimeOffset recordedAt)
+    /// <param name="liveModel">The running model's features as the daemon expands them (see <see cref="LiveModel"/>); null when unknown.</param>
+    public static EffectiveGuestCpu Read(string liveDomainXml, string definedDomainXml, CpuModelFeatures? liveModel, DateTimeOffset recordedAt)
     {
-        var (live, arch, _) = CpuOf(liveDomainXml, "live domain XML");
-        var (defined, _, metadataMode) = CpuOf(definedDomainXml, "defined domain XML");
+        var (live, _, _, _) = CpuOf(liveDomainXml, "live domain XML");
+        var (defined, _, _, metadataMode) = CpuOf(definedDomainXml, "defined domain XML");
         return new EffectiveGuestCpu(
             metadataMode ?? RequestedMode(defined),
             live is null ? "none" : ModeName(live.Mode),
             live?.Model,
             live?.Vendor,
             live is null ? [] : [.. live.Features.Select(f => new GuestCpuFeature(f.Name, PolicyName(f.Policy)))],
-            Virtualization(live, arch is null ? null : maps?.ForGuestArch(arch)),
+            Virtualization(live, liveModel),
             recordedAt);
+    }
+
+    /// <summary>
+    /// The named model a running guest runs, with the virt type and architecture to expand it for;
+    /// null when its CPU has no model (host-passthrough, no <c>&lt;cpu&gt;</c>) or the XML does not say.
+    /// </summary>
+    public static LiveCpuModel? LiveModel(string liveDomainXml)
+    {
+        var (live, arch, virtType, _) = CpuOf(liveDomainXml, "live domain XML");
+        return live?.Model is { } model && arch is not null && virtType is not null && live.Mode is CpuMode.Custom
+            ? new LiveCpuModel(virtType, arch, model)
+            : null;
     }
 
     /// <summary>
@@ -46,11 +59,12 @@ public static class EffectiveCpuReader
     };
 
     /// <summary>
-    /// Whether vmx or svm reaches the guest: the running model's own features (from libvirt's
-    /// CPU map; EPYC and qemu64 carry svm) plus the features the running CPU requires, minus
-    /// those it disables. Unknown for host-passthrough, whose features are the host's.
+    /// Whether vmx or svm reaches the guest: the running model's own features (as the connected
+    /// daemon expands the model; EPYC and qemu64 carry svm) plus the features the running CPU
+    /// requires, minus those it disables. Unknown for host-passthrough, whose features are the host's.
     /// </summary>
-    public static GuestVirtualization Virtualization(CpuConfig? live, CpuMap? map)
+    /// <param name="model">The features of <paramref name="live"/>'s model; features of another model are not used.</param>
+    public static GuestVirtualization Virtualization(CpuConfig? live, CpuModelFeatures? model)
     {
         if (live is null)
         {
@@ -70,18 +84,17 @@ public static class EffectiveCpuReader
         }
 
         var disabled = explicitly.Where(f => f.Policy is CpuFeaturePolicy.Disable or CpuFeaturePolicy.Forbid).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        var model = live.Model is null ? null : map?.FindModel(live.Model);
-        if (live.Model is not null && model is null)
+        var known = live.Model is not null && model is not null && string.Equals(model.Model, live.Model, StringComparison.Ordinal) ? model : null;
+        if (live.Model is not null && known is null)
         {
             return disabled.Count == VirtualizationFeatures.Count
                 ? new(false, null, "the running CPU disables both vmx and svm")
-                : new(null, null, $"model {live.Model} is not in libvirt's CPU map here, so its own features (vmx/svm or not) are unknown");
+                : new(null, null, $"libvirt did not expand model {live.Model}, so its own features (vmx/svm or not) are unknown");
         }
 
-        var own = model is null ? [] : map!.FeatureNames(model);
-        if (VirtualizationFeatures.FirstOrDefault(f => own.Contains(f, StringComparer.Ordinal) && !disabled.Contains(f)) is { } carried)
+        if (VirtualizationFeatures.FirstOrDefault(f => known?.Has(f) == true && !disabled.Contains(f)) is { } carried)
         {
-            return new(true, carried, $"model {live.Model} has {carried} in libvirt's CPU map and the running CPU keeps it");
+            return new(true, carried, $"model {live.Model} has {carried} as {known!.Source} expands it and the running CPU keeps it");
         }
 
         if (disabled.Count > 0)
@@ -95,7 +108,7 @@ public static class EffectiveCpuReader
             : $"model {live.Model} has neither vmx nor svm and the running CPU adds neither");
     }
 
-    private static (CpuConfig? Cpu, string? Arch, string? MetadataMode) CpuOf(string domainXml, string what)
+    private static (CpuConfig? Cpu, string? Arch, string? VirtType, string? MetadataMode) CpuOf(string domainXml, string what)
     {
         ArgumentNullException.ThrowIfNull(domainXml);
         XElement domain;
@@ -109,9 +122,10 @@ public static class EffectiveCpuReader
         }
 
         var arch = domain.Element("os")?.Element("type")?.Attribute("arch")?.Value;
+        var virtType = domain.Attribute("type")?.Value;
         try
         {
-            return (domain.Element("cpu") is { } cpu ? CpuXml.Parse(cpu) : null, arch, VireoMetadataXml.Extract(domain)?.CpuMode);
+            return (domain.Element("cpu") is { } cpu ? CpuXml.Parse(cpu) : null, arch, virtType, VireoMetadataXml.Extract(domain)?.CpuMode);
         }
         catch (DomainXmlException e)
         {
@@ -129,3 +143,6 @@ public static class EffectiveCpuReader
 
     private static string PolicyName(CpuFeaturePolicy policy) => policy.ToString().ToLowerInvariant();
 }
+
+/// <summary>The named model of a running guest's CPU, with the virt type and architecture libvirt runs it under.</summary>
+public sealed record LiveCpuModel(string VirtType, string Arch, string Model);

@@ -1,11 +1,9 @@
-using Vireo.Core;
-using Vireo.Virt.CpuModels;
 using Vireo.Virt.Tests.TestSupport;
 
 namespace Vireo.Virt.Tests.CpuModels;
 
-/// <summary>Where CPU maps come from: a directory given by the caller, read once per directory, never shared across directories.</summary>
-public sealed class CpuMapSourceTests : IDisposable
+/// <summary>The offline tools' CPU maps: a directory given by the caller, read once per directory, never shared across directories.</summary>
+public sealed class CpuMapCacheTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("vireo-cpumap-").FullName;
 
@@ -25,52 +23,32 @@ public sealed class CpuMapSourceTests : IDisposable
     }
 
     [Fact]
+    public void The_plain_model_names_the_driver_tests_use_are_the_fixture_maps_x86_models_in_order()
+    {
+        CpuFactValues.Libvirt90X86Models.ShouldBe(FixtureCpuMap.X86.Models.Select(m => m.Name));
+    }
+
+    [Fact]
     public void Two_directories_get_their_own_maps_and_one_directory_is_read_once()
     {
         var first = WriteMap("first", "Alpha");
         var second = WriteMap("second", "Beta");
 
-        var a = new CpuMapSource(first).Load().ShouldNotBeNull();
-        var b = new CpuMapSource(second).Load().ShouldNotBeNull();
+        var a = CpuMapReader.LoadCached(first).ShouldNotBeNull();
+        var b = CpuMapReader.LoadCached(second).ShouldNotBeNull();
 
         a.X86.FindModel("Alpha").ShouldNotBeNull();
         a.X86.FindModel("Beta").ShouldBeNull();
         b.X86.FindModel("Beta").ShouldNotBeNull();
         b.X86.FindModel("Alpha").ShouldBeNull();
-        new CpuMapSource(first + Path.DirectorySeparatorChar + ".").Load().ShouldBeSameAs(a);
-        CpuMapReader.LoadCached(first).ShouldBeSameAs(a);
+        CpuMapReader.LoadCached(first + Path.DirectorySeparatorChar + ".").ShouldBeSameAs(a);
         FixtureCpuMap.Maps.X86.FindModel("Alpha").ShouldBeNull();
     }
 
     [Fact]
     public void A_directory_without_an_index_has_no_map()
     {
-        new CpuMapSource(Path.Combine(root, "absent")).Load().ShouldBeNull();
-    }
-
-    [Fact]
-    public void The_guest_builder_spells_models_as_the_map_it_is_given()
-    {
-        var settings = Specs.Qemu with { CpuMode = CpuMode.Custom, CpuModels = ["alpha"] };
-        var own = new CpuMapSource(WriteMap("own", "Alpha")).Load();
-
-        GuestConfigBuilder.Build(Specs.Spec(), settings, Specs.CreatedAt, own).Cpu!.Model.ShouldBe("Alpha");
-        GuestCpuPolicy.Build(settings, 1, own).Model.ShouldBe("Alpha");
-        Should.Throw<VireoException>(() => GuestConfigBuilder.Build(Specs.Spec(), settings, Specs.CreatedAt, FixtureCpuMap.Maps))
-            .Message.ShouldContain("alpha");
-    }
-
-    [Fact]
-    public async Task A_driver_reads_the_installed_map_unless_given_another()
-    {
-        var source = new CpuMapSource(WriteMap("driver", "Alpha"));
-
-        await using var byDefault = new LibvirtHypervisor(Specs.Qemu);
-        await using var given = new LibvirtHypervisor(Specs.Qemu) { CpuMaps = source };
-
-        // Compares the default with the product's; nothing here reads the installed map.
-        byDefault.CpuMaps.ShouldBeSameAs(CpuMapSource.Installed);
-        given.CpuMaps.ShouldBeSameAs(source);
+        CpuMapReader.LoadCached(Path.Combine(root, "absent")).ShouldBeNull();
     }
 
     private string WriteMap(string name, string model)
