@@ -1,19 +1,30 @@
 using System.Security.Cryptography;
-using Vireo.Core;
 using Vireo.Core.Ports;
 
-namespace Vireo.Api.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>
-/// Image store and catalog in memory. Import reads the stream in small chunks without
-/// keeping the bytes (only their count and hash) and records what kind of stream it got,
-/// so tests can see the API streamed the body instead of buffering it.
+/// The one in-memory <see cref="IImageStore"/> (the bytes side; the metadata lives in an
+/// <see cref="InMemoryStore"/>, which it also answers for as the catalog). Import reads the stream in
+/// small chunks without keeping the bytes (only their count and hash) and records what kind of stream
+/// it got, so tests can see the API streamed the body instead of buffering it. Refusals by name, for
+/// the API's error paths: "busy..." is Unavailable, "refused-early..." and disk_format vhd are refused
+/// before the body is read, "refused-late..." and vmdk after it; uploaded content starting with "bad"
+/// is refused.
 /// </summary>
-public sealed class InMemoryImageStore : IImageStore, IImageCatalog
+public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImageCatalog
 {
     private readonly Lock _lock = new();
-    private readonly List<ImageRecord> _images = [];
     private long _received;
+    private DateTimeOffset _lastStamp;
+
+    public FakeImageStore()
+        : this(new InMemoryStore())
+    {
+    }
+
+    /// <summary>Where the metadata is kept.</summary>
+    public InMemoryStore Registry => registry;
 
     public sealed record ReceivedStream(string TypeName, bool CanSeek, long Bytes, int LargestRead);
 
@@ -24,18 +35,14 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
 
     public ImageRecord Add(string name, ImageStatus status = ImageStatus.Active, string diskFormat = "qcow2", IReadOnlyDictionary<string, string>? properties = null)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Stamp();
         var image = new ImageRecord(
             Guid.NewGuid(), name, status, diskFormat, "bare", 1024, 1L << 30, new string('a', 64), 0, 0,
             properties ?? ImageRecord.NoProperties, now, now)
         {
             Md5 = new string('b', 32),
         };
-        lock (_lock)
-        {
-            _images.Add(image);
-        }
-
+        registry.Put(image);
         return image;
     }
 
@@ -72,30 +79,23 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
             throw VireoException.InvalidInput($"image '{request.Name}' is not a vmdk file; its content looks like raw");
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = Stamp();
         var image = new ImageRecord(
             Guid.NewGuid(), request.Name, ImageStatus.Active, request.DiskFormat, request.ContainerFormat, size, size,
             Convert.ToHexStringLower(sha.GetHashAndReset()), request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now);
-        lock (_lock)
-        {
-            _images.Add(image);
-        }
-
+        await Registry.AsRegistry.AddAsync(image, cancellationToken);
         return image;
     }
 
-    public Task<ImageRecord> RegisterAsync(ImageImportRequest request, CancellationToken cancellationToken)
+    public async Task<ImageRecord> RegisterAsync(ImageImportRequest request, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        ArgumentNullException.ThrowIfNull(request);
+        var now = Stamp();
         var image = new ImageRecord(
             Guid.NewGuid(), request.Name, ImageStatus.Queued, request.DiskFormat, request.ContainerFormat, null, null, null,
             request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now);
-        lock (_lock)
-        {
-            _images.Add(image);
-        }
-
-        return Task.FromResult(image);
+        await Registry.AsRegistry.AddAsync(image, cancellationToken);
+        return image;
     }
 
     /// <summary>Reads the data and makes the image active; content starting with "bad" is refused as a store would refuse it.</summary>
@@ -123,54 +123,37 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
             Md5 = new string('c', 32),
         };
-        lock (_lock)
-        {
-            _images[_images.FindIndex(i => i.Id == id)] = active;
-        }
-
+        await Registry.AsRegistry.UpdateAsync(active, cancellationToken);
         return active;
     }
 
-    public Task DeleteAsync(Guid id, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        if (!await Registry.AsRegistry.DeleteAsync(id, cancellationToken))
         {
-            if (_images.RemoveAll(image => image.Id == id) == 0)
-            {
-                throw VireoException.NotFound($"image '{id}' does not exist");
-            }
+            throw VireoException.NotFound($"image '{id}' does not exist");
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Some bytes for any image (the fake keeps no content; downloads only need a stream).</summary>
     public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken) =>
         Task.FromResult<Stream>(new MemoryStream("fake image content"u8.ToArray()));
 
-    public Task<ImageRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_images.FirstOrDefault(image => image.Id == id));
-        }
-    }
+    public Task<ImageRecord?> GetAsync(Guid id, CancellationToken cancellationToken) => Registry.AsRegistry.GetAsync(id, cancellationToken);
 
-    public Task<IReadOnlyList<ImageRecord>> FindByNameAsync(string name, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            IReadOnlyList<ImageRecord> list = [.. _images.Where(image => image.Name == name)];
-            return Task.FromResult(list);
-        }
-    }
+    public Task<IReadOnlyList<ImageRecord>> FindByNameAsync(string name, CancellationToken cancellationToken) =>
+        Registry.AsRegistry.FindByNameAsync(name, cancellationToken);
 
-    public Task<IReadOnlyList<ImageRecord>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ImageRecord>> ListAsync(CancellationToken cancellationToken) => Registry.AsRegistry.ListAsync(cancellationToken);
+
+    /// <summary>Now, always later than the previous stamp, so "newest first" is the order of creation.</summary>
+    private DateTimeOffset Stamp()
     {
         lock (_lock)
         {
-            IReadOnlyList<ImageRecord> list = [.. _images.AsEnumerable().Reverse()];
-            return Task.FromResult(list);
+            var now = DateTimeOffset.UtcNow;
+            _lastStamp = now > _lastStamp ? now : _lastStamp.AddTicks(1);
+            return _lastStamp;
         }
     }
 }
