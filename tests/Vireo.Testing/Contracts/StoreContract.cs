@@ -7,8 +7,8 @@ namespace Vireo.Testing.Contracts;
 /// <summary>
 /// What callers of the store ports (<see cref="IInstanceStore"/>, <see cref="IFlavorStore"/>,
 /// <see cref="IImageRegistry"/>) rely on, asserted the same way for the in-memory fake and for the
-/// SQLite store (and any store that joins them): a derived class supplies a fresh, empty store per
-/// test. Errors are those the SQLite store raises: Conflict for a taken id or live name and for a
+/// SQLite store (and any store that joins them): a derived class supplies a fresh store per test
+/// (no instances or images; flavors may be seeded, so the flavors used here have ids of their own). Errors are those the SQLite store raises: Conflict for a taken id or live name and for a
 /// stale revision, NotFound for an update of a row that is gone and for history of an unknown instance.
 /// </summary>
 public abstract class StoreContract
@@ -162,41 +162,42 @@ public abstract class StoreContract
     [Fact]
     public async Task Flavors_read_back_by_id_and_name_and_a_taken_id_or_name_is_a_conflict()
     {
-        var tiny = AFlavor("1", "m1.tiny") with { ExtraSpecs = new Dictionary<string, string> { ["hw:cpu_mode"] = "host-model" }, Description = "tiny" };
+        var tiny = AFlavor("c1", "contract.tiny") with { ExtraSpecs = new Dictionary<string, string> { ["hw:cpu_mode"] = "host-model" }, Description = "tiny" };
         await Flavors.AddAsync(tiny, Ct);
 
-        var read = await Flavors.GetAsync("1", Ct);
+        var read = await Flavors.GetAsync("c1", Ct);
         read.ShouldNotBeNull();
-        read.Name.ShouldBe("m1.tiny");
+        read.Name.ShouldBe("contract.tiny");
         read.ExtraSpecs.ShouldBe(tiny.ExtraSpecs);
         read.Description.ShouldBe("tiny");
-        (await Flavors.FindByNameAsync("m1.tiny", Ct))!.Id.ShouldBe("1");
-        (await Flavors.GetAsync("m1.tiny", Ct)).ShouldBeNull("ids and names are separate");
-        (await KindOf(() => Flavors.AddAsync(AFlavor("1", "other"), Ct))).ShouldBe(ErrorKind.Conflict);
-        (await KindOf(() => Flavors.AddAsync(AFlavor("9", "m1.tiny"), Ct))).ShouldBe(ErrorKind.Conflict);
-        (await Flavors.GetAsync("9", Ct)).ShouldBeNull("a refused add keeps nothing");
+        (await Flavors.FindByNameAsync("contract.tiny", Ct))!.Id.ShouldBe("c1");
+        (await Flavors.GetAsync("contract.tiny", Ct)).ShouldBeNull("ids and names are separate");
+        (await KindOf(() => Flavors.AddAsync(AFlavor("c1", "contract.other"), Ct))).ShouldBe(ErrorKind.Conflict);
+        (await KindOf(() => Flavors.AddAsync(AFlavor("c9", "contract.tiny"), Ct))).ShouldBe(ErrorKind.Conflict);
+        (await Flavors.GetAsync("c9", Ct)).ShouldBeNull("a refused add keeps nothing");
     }
 
     [Fact]
-    public async Task Flavors_are_listed_in_numeric_id_order()
+    public async Task Flavors_are_listed_shorter_ids_first_so_numeric_ids_are_in_numeric_order()
     {
-        foreach (var (id, name) in new[] { ("10", "ten"), ("2", "two"), ("1", "one"), ("a", "letter") })
+        string[] ids = ["906", "x1", "97"];
+        foreach (var id in ids)
         {
-            await Flavors.AddAsync(AFlavor(id, name), Ct);
+            await Flavors.AddAsync(AFlavor(id, "contract." + id), Ct);
         }
 
-        (await Flavors.ListAsync(Ct)).Select(f => f.Id).ShouldBe(["1", "2", "a", "10"]);
+        (await Flavors.ListAsync(Ct)).Select(f => f.Id).Where(ids.Contains).ShouldBe(["97", "x1", "906"]);
     }
 
     [Fact]
     public async Task Deleting_a_flavor_says_whether_there_was_one()
     {
-        await Flavors.AddAsync(AFlavor("1", "m1.tiny"), Ct);
+        await Flavors.AddAsync(AFlavor("c2", "contract.delete"), Ct);
 
-        (await Flavors.DeleteAsync("1", Ct)).ShouldBeTrue();
-        (await Flavors.DeleteAsync("1", Ct)).ShouldBeFalse();
-        (await Flavors.GetAsync("1", Ct)).ShouldBeNull();
-        await Flavors.AddAsync(AFlavor("1", "m1.tiny"), Ct);
+        (await Flavors.DeleteAsync("c2", Ct)).ShouldBeTrue();
+        (await Flavors.DeleteAsync("c2", Ct)).ShouldBeFalse();
+        (await Flavors.GetAsync("c2", Ct)).ShouldBeNull();
+        await Flavors.AddAsync(AFlavor("c2", "contract.delete"), Ct);
     }
 
     [Fact]

@@ -117,9 +117,12 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         await Task.Yield();
         lock (_lock)
         {
-            return [.. _directories.Select(pair => new InstanceDirectoryEntry(pair.Key, DirectoryOf(pair.Key), pair.Value, 4096))];
+            return [.. _directories.Select(pair => new InstanceDirectoryEntry(pair.Key, DirectoryOf(pair.Key), pair.Value, DirectorySizeBytes))];
         }
     }
+
+    /// <summary>The bytes the listing reports for every directory.</summary>
+    public const long DirectorySizeBytes = 4096;
 
     /// <summary>Where the directory of an instance would be (nothing is made on disk).</summary>
     public static string DirectoryOf(Guid instanceId) => $"/var/lib/vireo/instances/{instanceId:D}";
