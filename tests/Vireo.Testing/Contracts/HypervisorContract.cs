@@ -32,6 +32,9 @@ public abstract class HypervisorContract
     /// <summary>A value read before a watcher starts, handed to <see cref="WhenWatchingAsync"/>.</summary>
     protected virtual long WatchMarker => 0;
 
+    /// <summary>How long a watcher waits for each expected event.</summary>
+    protected virtual TimeSpan EventDeadline => Deadline;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact(Timeout = 300_000)]
@@ -209,10 +212,10 @@ public abstract class HypervisorContract
     }
 
     /// <summary>Reads events until this guest reaches <paramref name="state"/>; the guest's earlier events must not come later.</summary>
-    private static async Task WaitForAsync(ChannelReader<PowerStateChange> reader, List<PowerStateChange> seen, Guid id, PowerState state)
+    private async Task WaitForAsync(ChannelReader<PowerStateChange> reader, List<PowerStateChange> seen, Guid id, PowerState state)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(Deadline);
+        deadline.CancelAfter(EventDeadline);
         try
         {
             while (true)
@@ -227,7 +230,7 @@ public abstract class HypervisorContract
         }
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {
-            throw new TimeoutException($"no {state} event for {id} within {Deadline}; seen: {string.Join(", ", seen.Select(c => $"{c.InstanceId}={c.PowerState}"))}");
+            throw new TimeoutException($"no {state} event for {id} within {EventDeadline}; seen: {string.Join(", ", seen.Select(c => $"{c.InstanceId}={c.PowerState}"))}");
         }
     }
 
