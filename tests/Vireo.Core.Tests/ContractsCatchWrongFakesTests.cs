@@ -77,6 +77,16 @@ public sealed class ContractsCatchWrongFakesTests
         e.Message.ShouldContain("three");
     }
 
+    [Fact]
+    public async Task An_image_store_with_content_for_any_image_fails_the_image_store_contract()
+    {
+        var contract = new WrongImageStoreContract();
+
+        var e = (await FailureOf(() => contract.Delete_removes_metadata_and_content_and_an_unknown_image_is_not_found())).ShouldBeOfType<ShouldAssertException>();
+
+        e.Message.ShouldContain("NotFound");
+    }
+
     /// <summary>What a contract test threw (Shouldly's own assertions pass through <c>Should.Throw</c>, so caught here).</summary>
     private static async Task<Exception> FailureOf(Func<Task> contractTest)
     {
@@ -303,5 +313,31 @@ public sealed class ContractsCatchWrongFakesTests
         }
 
         public Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken) => inner.ListInstanceDirectoriesAsync(cancellationToken);
+    }
+
+    /// <summary>The fake image store answering every download with some bytes, as the old API fake did.</summary>
+    private sealed class WrongImageStoreContract : ImageStoreContract
+    {
+        private readonly FakeImageStore _store = new();
+
+        protected override IImageStore Store => new ContentForAnyImage(_store);
+
+        protected override IImageCatalog Catalog => _store;
+    }
+
+    private sealed class ContentForAnyImage(FakeImageStore inner) : IImageStore
+    {
+        public Task<ImageRecord> ImportAsync(ImageImportRequest request, Stream content, IProgress<long>? progress, CancellationToken cancellationToken) =>
+            inner.ImportAsync(request, content, progress, cancellationToken);
+
+        public Task<ImageRecord> RegisterAsync(ImageImportRequest request, CancellationToken cancellationToken) => inner.RegisterAsync(request, cancellationToken);
+
+        public Task<ImageRecord> UploadAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken) =>
+            inner.UploadAsync(id, content, progress, cancellationToken);
+
+        public Task DeleteAsync(Guid id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+
+        public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken) =>
+            Task.FromResult<Stream>(new MemoryStream("fake image content"u8.ToArray()));
     }
 }

@@ -58,3 +58,13 @@ public sealed class InMemoryStoreContractTests : StoreContract
 
     protected override IImageRegistry Images => _store;
 }
+
+/// <summary>The fake image store keeps the contract Storage's FileImageStore keeps (tests/Vireo.Storage.Tests/ImageStoreContractTests.cs).</summary>
+public sealed class FakeImageStoreContractTests : ImageStoreContract
+{
+    private readonly FakeImageStore _store = new();
+
+    protected override IImageStore Store => _store;
+
+    protected override IImageCatalog Catalog => _store;
+}

@@ -16,7 +16,11 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
 {
     private readonly Lock _lock = new();
     private long _received;
+    private readonly Dictionary<Guid, byte[]?> _content = [];
     private DateTimeOffset _lastStamp;
+
+    /// <summary>Content up to this size is kept for <see cref="OpenContentAsync"/>; larger imports keep only their size and hashes.</summary>
+    public const int KeptContentBytes = 8 << 20;
 
     public FakeImageStore()
         : this(new InMemoryStore())
@@ -43,6 +47,11 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
             Md5 = new string('b', 32),
         };
         registry.Put(image);
+        if (status == ImageStatus.Active)
+        {
+            Keep(image.Id, new byte[1024]);
+        }
+
         return image;
     }
 
@@ -55,6 +64,10 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
 
         Interlocked.Exchange(ref _received, 0);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+#pragma warning disable CA5351 // Glance's checksum is MD5; it identifies, it does not protect.
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
+        var kept = new MemoryStream();
         var buffer = new byte[64 * 1024];
         var largest = 0;
         int read;
@@ -67,6 +80,16 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
             }
 
             sha.AppendData(buffer, 0, read);
+            md5.AppendData(buffer, 0, read);
+            if (kept is not null && kept.Length + read <= KeptContentBytes)
+            {
+                kept.Write(buffer, 0, read);
+            }
+            else
+            {
+                kept = null;
+            }
+
             largest = Math.Max(largest, read);
             var total = Interlocked.Add(ref _received, read);
             progress?.Report(total);
@@ -82,8 +105,12 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
         var now = Stamp();
         var image = new ImageRecord(
             Guid.NewGuid(), request.Name, ImageStatus.Active, request.DiskFormat, request.ContainerFormat, size, size,
-            Convert.ToHexStringLower(sha.GetHashAndReset()), request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now);
+            Convert.ToHexStringLower(sha.GetHashAndReset()), request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now)
+        {
+            Md5 = Convert.ToHexStringLower(md5.GetHashAndReset()),
+        };
         await Registry.AsRegistry.AddAsync(image, cancellationToken);
+        Keep(image.Id, kept?.ToArray());
         return image;
     }
 
@@ -121,9 +148,12 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
             SizeBytes = bytes.Length,
             VirtualSizeBytes = bytes.Length,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            Md5 = new string('c', 32),
+#pragma warning disable CA5351 // Glance's checksum is MD5; it identifies, it does not protect.
+            Md5 = Convert.ToHexStringLower(MD5.HashData(bytes)),
+#pragma warning restore CA5351
         };
         await Registry.AsRegistry.UpdateAsync(active, cancellationToken);
+        Keep(id, bytes);
         return active;
     }
 
@@ -133,11 +163,37 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
         {
             throw VireoException.NotFound($"image '{id}' does not exist");
         }
+
+        lock (_lock)
+        {
+            _content.Remove(id);
+        }
     }
 
-    /// <summary>Some bytes for any image (the fake keeps no content; downloads only need a stream).</summary>
-    public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream>(new MemoryStream("fake image content"u8.ToArray()));
+    /// <summary>The stored bytes: those imported or uploaded, 1024 zero bytes for an image made by <see cref="Add"/>; NotFound when there are none.</summary>
+    public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_content.TryGetValue(id, out var bytes))
+            {
+                throw VireoException.NotFound($"image {id} has no stored content; import it again");
+            }
+
+            return Task.FromResult<Stream>(new MemoryStream(
+                bytes ?? throw new InvalidOperationException($"the fake image store keeps content up to {KeptContentBytes} bytes; image {id} was larger"),
+                writable: false));
+        }
+    }
+
+    /// <summary>Null bytes: content was stored but is too large to keep here.</summary>
+    private void Keep(Guid id, byte[]? bytes)
+    {
+        lock (_lock)
+        {
+            _content[id] = bytes;
+        }
+    }
 
     public Task<ImageRecord?> GetAsync(Guid id, CancellationToken cancellationToken) => Registry.AsRegistry.GetAsync(id, cancellationToken);
 
