@@ -119,20 +119,37 @@ public sealed class ApiHost : IAsyncDisposable
     }
 }
 
-/// <summary>The hand-written fakes behind one <see cref="ApiHost"/>.</summary>
+/// <summary>The fakes (tests/Vireo.Testing/Fakes) behind one <see cref="ApiHost"/>: one store for instances, flavors and image metadata.</summary>
 public sealed class ApiFakes
 {
-    public InMemoryInstanceStore Instances { get; } = new();
+    /// <summary>What the guest CPU routes show for a running guest.</summary>
+    public static readonly EffectiveGuestCpu Epyc = new(
+        "host-model", "custom", "EPYC", "AMD",
+        [new GuestCpuFeature("acpi", "require"), new GuestCpuFeature("vme", "disable")],
+        new GuestVirtualization(true, "svm", "model EPYC has svm in libvirt's CPU map and the running CPU keeps it"),
+        new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
 
-    public InMemoryFlavorStore Flavors { get; } = new();
+    public ApiFakes()
+    {
+        Images = new FakeImageStore(Store);
+        Store.Put(new Flavor("1", "m1.tiny", 1, 512, 1, 0, 0, Flavor.NoExtraSpecs));
+        Store.Put(new Flavor("2", "m1.small", 1, 2048, 20, 0, 0, Flavor.NoExtraSpecs));
+        Hypervisor.Cpu = Epyc;
+    }
 
-    public InMemoryImageStore Images { get; } = new();
+    public InMemoryStore Store { get; } = new();
+
+    public InMemoryStore Instances => Store;
+
+    public InMemoryStore Flavors => Store;
+
+    public FakeImageStore Images { get; }
 
     public FakeHypervisor Hypervisor { get; } = new();
 
     public FakeDisks Disks { get; } = new();
 
-    public FakeConsoleLogReader ConsoleLogs => Disks.ConsoleLogs;
+    public FakeConsoleLogs ConsoleLogs => Disks.ConsoleLogs;
 
     public ListLoggerProvider Logs { get; } = new();
 }

@@ -39,7 +39,7 @@ public sealed class ErrorBodyTests
     public async Task An_unexpected_exception_is_a_500_computeFault_without_a_stack_trace_and_is_logged()
     {
         await using var api = await ApiHost.StartAsync();
-        api.Fakes.Flavors.ListFailure = new InvalidOperationException("secret internal detail");
+        api.Fakes.Flavors.Failures.FailOn("Flavor.ListAsync", () => new InvalidOperationException("secret internal detail"));
 
         var (status, body, response) = await api.GetAsync("/v2.1/flavors");
 
@@ -56,7 +56,7 @@ public sealed class ErrorBodyTests
     public async Task A_service_failure_of_kind_Unavailable_is_a_503_serviceUnavailable()
     {
         await using var api = await ApiHost.StartAsync();
-        api.Fakes.Flavors.ListFailure = new Vireo.Core.VireoException(Vireo.Core.ErrorKind.Unavailable, "the database is not reachable");
+        api.Fakes.Flavors.Failures.FailOn("Flavor.ListAsync", () => new Vireo.Core.VireoException(Vireo.Core.ErrorKind.Unavailable, "the database is not reachable"));
 
         var (status, body, response) = await api.GetAsync("/v2.1/flavors/detail");
 
@@ -69,7 +69,7 @@ public sealed class ErrorBodyTests
     public async Task Only_a_503_tells_the_client_to_retry_after()
     {
         await using var api = await ApiHost.StartAsync();
-        api.Fakes.Flavors.ListFailure = new Vireo.Core.VireoException(Vireo.Core.ErrorKind.Failed, "the flavor store refused");
+        api.Fakes.Flavors.Failures.FailOn("Flavor.ListAsync", () => new Vireo.Core.VireoException(Vireo.Core.ErrorKind.Failed, "the flavor store refused"));
 
         var (status, _, response) = await api.GetAsync("/v2.1/flavors/detail");
 

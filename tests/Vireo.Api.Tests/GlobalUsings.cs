@@ -1,1 +1,1 @@
-global using Vireo.Api.Tests.Fakes;
+global using Vireo.Testing.Fakes;

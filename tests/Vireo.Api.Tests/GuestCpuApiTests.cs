@@ -36,7 +36,7 @@ public sealed class GuestCpuApiTests
     public async Task A_server_whose_cpu_was_not_read_answers_recorded_false()
     {
         await using var api = await ApiHost.StartAsync();
-        api.Fakes.Hypervisor.Cpu = null;
+        api.Fakes.Hypervisor.CpuReadable = false;
         var id = await api.CreateServerAsync("web1");
 
         var (status, body, _) = await api.GetAsync($"/v2.1/servers/{id}/vireo-guest-cpu");
@@ -82,7 +82,7 @@ public sealed class GuestCpuApiTests
     public async Task Server_show_of_a_server_without_a_record_says_not_recorded()
     {
         await using var api = await ApiHost.StartAsync();
-        api.Fakes.Hypervisor.Cpu = null;
+        api.Fakes.Hypervisor.CpuReadable = false;
         await api.CreateServerAsync("web1");
 
         var text = await CliRunner.RunAsync(api, "server", "show", "web1");

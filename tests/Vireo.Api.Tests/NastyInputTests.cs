@@ -196,8 +196,8 @@ public sealed class NastyInputTests
     public async Task A_5xx_body_names_no_host_path_but_the_log_keeps_it(ErrorKind kind)
     {
         await using var api = await ApiHost.StartAsync();
-        api.Fakes.Flavors.ListFailure = new VireoException(
-            kind, "qemu-img convert failed on /var/lib/vireo/instances/0f1e/disk: Could not open '/var/lib/vireo/_base/abc': Permission denied");
+        api.Fakes.Flavors.Failures.FailOn("Flavor.ListAsync", () => new VireoException(
+            kind, "qemu-img convert failed on /var/lib/vireo/instances/0f1e/disk: Could not open '/var/lib/vireo/_base/abc': Permission denied"));
 
         var (status, body, response) = await api.GetAsync("/v2.1/flavors");
 
@@ -214,7 +214,7 @@ public sealed class NastyInputTests
     public async Task A_4xx_message_is_kept_as_it_is()
     {
         await using var api = await ApiHost.StartAsync();
-        api.Fakes.Flavors.ListFailure = VireoException.Conflict("the file /var/lib/vireo/x/y is busy");
+        api.Fakes.Flavors.Failures.FailOn("Flavor.ListAsync", () => VireoException.Conflict("the file /var/lib/vireo/x/y is busy"));
 
         var (_, body, _) = await api.GetAsync("/v2.1/flavors");
 
@@ -226,7 +226,7 @@ public sealed class NastyInputTests
     {
         await using var api = await ApiHost.StartAsync(extraEndpoints: app =>
             app.MapGet("/test/throws", (HttpContext _) => (IResult)Throw()));
-        api.Fakes.Flavors.ListFailure = new InvalidOperationException("bug");
+        api.Fakes.Flavors.Failures.FailOn("Flavor.ListAsync", () => new InvalidOperationException("bug"));
 
         var (bare, bareBody, response) = await api.GetAsync("/test/throws");
         var (filtered, _, _) = await api.GetAsync("/v2.1/flavors");

@@ -35,7 +35,7 @@ public sealed class OrphansApiTests
         first.GetProperty("kind").GetString().ShouldBe("both");
         first.GetProperty("domain_state").GetString().ShouldBe("RUNNING");
         first.GetProperty("path").GetString().ShouldBe($"/var/lib/vireo/instances/{orphan}");
-        first.GetProperty("size_bytes").GetInt64().ShouldBe(1024);
+        first.GetProperty("size_bytes").GetInt64().ShouldBe(FakeDisks.DirectorySizeBytes);
     }
 
     [Fact]

@@ -1,2 +1,2 @@
-global using Vireo.Core.Tests.Fakes;
+global using Vireo.Testing.Fakes;
 global using Vireo.Testing;

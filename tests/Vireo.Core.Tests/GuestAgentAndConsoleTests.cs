@@ -73,7 +73,7 @@ public sealed class GuestAgentAndConsoleTests
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
         _host.Disks.ConsoleLogs[created.Id] = "boot\n";
-        _host.Disks.BeforeConsoleRead = id => service.DeleteServerAsync(id.ToString(), null, Ct);
+        _host.Disks.ConsoleLogs.BeforeRead = id => service.DeleteServerAsync(id.ToString(), null, Ct);
 
         var e = await Should.ThrowAsync<VireoException>(() => service.ReadConsoleOutputAsync(created.Id.ToString(), 5, Ct));
 

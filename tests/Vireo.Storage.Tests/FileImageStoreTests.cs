@@ -1,6 +1,7 @@
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing.Fakes;
 
 namespace Vireo.Storage.Tests;
 
@@ -294,7 +295,7 @@ public sealed class FileImageStoreTests : IDisposable
 
         error.Message.ShouldContain("disk_format 'ami' is not accepted");
         error.Message.ShouldContain("property hw_disk_bus='xen' is not valid");
-        _sandbox.Registry.All.ShouldBeEmpty();
+        (await _sandbox.Registry.ListAsync(Ct)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -326,7 +327,9 @@ public sealed class FileImageStoreTests : IDisposable
     public async Task Failed_registration_removes_the_stored_bytes()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
-        var store = new Images.FileImageStore(_sandbox.Settings, new RefusingRegistry(), _sandbox.QemuImg);
+        var refusing = new InMemoryStore();
+        refusing.Failures.FailOn("Image.AddAsync", ErrorKind.Conflict);
+        var store = new Images.FileImageStore(_sandbox.Settings, refusing, _sandbox.QemuImg);
         await using var content = File.OpenRead(raw);
 
         await Should.ThrowAsync<VireoException>(() =>
@@ -381,7 +384,7 @@ public sealed class FileImageStoreTests : IDisposable
     private void ShouldHaveKeptNothing()
     {
         _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
-        _sandbox.Registry.All.ShouldBeEmpty();
+        _sandbox.Registry.ListAsync(Ct).GetAwaiter().GetResult().ShouldBeEmpty();
     }
 
     private sealed class CountingReadStream : MemoryStream
@@ -404,20 +407,5 @@ public sealed class FileImageStoreTests : IDisposable
                 cancellation.Cancel();
             }
         }
-    }
-
-    private sealed class RefusingRegistry : IImageRegistry
-    {
-        public Task AddAsync(ImageRecord image, CancellationToken cancellationToken) => throw VireoException.Conflict("refused by the test");
-
-        public Task UpdateAsync(ImageRecord image, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(false);
-
-        public Task<ImageRecord?> GetAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult<ImageRecord?>(null);
-
-        public Task<IReadOnlyList<ImageRecord>> FindByNameAsync(string name, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ImageRecord>>([]);
-
-        public Task<IReadOnlyList<ImageRecord>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ImageRecord>>([]);
     }
 }

@@ -14,6 +14,12 @@ public sealed class AgentPingCommandTests
         api.Fakes.Hypervisor.AgentAnswer = AgentPing.NotAnswering;
         var answerLater = Task.Run(async () =>
         {
+            // From the first ping the command sends, so a slow start of the command does not shorten the wait.
+            while (api.Fakes.Hypervisor.LastPing is null)
+            {
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            }
+
             await Task.Delay(600, TestContext.Current.CancellationToken);
             api.Fakes.Hypervisor.AgentAnswer = AgentPing.Answered;
         }, TestContext.Current.CancellationToken);

@@ -14,7 +14,7 @@ public sealed class ServerCommandsTests
         var result = await CliRunner.RunAsync(api, "server", "create", "web1", "--image", "cirros", "--flavor", "m1.tiny", "--wait", "--json");
 
         result.Exit.ShouldBe(ExitCodes.Success, result.Err);
-        result.Err.ShouldBeEmpty();
+        result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldAllBe(line => line.StartsWith("server 'web1': ", StringComparison.Ordinal), "standard error carries only the build's progress");
         result.Json.GetProperty("name").GetString().ShouldBe("web1");
         result.Json.GetProperty("status").GetString().ShouldBe("ACTIVE");
         result.Json.GetProperty("OS-EXT-STS:power_state").GetInt32().ShouldBe(1);

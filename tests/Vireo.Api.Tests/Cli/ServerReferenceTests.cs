@@ -60,7 +60,7 @@ public sealed class ServerReferenceTests
 
         // Names are unique when Vireo makes them; a store written by other means may still hold two.
         var renamed = await api.Compute.ShowServerAsync(second, TestContext.Current.CancellationToken);
-        await api.Fakes.Instances.UpdateAsync(renamed with { Name = "twin" }, TestContext.Current.CancellationToken);
+        api.Fakes.Instances.Put(renamed with { Name = "twin" });
 
         var stop = await CliRunner.RunAsync(api, "server", "stop", "twin");
         await api.Compute.WhenIdleAsync();

@@ -3,6 +3,7 @@ using Vireo.Core.Ports;
 using Vireo.Storage.Disks;
 using Vireo.Storage.Images;
 using Vireo.Storage.Qemu;
+using Vireo.Testing.Fakes;
 
 namespace Vireo.Storage.Tests.TestSupport;
 
@@ -39,7 +40,8 @@ public sealed class StorageSandbox : IDisposable
 
     public StorageSettings Settings { get; }
 
-    public InMemoryImageRegistry Registry { get; } = new();
+    /// <summary>The image metadata (the in-memory store of tests/Vireo.Testing, held to the SQLite store's contract).</summary>
+    public IImageRegistry Registry { get; } = new InMemoryStore();
 
     public QemuImg QemuImg { get; }
 

@@ -1,4 +1,4 @@
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>
 /// Shared by the fakes of one simulated host. <see cref="Freeze"/> models the process dying:

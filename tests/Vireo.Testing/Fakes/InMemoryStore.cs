@@ -1,12 +1,15 @@
 using Vireo.Core.Ports;
 
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>
-/// The store in memory with the SQLite store's rules: unique names among instances that
-/// are not deleted, compare-and-set on <see cref="Instance.Revision"/>, soft delete.
+/// The one in-memory store (instances, flavors, image metadata), held to <c>Contracts/StoreContract</c>
+/// like the SQLite store: unique names among instances that are not deleted, compare-and-set on
+/// <see cref="Instance.Revision"/>, soft delete, actions and faults only for an instance that exists,
+/// the SQLite store's orderings. Failure injection by operation name: the instance operations by their
+/// method name ("UpdateAsync"), the flavor and image ones prefixed ("Flavor.ListAsync", "Image.AddAsync").
 /// </summary>
-public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorStore, IImageCatalog
+public sealed partial class InMemoryStore(Freezable process) : IInstanceStore, IFlavorStore, IImageRegistry
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, Instance> _instances = [];
@@ -116,7 +119,8 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
         Read(nameof(ListAsync));
         lock (_lock)
         {
-            IReadOnlyList<Instance> list = [.. _instances.Values.Where(instance => includeDeleted || !instance.IsDeleted).OrderByDescending(instance => instance.CreatedAt)];
+            IReadOnlyList<Instance> list =
+                [.. _instances.Values.Where(instance => includeDeleted || !instance.IsDeleted).OrderByDescending(instance => instance.CreatedAt).ThenBy(instance => Key(instance.Id), StringComparer.Ordinal)];
             return Task.FromResult(list);
         }
     }
@@ -151,9 +155,20 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
 
     public Task AddActionAsync(InstanceAction action, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(action);
         Write(nameof(AddActionAsync));
         lock (_lock)
         {
+            if (!_instances.ContainsKey(action.InstanceId))
+            {
+                throw VireoException.NotFound($"instance {action.InstanceId} does not exist; an action needs its instance");
+            }
+
+            if (_actions.Any(other => other.InstanceId == action.InstanceId && other.RequestId == action.RequestId))
+            {
+                throw VireoException.Conflict($"request {action.RequestId} already has an action on instance {action.InstanceId}");
+            }
+
             _actions.Add(action);
         }
 
@@ -168,7 +183,7 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
             var index = _actions.FindIndex(action => action.InstanceId == instanceId && action.RequestId == requestId);
             if (index < 0)
             {
-                throw VireoException.NotFound($"no action {requestId} for instance {instanceId}");
+                throw VireoException.NotFound($"instance {instanceId} has no action for request {requestId}");
             }
 
             _actions[index] = _actions[index] with { FinishedAt = finishedAt, Result = result, Message = message };
@@ -181,16 +196,22 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
     {
         lock (_lock)
         {
-            IReadOnlyList<InstanceAction> list = [.. _actions.Where(action => action.InstanceId == instanceId)];
+            IReadOnlyList<InstanceAction> list = [.. _actions.Where(action => action.InstanceId == instanceId).OrderBy(action => action.StartedAt)];
             return Task.FromResult(list);
         }
     }
 
     public Task AddFaultAsync(InstanceFault fault, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(fault);
         Write(nameof(AddFaultAsync));
         lock (_lock)
         {
+            if (!_instances.ContainsKey(fault.InstanceId))
+            {
+                throw VireoException.NotFound($"instance {fault.InstanceId} does not exist; a fault needs its instance");
+            }
+
             _faults.Add(fault);
         }
 
@@ -201,72 +222,7 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
     {
         lock (_lock)
         {
-            IReadOnlyList<InstanceFault> list = [.. _faults.Where(fault => fault.InstanceId == instanceId).Reverse()];
-            return Task.FromResult(list);
-        }
-    }
-
-    Task<Flavor?> IFlavorStore.GetAsync(string id, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_flavors.GetValueOrDefault(id));
-        }
-    }
-
-    Task<Flavor?> IFlavorStore.FindByNameAsync(string name, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_flavors.Values.FirstOrDefault(flavor => flavor.Name == name));
-        }
-    }
-
-    Task<IReadOnlyList<Flavor>> IFlavorStore.ListAsync(CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            IReadOnlyList<Flavor> list = [.. _flavors.Values.OrderBy(flavor => flavor.Id, StringComparer.Ordinal)];
-            return Task.FromResult(list);
-        }
-    }
-
-    Task IFlavorStore.AddAsync(Flavor flavor, CancellationToken cancellationToken)
-    {
-        Put(flavor);
-        return Task.CompletedTask;
-    }
-
-    Task<bool> IFlavorStore.DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_flavors.Remove(id));
-        }
-    }
-
-    Task<ImageRecord?> IImageCatalog.GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_images.GetValueOrDefault(id));
-        }
-    }
-
-    Task<IReadOnlyList<ImageRecord>> IImageCatalog.FindByNameAsync(string name, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            IReadOnlyList<ImageRecord> list = [.. _images.Values.Where(image => image.Name == name)];
-            return Task.FromResult(list);
-        }
-    }
-
-    Task<IReadOnlyList<ImageRecord>> IImageCatalog.ListAsync(CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            IReadOnlyList<ImageRecord> list = [.. _images.Values.OrderByDescending(image => image.CreatedAt)];
+            IReadOnlyList<InstanceFault> list = [.. _faults.Where(fault => fault.InstanceId == instanceId).Reverse().OrderByDescending(fault => fault.CreatedAt)];
             return Task.FromResult(list);
         }
     }
@@ -278,4 +234,7 @@ public sealed class InMemoryStore(Freezable process) : IInstanceStore, IFlavorSt
     }
 
     private void Read(string operation) => Failures.ThrowIfFailing(operation);
+
+    /// <summary>Ids as the SQLite store keeps them (text, "D"), so ties sort alike.</summary>
+    private static string Key(Guid id) => id.ToString("D");
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Vireo.Api.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>Keeps log entries in a list so tests can see what the service logged.</summary>
 public sealed class ListLoggerProvider : ILoggerProvider

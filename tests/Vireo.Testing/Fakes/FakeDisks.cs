@@ -1,8 +1,13 @@
 using Vireo.Core.Ports;
 
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
-/// <summary>Instance directories as ids with their owners (those it makes are owned by <see cref="InstallationId"/> on <see cref="Host"/>).</summary>
+/// <summary>
+/// The one in-memory <see cref="IInstanceDisks"/>, held to <c>Contracts/InstanceDisksContract</c> like
+/// Storage's InstanceDisks: instance directories as ids with their owners (those it makes are owned by
+/// <see cref="InstallationId"/> on <see cref="Host"/>), a root qcow2 disk and the console log inside the
+/// directory, delete idempotent, console logs gone with their directory.
+/// </summary>
 public sealed class FakeDisks(Freezable process) : IInstanceDisks
 {
     public const string InstallationId = "installation-1";
@@ -75,7 +80,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
             throw new VireoException(ErrorKind.Failed, "qemu-img create failed half-way (injected)");
         }
 
-        var directory = $"/var/lib/vireo/instances/{instance.Id}";
+        var directory = DirectoryOf(instance.Id);
         return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", "qcow2")], directory + "/console.log");
     }
 
@@ -91,30 +96,20 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
     }
 
-    /// <summary>Console logs by instance; a log is there only while its directory is.</summary>
-    public Dictionary<Guid, string> ConsoleLogs { get; } = [];
-
-    /// <summary>Runs at the start of each console read (a test deletes the server here to race the read).</summary>
-    public Func<Guid, Task>? BeforeConsoleRead { get; set; }
+    /// <summary>The console logs; a log is read only while its directory is there (it lives inside it).</summary>
+    public FakeConsoleLogs ConsoleLogs { get; } = new();
 
     public async Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        if (BeforeConsoleRead is { } before)
-        {
-            await before(instanceId);
-        }
-
         Failures.ThrowIfFailing(nameof(ReadConsoleLogTailAsync));
-        lock (_lock)
+        return await ConsoleLogs.ReadTailAsync(instanceId, lines, id =>
         {
-            if (!_directories.ContainsKey(instanceId) || !ConsoleLogs.TryGetValue(instanceId, out var text))
+            lock (_lock)
             {
-                return null;
+                return _directories.ContainsKey(id);
             }
-
-            return lines is { } n ? string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(n).Select(line => line + "\n")) : text;
-        }
+        });
     }
 
     public async Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken)
@@ -122,7 +117,13 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         await Task.Yield();
         lock (_lock)
         {
-            return [.. _directories.Select(pair => new InstanceDirectoryEntry(pair.Key, $"/var/lib/vireo/instances/{pair.Key}", pair.Value, 4096))];
+            return [.. _directories.Select(pair => new InstanceDirectoryEntry(pair.Key, DirectoryOf(pair.Key), pair.Value, DirectorySizeBytes))];
         }
     }
+
+    /// <summary>The bytes the listing reports for every directory.</summary>
+    public const long DirectorySizeBytes = 4096;
+
+    /// <summary>Where the directory of an instance would be (nothing is made on disk).</summary>
+    public static string DirectoryOf(Guid instanceId) => $"/var/lib/vireo/instances/{instanceId:D}";
 }

@@ -1,4 +1,4 @@
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>Failure injection by operation name for the fakes.</summary>
 public sealed class Failures

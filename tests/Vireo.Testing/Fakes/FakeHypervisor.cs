@@ -2,12 +2,16 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Vireo.Core.Ports;
 
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>
-/// An in-memory hypervisor keeping to the <see cref="IHypervisor"/> contract, strict where
-/// libvirt is (undefining a running guest is refused here so ordering bugs show), with
-/// failure injection per method and gates that hold a method until released.
+/// The one in-memory <see cref="IHypervisor"/>, held to <c>Contracts/HypervisorContract</c> like
+/// LibvirtHypervisor: NotFound for a guest that is not there (start, stop, reboot, CPU, ping),
+/// Conflict for defining twice, undefining a guest that is not off, starting a paused one and
+/// soft-rebooting one that is not running; destroy and undefine of an unknown guest are fine; every
+/// power change it makes itself is also sent as an event, as libvirt's lifecycle events are.
+/// Knobs: failure injection per method (<see cref="Failures"/>), gates that hold a method until
+/// released (<see cref="Hold"/>), changes behind the service's back.
 /// </summary>
 public sealed class FakeHypervisor(Freezable process) : IHypervisor
 {
@@ -39,6 +43,30 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         }
     }
 
+    /// <summary>When set, <see cref="EnsureReachableAsync"/> fails with it (Unavailable), as libvirt being down would.</summary>
+    public string? Unreachable { get; set; }
+
+    /// <summary>When set, every define fails with it (Failed), as libvirt refusing the XML would.</summary>
+    public string? DefineFailure { get; set; }
+
+    /// <summary>When set, a start waits for it (to keep an operation in flight).</summary>
+    public TaskCompletionSource? StartGate { get; set; }
+
+    /// <summary>
+    /// What <see cref="ReadGuestCpuAsync"/> answers for a running guest; when null, a CPU whose model
+    /// names the guest's process start ("boot-N").
+    /// </summary>
+    public EffectiveGuestCpu? Cpu { get; set; }
+
+    /// <summary>False: the CPU of a running guest cannot be read (null), as when no record was made.</summary>
+    public bool CpuReadable { get; set; } = true;
+
+    /// <summary>What an agent ping of a running guest finds; a guest that is not running never answers.</summary>
+    public AgentPing AgentAnswer { get; set; } = AgentPing.Answered;
+
+    /// <summary>The last agent ping asked: instance and timeout.</summary>
+    public (Guid Id, TimeSpan Timeout)? LastPing { get; private set; }
+
     public PowerState? PowerOf(Guid id) => Guests.TryGetValue(id, out var guest) ? guest.PowerState : null;
 
     /// <summary>Makes <paramref name="method"/> wait until <see cref="Release"/>; returns a task that completes when it is reached.</summary>
@@ -65,7 +93,7 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         }
     }
 
-    /// <summary>A guest defined outside Vireo's create path (e.g. left by a crash, or made by hand).</summary>
+    /// <summary>A guest defined outside Vireo's create path (e.g. left by a crash, or made by hand); no event.</summary>
     public void Put(Guid id, PowerState power)
     {
         lock (_lock)
@@ -89,43 +117,71 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
             }
         }
 
-        _events.Writer.TryWrite(new PowerStateChange(id, power ?? PowerState.NoState, DateTimeOffset.UnixEpoch));
+        Send(id, power ?? PowerState.NoState);
     }
 
     public void CompleteEvents() => _events.Writer.TryComplete();
+
+    public async Task EnsureReachableAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        Failures.ThrowIfFailing(nameof(EnsureReachableAsync));
+        if (Unreachable is { } reason)
+        {
+            throw new VireoException(ErrorKind.Unavailable, reason);
+        }
+    }
 
     public async Task DefineGuestAsync(GuestSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         await EnterAsync(nameof(DefineGuestAsync), spec.InstanceId, cancellationToken);
+        if (DefineFailure is { } failure)
+        {
+            throw new VireoException(ErrorKind.Failed, failure);
+        }
+
         lock (_lock)
         {
             if (_guests.ContainsKey(spec.InstanceId))
             {
-                throw VireoException.Conflict($"guest {spec.InstanceId} is already defined");
+                throw VireoException.Conflict($"instance {spec.InstanceId} already has a guest; undefine it before defining it again");
             }
 
             _guests[spec.InstanceId] = new FakeGuest(spec, PowerState.Shutdown);
         }
+
+        Send(spec.InstanceId, PowerState.Shutdown);
     }
 
     public async Task StartGuestAsync(Guid instanceId, CancellationToken cancellationToken)
     {
+        if (StartGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         await EnterAsync(nameof(StartGuestAsync), instanceId, cancellationToken);
         lock (_lock)
         {
-            if (Require(instanceId).PowerState != PowerState.Running)
+            switch (Require(instanceId).PowerState)
             {
-                Boot(instanceId);
+                case PowerState.Running:
+                    return;
+                case PowerState.Paused or PowerState.Suspended:
+                    throw VireoException.Conflict($"cannot start the guest of instance {instanceId}: it is {Require(instanceId).PowerState}, not off; stop it first");
             }
+
+            Boot(instanceId);
+            SetPower(instanceId, PowerState.Running);
         }
 
-        SetPower(instanceId, PowerState.Running);
+        Send(instanceId, PowerState.Running);
     }
 
     /// <summary>
     /// The running guest's CPU names its QEMU process: model "boot-N" after the N-th process start
-    /// (start from off, hard reboot), so tests see when the record is refreshed.
+    /// (start from off, hard reboot), so tests see when the record is refreshed; <see cref="Cpu"/> when set.
     /// </summary>
     public async Task<EffectiveGuestCpu?> ReadGuestCpuAsync(Guid instanceId, CancellationToken cancellationToken)
     {
@@ -133,12 +189,12 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         Failures.ThrowIfFailing(nameof(ReadGuestCpuAsync));
         lock (_lock)
         {
-            if (Require(instanceId).PowerState != PowerState.Running)
+            if (Require(instanceId).PowerState is PowerState.Shutdown or PowerState.Crashed || !CpuReadable)
             {
                 return null;
             }
 
-            return new EffectiveGuestCpu(
+            return Cpu ?? new EffectiveGuestCpu(
                 "host-model", "custom", $"boot-{_boots.GetValueOrDefault(instanceId)}", "AMD",
                 [new GuestCpuFeature("svm", "require")], new GuestVirtualization(true, "svm", "the running CPU requires svm"), DateTimeOffset.UnixEpoch);
         }
@@ -153,12 +209,20 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         }
     }
 
-    private void Boot(Guid instanceId) => _boots[instanceId] = _boots.GetValueOrDefault(instanceId) + 1;
-
     public async Task StopGuestAsync(Guid instanceId, bool graceful, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await EnterAsync(nameof(StopGuestAsync), instanceId, cancellationToken);
-        SetPower(instanceId, PowerState.Shutdown);
+        lock (_lock)
+        {
+            if (Require(instanceId).PowerState == PowerState.Shutdown)
+            {
+                return;
+            }
+
+            SetPower(instanceId, PowerState.Shutdown);
+        }
+
+        Send(instanceId, PowerState.Shutdown);
     }
 
     public async Task RebootGuestAsync(Guid instanceId, bool hard, CancellationToken cancellationToken)
@@ -169,16 +233,19 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
             var guest = Require(instanceId);
             if (!hard && guest.PowerState != PowerState.Running)
             {
-                throw new VireoException(ErrorKind.Failed, $"guest {instanceId} is not running; a soft reboot needs it running");
+                throw VireoException.Conflict($"cannot soft reboot the guest of instance {instanceId}: it is {guest.PowerState}, not running; use a hard reboot");
             }
 
-            if (hard)
+            if (!hard)
             {
-                Boot(instanceId);
+                return;
             }
+
+            Boot(instanceId);
+            SetPower(instanceId, PowerState.Running);
         }
 
-        SetPower(instanceId, PowerState.Running);
+        Send(instanceId, PowerState.Running);
     }
 
     public async Task DestroyGuestAsync(Guid instanceId, CancellationToken cancellationToken)
@@ -186,11 +253,15 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         await EnterAsync(nameof(DestroyGuestAsync), instanceId, cancellationToken);
         lock (_lock)
         {
-            if (_guests.TryGetValue(instanceId, out var guest))
+            if (!_guests.TryGetValue(instanceId, out var guest) || guest.PowerState == PowerState.Shutdown)
             {
-                _guests[instanceId] = guest with { PowerState = PowerState.Shutdown };
+                return;
             }
+
+            _guests[instanceId] = guest with { PowerState = PowerState.Shutdown };
         }
+
+        Send(instanceId, PowerState.Shutdown);
     }
 
     public async Task UndefineGuestAsync(Guid instanceId, CancellationToken cancellationToken)
@@ -198,17 +269,22 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         await EnterAsync(nameof(UndefineGuestAsync), instanceId, cancellationToken);
         lock (_lock)
         {
-            if (_guests.TryGetValue(instanceId, out var guest) && guest.PowerState is PowerState.Running or PowerState.Paused or PowerState.Suspended)
+            if (!_guests.TryGetValue(instanceId, out var guest))
             {
-                throw new VireoException(ErrorKind.Failed, $"guest {instanceId} is {guest.PowerState.ToNova()}; power it off before undefining it");
+                return;
+            }
+
+            if (guest.PowerState != PowerState.Shutdown)
+            {
+                // As LibvirtHypervisor: undefining an active domain would leave it running as a transient one.
+                throw VireoException.Conflict($"cannot undefine the guest of instance {instanceId}: it is {guest.PowerState}; stop or destroy it first");
             }
 
             _guests.Remove(instanceId);
         }
-    }
 
-    /// <summary>What an agent ping of a running guest finds; a guest that is not running never answers.</summary>
-    public AgentPing AgentAnswer { get; set; } = AgentPing.Answered;
+        Send(instanceId, PowerState.NoState);
+    }
 
     public async Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -217,12 +293,14 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         lock (_lock)
         {
             Calls.Add($"ping {instanceId}");
+            LastPing = (instanceId, timeout);
             if (!_guests.TryGetValue(instanceId, out var guest))
             {
                 throw VireoException.NotFound($"instance {instanceId} has no guest");
             }
 
-            return guest.PowerState == PowerState.Running || AgentAnswer == AgentPing.NoAgentChannel ? AgentAnswer : AgentPing.NotAnswering;
+            // libvirt checks that the domain is active before it looks for the agent channel.
+            return guest.PowerState == PowerState.Running ? AgentAnswer : AgentPing.NotAnswering;
         }
     }
 
@@ -254,6 +332,11 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         }
     }
 
+    private void Boot(Guid instanceId) => _boots[instanceId] = _boots.GetValueOrDefault(instanceId) + 1;
+
+    private void Send(Guid instanceId, PowerState power) =>
+        _events.Writer.TryWrite(new PowerStateChange(instanceId, power, DateTimeOffset.UnixEpoch));
+
     private async Task EnterAsync(string method, Guid instanceId, CancellationToken cancellationToken)
     {
         TaskCompletionSource? hold;
@@ -277,16 +360,10 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         Failures.ThrowIfFailing(method);
     }
 
-    private void SetPower(Guid instanceId, PowerState power)
-    {
-        lock (_lock)
-        {
-            _guests[instanceId] = Require(instanceId) with { PowerState = power };
-        }
-    }
+    private void SetPower(Guid instanceId, PowerState power) => _guests[instanceId] = Require(instanceId) with { PowerState = power };
 
     private FakeGuest Require(Guid instanceId) =>
         _guests.TryGetValue(instanceId, out var guest)
             ? guest
-            : throw new VireoException(ErrorKind.Failed, $"guest {instanceId} is not defined");
+            : throw VireoException.NotFound($"instance {instanceId} has no guest owned by this installation");
 }

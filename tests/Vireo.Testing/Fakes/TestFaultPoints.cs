@@ -1,6 +1,6 @@
 using Vireo.Core.Ports;
 
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>Thrown by <see cref="TestFaultPoints"/>; what a failing step looks like to the service.</summary>
 public sealed class InjectedFaultException(string step) : Exception($"injected fault at {step}")

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Shouldly;
 using Vireo.Core.Compute;
 using Vireo.Core.Ports;
+using Xunit;
 
-namespace Vireo.Core.Tests.Fakes;
+namespace Vireo.Testing.Fakes;
 
 /// <summary>One simulated compute host: store, hypervisor, disks and clock sharing one process.</summary>
 public sealed class FakeHost
@@ -37,7 +40,8 @@ public sealed class FakeHost
 
     public FakeDisks Disks { get; }
 
-    public ManualTimeProvider Time { get; } = new();
+    /// <summary>A clock that moves only when read: one second per reading, so orderings are visible (first reading 2025-01-02T03:04:06Z).</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 1, 2, 3, 4, 6, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
 
     public ComputeService Service(IFaultPoints? faults = null, ILogger<ComputeService>? logger = null) =>
         new(Store, Store, Store, Hypervisor, Disks, faults ?? FaultPoints.None, Time,

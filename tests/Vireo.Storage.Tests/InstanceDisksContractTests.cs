@@ -1,0 +1,27 @@
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing.Contracts;
+
+namespace Vireo.Storage.Tests;
+
+/// <summary>
+/// Storage's InstanceDisks on a temporary state_path (real qemu-img) keeps the contract the fake
+/// disks are held to (tests/Vireo.Core.Tests/FakeContractTests.cs).
+/// </summary>
+public sealed class InstanceDisksContractTests : InstanceDisksContract, IDisposable
+{
+    private readonly StorageSandbox _sandbox = new();
+
+    protected override IInstanceDisks Disks => _sandbox.Disks;
+
+    protected override (string InstallationId, string Host) Owner => (StorageSandbox.InstallationId, StorageSandbox.HostName);
+
+    protected override async Task<ImageRecord> AnImageAsync() =>
+        await _sandbox.ImportFileAsync(Tool.MakeRaw(_sandbox.ScratchPath("image.raw"), 1 << 20), "raw");
+
+    protected override Task WriteConsoleLogAsync(Guid instanceId, DiskLayout layout, string text) =>
+        File.WriteAllTextAsync(layout.ConsoleLog, text, TestContext.Current.CancellationToken);
+
+    public void Dispose() => _sandbox.Dispose();
+}

@@ -1,0 +1,106 @@
+using Shouldly;
+using Vireo.Core.Ports;
+using Xunit;
+
+namespace Vireo.Testing.Contracts;
+
+/// <summary>
+/// What callers of <see cref="IInstanceDisks"/> rely on for the operations the fake models, asserted
+/// the same way for the fake and for Storage's InstanceDisks on a temporary directory: the layout
+/// (one qcow2 root disk and the console log inside the instance directory), the owner the listing
+/// reports, delete idempotent, and the console tail (blank lines kept, every line ending in LF, no
+/// log before it is written or after the directory is gone).
+/// </summary>
+public abstract class InstanceDisksContract
+{
+    private static readonly DateTimeOffset T0 = new(2025, 6, 7, 8, 9, 10, TimeSpan.Zero);
+
+    protected abstract IInstanceDisks Disks { get; }
+
+    /// <summary>The installation and host the implementation writes into the owner files it makes.</summary>
+    protected abstract (string InstallationId, string Host) Owner { get; }
+
+    /// <summary>An image the implementation can make a root disk from.</summary>
+    protected abstract Task<ImageRecord> AnImageAsync();
+
+    /// <summary>Writes the guest's serial console log, as QEMU would.</summary>
+    protected abstract Task WriteConsoleLogAsync(Guid instanceId, DiskLayout layout, string text);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Flavor Tiny { get; } = new("1", "m1.tiny", 1, 128, 1, 0, 0, Flavor.NoExtraSpecs);
+
+    private static Instance AnInstance(ImageRecord image) =>
+        new(Guid.NewGuid(), "web1", image.Id, Tiny.Id, VmState.Building, TaskState.BlockDeviceMapping, PowerState.NoState, null, "compute1", T0, T0);
+
+    private async Task<(Instance Instance, DiskLayout Layout)> CreateAsync()
+    {
+        var image = await AnImageAsync();
+        var instance = AnInstance(image);
+        return (instance, await Disks.CreateRootDiskAsync(instance, image, Tiny, null, Ct));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_root_disk_is_one_qcow2_disk_inside_the_instance_directory_with_the_console_log_beside_it()
+    {
+        var (instance, layout) = await CreateAsync();
+
+        layout.InstanceDirectory.ShouldEndWith(instance.Id.ToString("D"));
+        var root = layout.Disks.ShouldHaveSingleItem();
+        root.Role.ShouldBe(DiskRole.Root);
+        root.Format.ShouldBe("qcow2");
+        root.IsCdrom.ShouldBeFalse();
+        root.Path.ShouldStartWith(layout.InstanceDirectory + "/");
+        layout.ConsoleLog.ShouldBe(layout.InstanceDirectory + "/console.log");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_listing_reports_the_directory_with_this_installation_as_its_owner()
+    {
+        var (instance, layout) = await CreateAsync();
+
+        var entry = (await Disks.ListInstanceDirectoriesAsync(Ct)).ShouldHaveSingleItem();
+
+        entry.InstanceId.ShouldBe(instance.Id);
+        entry.Path.ShouldBe(layout.InstanceDirectory);
+        entry.Owner.ShouldNotBeNull();
+        entry.Owner.Is(Owner.InstallationId, Owner.Host, instance.Id).ShouldBeTrue($"owner {entry.Owner}");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Deleting_the_files_removes_the_directory_and_is_idempotent()
+    {
+        var (instance, _) = await CreateAsync();
+
+        await Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
+
+        (await Disks.ListInstanceDirectoriesAsync(Ct)).ShouldBeEmpty();
+        await Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
+        await Disks.DeleteInstanceFilesAsync(Guid.NewGuid(), Ct);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_console_tail_keeps_blank_lines_and_ends_every_line()
+    {
+        var (instance, layout) = await CreateAsync();
+        (await Disks.ReadConsoleLogTailAsync(instance.Id, null, Ct)).ShouldBeNull("nothing written yet");
+
+        await WriteConsoleLogAsync(instance.Id, layout, "one\r\n\nthree\nfour");
+
+        (await Disks.ReadConsoleLogTailAsync(instance.Id, null, Ct)).ShouldBe("one\n\nthree\nfour");
+        (await Disks.ReadConsoleLogTailAsync(instance.Id, 3, Ct)).ShouldBe("\nthree\nfour\n");
+        (await Disks.ReadConsoleLogTailAsync(instance.Id, 10, Ct)).ShouldBe("one\n\nthree\nfour\n");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_console_log_goes_with_the_instance_directory()
+    {
+        var (instance, layout) = await CreateAsync();
+        await WriteConsoleLogAsync(instance.Id, layout, "boot\n");
+
+        await Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
+
+        (await Disks.ReadConsoleLogTailAsync(instance.Id, 5, Ct)).ShouldBeNull();
+        (await Disks.ReadConsoleLogTailAsync(Guid.NewGuid(), 5, Ct)).ShouldBeNull();
+    }
+}
