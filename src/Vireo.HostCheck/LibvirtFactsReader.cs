@@ -131,12 +131,15 @@ public static class LibvirtFactsReader
         switch (config.EffectiveCpuMode(arch))
         {
             case CpuMode.Custom:
+                // Nova maps cpu_models to libvirt's spelling in any case (driver.py _get_cpu_model_mapping);
+                // compareHypervisorCPU only knows that spelling, so a lower-case name is compared as libvirt spells it.
+                var known = facts.DomainCapabilities.GetValueOrDefault(virtType)?.Cpu?.CustomModels ?? [];
                 foreach (var model in config.CpuModels)
                 {
                     candidates.Add((Label(model, config), new CpuConfig
                     {
                         Mode = CpuMode.Custom,
-                        Model = model,
+                        Model = known.FirstOrDefault(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase))?.Name ?? model,
                         Fallback = CpuModelFallback.Forbid,
                         Features = extra.ToEquatableArray(),
                     }));

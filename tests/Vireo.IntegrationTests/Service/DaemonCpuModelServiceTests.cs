@@ -7,10 +7,10 @@ namespace Vireo.IntegrationTests.Service;
 /// <c>[libvirt] cpu_models</c> through the real service: names are spelled as the libvirtd it is
 /// connected to spells them (Nova's _get_cpu_model_mapping over getCPUModelNames), and the service
 /// reads no CPU map of its own: it runs in a mount namespace where libvirt's installed map is an
-/// empty directory, while libvirtd, outside, keeps its own. The start-up host check compares
-/// cpu_models with libvirt as configured, without Nova's case mapping, so it refuses a lower-case
-/// name that Nova (and the driver) accept: the driver's own path is reached with the check skipped
-/// (<see cref="Vireo.Cli.Serve.ServeCommand.SkipHostCheckVariable"/>), and the check's refusal of an unknown name is asserted on its own.
+/// empty directory, while libvirtd, outside, keeps its own. The start-up host check maps a name in
+/// any case as the driver does, so a lower-case name starts the service; an unknown name stops it at
+/// the check, and the driver's own refusal is reached with the check skipped
+/// (<see cref="Vireo.Cli.Serve.ServeCommand.SkipHostCheckVariable"/>).
 /// </summary>
 public sealed class DaemonCpuModelServiceTests
 {
@@ -29,7 +29,7 @@ public sealed class DaemonCpuModelServiceTests
     public async Task A_lower_case_cpu_model_is_defined_with_the_daemons_spelling_with_no_cpu_map_on_the_service_side()
     {
         await using var service = new VireoService("cpu_mode = custom\ncpu_models = westmere");
-        await service.StartAsync(SkipHostCheck, launcher: WithoutLocalCpuMap);
+        await service.StartAsync(launcher: WithoutLocalCpuMap);
         await ServiceScenario.ImportTestImageAsync(service);
         var name = "dcpu-" + Guid.NewGuid().ToString("N")[..8];
 
