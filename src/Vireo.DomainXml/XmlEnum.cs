@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.DomainXml;
 
 /// <summary>An explicit two-way table between an enum and libvirt's spelling; no reflection, so renaming a member cannot change the XML.</summary>
@@ -7,9 +9,14 @@ internal sealed class XmlEnum<T>
     private readonly (T Value, string Xml)[] _pairs;
 
     public XmlEnum(params (T Value, string Xml)[] pairs)
+        : this(pairs, complete: true)
+    {
+    }
+
+    private XmlEnum((T Value, string Xml)[] pairs, bool complete)
     {
         _pairs = pairs;
-        foreach (var value in Enum.GetValues<T>())
+        foreach (var value in complete ? Enum.GetValues<T>() : [])
         {
             if (!Array.Exists(pairs, p => p.Value.Equals(value)))
             {
@@ -17,6 +24,13 @@ internal sealed class XmlEnum<T>
             }
         }
     }
+
+    /// <summary>
+    /// A table over an enum whose spellings are kept with the enum itself (in another project):
+    /// the members <paramref name="spelling"/> names; a member it gives null for is not part of this model.
+    /// </summary>
+    public static XmlEnum<T> From(Func<T, string?> spelling) =>
+        new([.. Enum.GetValues<T>().Select(value => (Value: value, Xml: spelling(value))).Where(p => p.Xml is not null).Select(p => (p.Value, p.Xml!))], complete: false);
 
     public string Choices => string.Join(", ", _pairs.Select(p => p.Xml));
 
@@ -75,7 +89,8 @@ internal static class Vocabulary
 
     public static readonly XmlEnum<DiskDevice> DiskDevices = new((DiskDevice.Disk, "disk"), (DiskDevice.Cdrom, "cdrom"));
 
-    public static readonly XmlEnum<DiskFormat> DiskFormats = new((DiskFormat.Raw, "raw"), (DiskFormat.Qcow2, "qcow2"));
+    /// <summary>The formats Vireo defines guest disks in (raw, qcow2), spelled by <see cref="Core.DiskFormats.LibvirtDriverType"/>.</summary>
+    public static readonly XmlEnum<DiskFormat> DiskFormats = XmlEnum<DiskFormat>.From(format => format.LibvirtDriverType());
 
     public static readonly XmlEnum<DiskBus> DiskBuses = new(
         (DiskBus.Virtio, "virtio"), (DiskBus.Sata, "sata"), (DiskBus.Scsi, "scsi"), (DiskBus.Ide, "ide"), (DiskBus.Usb, "usb"));

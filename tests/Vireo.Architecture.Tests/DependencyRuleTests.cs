@@ -12,9 +12,9 @@ public sealed class DependencyRuleTests
     {
         { "Vireo.Configuration", [] },
         { "Vireo.Core", [] },
-        { "Vireo.DomainXml", [] },
+        { "Vireo.DomainXml", ["Vireo.Core"] },
         { "Vireo.Libvirt", [] },
-        { "Vireo.ImageFormats", [] },
+        { "Vireo.ImageFormats", ["Vireo.Core"] },
         { "Vireo.State", ["Vireo.Core", "Vireo.Configuration"] },
         { "Vireo.Api", ["Vireo.Core"] },
         { "Vireo.Virt", ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.Configuration"] },

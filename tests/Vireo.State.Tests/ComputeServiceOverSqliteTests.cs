@@ -180,7 +180,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
         public Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, IProgress<int>? progress, CancellationToken cancellationToken)
         {
             Write(() => Directories.Add(instance.Id));
-            return Task.FromResult(new DiskLayout($"/instances/{instance.Id}", [new GuestDisk(DiskRole.Root, $"/instances/{instance.Id}/disk", "qcow2")], $"/instances/{instance.Id}/console.log"));
+            return Task.FromResult(new DiskLayout($"/instances/{instance.Id}", [new GuestDisk(DiskRole.Root, $"/instances/{instance.Id}/disk", DiskFormat.Qcow2)], $"/instances/{instance.Id}/console.log"));
         }
 
         public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken) => Write(() => Directories.Remove(instanceId));

@@ -28,7 +28,7 @@ public sealed class InstanceDisksTests : IDisposable
         var disk = Path.Join(directory, "disk");
         var basePath = Path.Join(_sandbox.Settings.InstancesPath, "_base", BaseImageCache.CacheFileName(image.Id));
         layout.InstanceDirectory.ShouldBe(directory);
-        layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, "qcow2")]);
+        layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2)]);
         layout.ConsoleLog.ShouldBe(Path.Join(directory, "console.log"));
         var info = await _sandbox.QemuImg.InfoAsync(disk, "qcow2", cancellationToken: Ct);
         info.BackingFilename.ShouldBe(basePath);
@@ -42,7 +42,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         using var sandbox = new StorageSandbox(settings => settings with { ForceRawImages = false });
         var qcow2 = await Tool.MakeEmptyQcow2Async(sandbox.ScratchPath("q.qcow2"), "3M");
-        var image = await sandbox.ImportFileAsync(qcow2, "qcow2");
+        var image = await sandbox.ImportFileAsync(qcow2, DiskFormat.Qcow2);
 
         var layout = await sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
@@ -57,7 +57,7 @@ public sealed class InstanceDisksTests : IDisposable
     public async Task Qcow2_image_base_is_converted_to_raw_with_force_raw_images()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("pattern.raw"), 3 << 20);
-        var image = await _sandbox.ImportFileAsync(await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("p.qcow2")), "qcow2");
+        var image = await _sandbox.ImportFileAsync(await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("p.qcow2")), DiskFormat.Qcow2);
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
@@ -199,7 +199,7 @@ public sealed class InstanceDisksTests : IDisposable
     [Fact]
     public async Task Image_in_a_format_that_cannot_boot_is_refused()
     {
-        var image = (await ImportRawAsync()) with { DiskFormat = "ploop" };
+        var image = (await ImportRawAsync()) with { DiskFormat = DiskFormat.Ploop };
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
 
@@ -213,7 +213,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var isoPath = _sandbox.ScratchPath("boot.iso");
         File.WriteAllBytes(isoPath, Vireo.Testing.BootableIso.Build(new byte[512]));
-        var image = await _sandbox.ImportFileAsync(isoPath, "iso", "installer");
+        var image = await _sandbox.ImportFileAsync(isoPath, DiskFormat.Iso, "installer");
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct);
 
@@ -228,7 +228,7 @@ public sealed class InstanceDisksTests : IDisposable
     [Fact]
     public async Task Image_whose_stored_bytes_are_not_its_declared_format_is_not_cached()
     {
-        var image = (await ImportRawAsync()) with { DiskFormat = "vmdk" };
+        var image = (await ImportRawAsync()) with { DiskFormat = DiskFormat.Vmdk };
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
 
@@ -419,7 +419,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         using var sandbox = new StorageSandbox(settings => settings with { InstallationId = null });
         var raw = Tool.MakeRaw(sandbox.ScratchPath("a.raw"), 1 << 20);
-        var image = await sandbox.ImportFileAsync(raw, "raw", "raw-image");
+        var image = await sandbox.ImportFileAsync(raw, DiskFormat.Raw, "raw-image");
         var instance = NewInstance(image);
         await sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
 
@@ -429,13 +429,13 @@ public sealed class InstanceDisksTests : IDisposable
     private async Task<ImageRecord> ImportRawAsync()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath($"{Guid.NewGuid():N}.raw"), 1 << 20);
-        return await _sandbox.ImportFileAsync(raw, "raw", "raw-image");
+        return await _sandbox.ImportFileAsync(raw, DiskFormat.Raw, "raw-image");
     }
 
     private async Task<ImageRecord> ImportQcow2Async(string virtualSize, string name = "qcow2-image")
     {
         var qcow2 = await Tool.MakeEmptyQcow2Async(_sandbox.ScratchPath($"{Guid.NewGuid():N}.qcow2"), virtualSize);
-        return await _sandbox.ImportFileAsync(qcow2, "qcow2", name);
+        return await _sandbox.ImportFileAsync(qcow2, DiskFormat.Qcow2, name);
     }
 
     /// <summary>Replaces a base with a qcow2 that points at a host file, as an attacker with write access would.</summary>

@@ -17,7 +17,7 @@ public sealed class FakeDisks : IInstanceDisks
         }
 
         var directory = $"/var/lib/vireo/instances/{instance.Id}";
-        return Task.FromResult(new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", "qcow2")], directory + "/console.log"));
+        return Task.FromResult(new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)], directory + "/console.log"));
     }
 
     public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
     /// <summary>Bytes read by the import running now.</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    public ImageRecord Add(string name, ImageStatus status = ImageStatus.Active, string diskFormat = "qcow2", IReadOnlyDictionary<string, string>? properties = null)
+    public ImageRecord Add(string name, ImageStatus status = ImageStatus.Active, DiskFormat diskFormat = DiskFormat.Qcow2, IReadOnlyDictionary<string, string>? properties = null)
     {
         var now = DateTimeOffset.UtcNow;
         var image = new ImageRecord(
@@ -54,7 +54,7 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
         while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
         {
             // A store that checks the header refuses before the rest of the body has arrived.
-            if (request.DiskFormat == "vhd" || request.Name.StartsWith("refused-early", StringComparison.Ordinal))
+            if (request.DiskFormat == DiskFormat.Vhd || request.Name.StartsWith("refused-early", StringComparison.Ordinal))
             {
                 throw VireoException.InvalidInput($"image '{request.Name}' is refused: the content is not vhd (no 'conectix' footer)");
             }
@@ -67,7 +67,7 @@ public sealed class InMemoryImageStore : IImageStore, IImageCatalog
 
         var size = Received;
         LastImport = new ReceivedStream(content.GetType().Name, content.CanSeek, size, largest);
-        if (request.DiskFormat == "vmdk" || request.Name.StartsWith("refused-late", StringComparison.Ordinal))
+        if (request.DiskFormat == DiskFormat.Vmdk || request.Name.StartsWith("refused-late", StringComparison.Ordinal))
         {
             throw VireoException.InvalidInput($"image '{request.Name}' is not a vmdk file; its content looks like raw");
         }
