@@ -30,7 +30,7 @@ public sealed class InstanceDisksTests : IDisposable
         layout.InstanceDirectory.ShouldBe(directory);
         layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2)]);
         layout.ConsoleLog.ShouldBe(Path.Join(directory, "console.log"));
-        var info = await _sandbox.QemuImg.InfoAsync(disk, "qcow2", cancellationToken: Ct);
+        var info = await _sandbox.QemuImg.InfoAsync(disk, DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilename.ShouldBe(basePath);
         Path.IsPathFullyQualified(info.BackingFilename!).ShouldBeTrue();
         info.BackingFilenameFormat.ShouldBe("raw");
@@ -46,9 +46,9 @@ public sealed class InstanceDisksTests : IDisposable
 
         var layout = await sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
-        var info = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        var info = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilenameFormat.ShouldBe("qcow2");
-        var baseInfo = await sandbox.QemuImg.InfoAsync(info.BackingFilename!, "qcow2", forceShare: true, cancellationToken: Ct);
+        var baseInfo = await sandbox.QemuImg.InfoAsync(info.BackingFilename!, DiskFormat.Qcow2, forceShare: true, cancellationToken: Ct);
         baseInfo.VirtualSizeBytes.ShouldBe(3L << 20);
         Tool.Sha256Of(info.BackingFilename!).ShouldBe(image.Sha256);
     }
@@ -61,7 +61,7 @@ public sealed class InstanceDisksTests : IDisposable
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
-        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilenameFormat.ShouldBe("raw");
         File.ReadAllBytes(info.BackingFilename!).ShouldBe(File.ReadAllBytes(raw));
     }
@@ -73,7 +73,7 @@ public sealed class InstanceDisksTests : IDisposable
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.zero", rootGiB: 0), null, Ct);
 
-        (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
+        (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class InstanceDisksTests : IDisposable
         var backings = new List<string>();
         foreach (var layout in layouts)
         {
-            backings.Add((await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!);
+            backings.Add((await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!);
         }
 
         backings.Distinct().ShouldHaveSingleItem();
@@ -127,7 +127,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportQcow2Async("1M");
         var flavor = Flavor("m1.tiny", rootGiB: 1);
         var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
         var second = NewInstance(image);
 
@@ -148,7 +148,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportRawAsync();
         var flavor = Flavor("m1.tiny", rootGiB: 1);
         var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct));
@@ -220,7 +220,7 @@ public sealed class InstanceDisksTests : IDisposable
         var root = layout.Disks.ShouldHaveSingleItem();
         root.IsCdrom.ShouldBeTrue();
         root.Role.ShouldBe(DiskRole.Root);
-        var overlay = await _sandbox.QemuImg.InfoAsync(root.Path, "qcow2", cancellationToken: Ct);
+        var overlay = await _sandbox.QemuImg.InfoAsync(root.Path, DiskFormat.Qcow2, cancellationToken: Ct);
         overlay.BackingFilenameFormat.ShouldBe("raw");
         File.ReadAllBytes(overlay.BackingFilename!).ShouldBe(File.ReadAllBytes(isoPath));
     }
@@ -285,7 +285,7 @@ public sealed class InstanceDisksTests : IDisposable
         var instance = NewInstance(image);
         var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
         await File.WriteAllTextAsync(Path.Join(layout.InstanceDirectory, "console.log"), "boot", Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
 
         await _sandbox.Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
 

@@ -151,7 +151,7 @@ public sealed partial class BaseImageCache
                         LogConverting(_logger, image.Label, format.Name(), (int)p);
                     }
                 });
-                await _qemuImg.ConvertAsync(copy, content.QemuDriver, converted, DiskFormat.Raw.QemuName(), percent, cancellationToken).ConfigureAwait(false);
+                await _qemuImg.ConvertAsync(copy, content.DiskFormat, converted, DiskFormat.Raw, percent, cancellationToken).ConfigureAwait(false);
                 (content, refusal) = await _check.CheckAsync(converted, DiskFormat.Raw, forceShare: false, cancellationToken).ConfigureAwait(false);
                 if (content is null)
                 {

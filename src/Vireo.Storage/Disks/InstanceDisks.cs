@@ -93,7 +93,7 @@ public sealed class InstanceDisks : IInstanceDisks
 
             madeFiles = true;
             long? sizeBytes = flavor.RootDiskGiB == 0 ? null : flavor.RootDiskGiB * StorageSettings.BytesPerGiB;
-            await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format.QemuName(), sizeBytes, cancellationToken).ConfigureAwait(false);
+            await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format, sizeBytes, cancellationToken).ConfigureAwait(false);
             await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = DiskFormat.Qcow2.QemuName() }, cancellationToken).ConfigureAwait(false);
             StorageLog.RootDiskCreated(_logger, disk, instance.Label, lease.Path, lease.Format.QemuName(), sizeBytes);
 

@@ -10,9 +10,6 @@ namespace Vireo.Storage.Images;
 /// <param name="Info">qemu-img's own reading of the file with that explicit format.</param>
 public sealed record CheckedContent(DiskFormat DiskFormat, string? Subformat, ImageInfo Info)
 {
-    /// <summary>The <c>-f</c> for QEMU (raw for ISO, vpc for VHD).</summary>
-    public string QemuDriver => DiskFormat.QemuName();
-
     public long VirtualSizeBytes => Info.VirtualSizeBytes;
 }
 
@@ -79,7 +76,7 @@ public sealed class ImageContentCheck
         ImageInfo info;
         try
         {
-            info = await _qemuImg.InfoAsync(path, driver, forceShare, cancellationToken).ConfigureAwait(false);
+            info = await _qemuImg.InfoAsync(path, declaredFormat, forceShare, cancellationToken).ConfigureAwait(false);
         }
         catch (VireoException exception) when (exception.InnerException is QemuImgFailure failure)
         {
