@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.DomainXml;
 
 /// <summary>The children of <c>&lt;devices&gt;</c> this model covers, written in this order.</summary>
@@ -38,12 +40,6 @@ public enum DiskDevice
 {
     Disk,
     Cdrom,
-}
-
-public enum DiskFormat
-{
-    Raw,
-    Qcow2,
 }
 
 public enum DiskBus

@@ -9,15 +9,21 @@ internal sealed class XmlEnum<T>
     private readonly (T Value, string Xml)[] _pairs;
 
     public XmlEnum(params (T Value, string Xml)[] pairs)
-        : this([], pairs)
+        : this([], pairs, complete: true)
     {
     }
 
     /// <param name="unwritten">Values the XML has no word for (writing one throws).</param>
     public XmlEnum(T[] unwritten, params (T Value, string Xml)[] pairs)
+        : this(unwritten, pairs, complete: true)
+    {
+    }
+
+    /// <param name="complete">Whether every member of <typeparamref name="T"/> must have a spelling or be unwritten.</param>
+    private XmlEnum(T[] unwritten, (T Value, string Xml)[] pairs, bool complete)
     {
         _pairs = pairs;
-        foreach (var value in Enum.GetValues<T>())
+        foreach (var value in complete ? Enum.GetValues<T>() : [])
         {
             if (!Array.Exists(pairs, p => p.Value.Equals(value)) && !unwritten.Contains(value))
             {
@@ -25,6 +31,13 @@ internal sealed class XmlEnum<T>
             }
         }
     }
+
+    /// <summary>
+    /// A table over an enum whose spellings are kept with the enum itself (in another project):
+    /// the members <paramref name="spelling"/> names; a member it gives null for is not part of this model.
+    /// </summary>
+    public static XmlEnum<T> From(Func<T, string?> spelling) =>
+        new([], [.. Enum.GetValues<T>().Select(value => (Value: value, Xml: spelling(value))).Where(p => p.Xml is not null).Select(p => (p.Value, p.Xml!))], complete: false);
 
     public string Choices => string.Join(", ", _pairs.Select(p => p.Xml));
 
@@ -83,7 +96,8 @@ internal static class Vocabulary
 
     public static readonly XmlEnum<DiskDevice> DiskDevices = new((DiskDevice.Disk, "disk"), (DiskDevice.Cdrom, "cdrom"));
 
-    public static readonly XmlEnum<DiskFormat> DiskFormats = new((DiskFormat.Raw, "raw"), (DiskFormat.Qcow2, "qcow2"));
+    /// <summary>The formats Vireo defines guest disks in (raw, qcow2), spelled by <see cref="Core.DiskFormats.LibvirtDriverType"/>.</summary>
+    public static readonly XmlEnum<DiskFormat> DiskFormats = XmlEnum<DiskFormat>.From(format => format.LibvirtDriverType());
 
     public static readonly XmlEnum<DiskBus> DiskBuses = new(
         (DiskBus.Virtio, "virtio"), (DiskBus.Sata, "sata"), (DiskBus.Scsi, "scsi"), (DiskBus.Ide, "ide"), (DiskBus.Usb, "usb"));

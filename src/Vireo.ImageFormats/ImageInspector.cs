@@ -1,3 +1,4 @@
+using Vireo.Core;
 using Vireo.ImageFormats.Formats;
 
 namespace Vireo.ImageFormats;
@@ -26,6 +27,16 @@ public static class ImageInspector
     /// names (1 KiB each): about 1.3 MiB at worst, held under 2 MiB by <see cref="BoundedReader"/>.
     /// </summary>
     public const int MaxBytesRead = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// The formats the inspector detects (<see cref="DiskFormats.IsDetected"/>), in the order QEMU's
+    /// probe would prefer when several headers match (magic at offset 0 first).
+    /// </summary>
+    public static IReadOnlyList<DiskFormat> ProbeOrder { get; } =
+    [
+        DiskFormat.Qcow2, DiskFormat.Qed, DiskFormat.Vmdk, DiskFormat.Vhdx, DiskFormat.Vdi, DiskFormat.Luks,
+        DiskFormat.Vhd, DiskFormat.Iso, DiskFormat.Gpt, DiskFormat.Raw,
+    ];
 
     public static InspectionResult Inspect(Stream stream, InspectOptions? options = null)
     {
@@ -126,10 +137,10 @@ public static class ImageInspector
         var declared = image.Options.DeclaredFormat;
         if (declared is not null)
         {
-            if (!DiskFormats.TryParse(declared, out var declaredFormat))
+            if (!DeclaredFormats.TryParse(declared, out var declaredFormat))
             {
                 violations.Add(new Violation(ViolationNames.FormatUnknownDeclared,
-                    $"the image is declared with disk_format '{Text.Shown(declared)}', which Vireo cannot check (known: raw, qcow2, qed, vmdk, vhd, vhdx, vdi, iso, luks, gpt, ami, aki, ari); register it with the format its content has"));
+                    $"the image is declared with disk_format '{Text.Shown(declared)}', which Vireo cannot check (known: {string.Join(", ", DeclaredFormats.Known.Select(f => f.Name()))}); register it with the format its content has"));
             }
             else if (declaredFormat == DiskFormat.Raw && detected == DiskFormat.Gpt)
             {
@@ -139,7 +150,7 @@ public static class ImageInspector
             else if (declaredFormat != detected)
             {
                 violations.Add(new Violation(ViolationNames.FormatMismatch,
-                    $"the image is declared as {declaredFormat.Name()} but its content is {detected.Name()} ({Evidence(detected, fixedVhdOnly)}); register it with disk_format {detected.Name()} or convert it with `qemu-img convert -O {declaredFormat.QemuDriver()}`"));
+                    $"the image is declared as {declaredFormat.Name()} but its content is {detected.Name()} ({Evidence(detected, fixedVhdOnly)}); register it with disk_format {detected.Name()} or convert it with `qemu-img convert -O {declaredFormat.QemuName()}`"));
             }
         }
 
@@ -156,7 +167,7 @@ public static class ImageInspector
 
     private static int Priority(DiskFormat format)
     {
-        var all = DiskFormats.All;
+        var all = ProbeOrder;
         for (var i = 0; i < all.Count; i++)
         {
             if (all[i] == format)

@@ -10,7 +10,7 @@ public sealed record InspectOptions
 
     /// <summary>
     /// The format the image was registered with (Glance's <c>disk_format</c>, see
-    /// <see cref="DiskFormats.TryParse"/>); null checks the content alone.
+    /// <see cref="DeclaredFormats.TryParse"/>); null checks the content alone.
     /// </summary>
     public string? DeclaredFormat { get; init; }
 

@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.ImageFormats;
 
 /// <summary>
@@ -29,5 +31,5 @@ public sealed record InspectionResult
     public bool Safe => Violations.Count == 0;
 
     /// <summary>The <c>-f</c> to give QEMU for this image (raw for ISO and partitioned disks, vpc for VHD).</summary>
-    public string QemuDriver => DetectedFormat.QemuDriver();
+    public string QemuDriver => DetectedFormat.QemuName();
 }

@@ -74,7 +74,7 @@ public sealed class SqliteImageRegistry : IImageRegistry
                         .With("$id", Id(image.Id))
                         .With("$name", image.Name)
                         .With("$status", image.Status.ToGlance())
-                        .With("$disk_format", Nullable(image.DiskFormat))
+                        .With("$disk_format", Nullable(image.DiskFormat?.Name()))
                         .With("$container_format", Nullable(image.ContainerFormat))
                         .With("$size_bytes", Nullable(image.SizeBytes))
                         .With("$virtual_size_bytes", Nullable(image.VirtualSizeBytes))
@@ -137,7 +137,7 @@ public sealed class SqliteImageRegistry : IImageRegistry
                             ReadId(reader, 0),
                             reader.GetString(1),
                             ImageStatusNames.ParseImageStatus(reader.GetString(2)),
-                            ReadNullableString(reader, 3),
+                            ReadDiskFormat(reader, 3),
                             ReadNullableString(reader, 4),
                             ReadNullableLong(reader, 5),
                             ReadNullableLong(reader, 6),
@@ -169,4 +169,10 @@ public sealed class SqliteImageRegistry : IImageRegistry
                 return images;
             },
             cancellationToken);
+
+    /// <summary>The stored <c>disk_format</c> by its name, as written (<see cref="DiskFormats.Name"/>); null when unset.</summary>
+    private static DiskFormat? ReadDiskFormat(SqliteDataReader reader, int ordinal) =>
+        ReadNullableString(reader, ordinal) is not { } name ? null
+        : DiskFormats.TryFromName(name, out var format) ? format
+        : throw new VireoException(ErrorKind.Internal, $"unknown disk_format '{name}' in the images table; expected one of {string.Join(", ", DiskFormats.All.Select(f => f.Name()))}");
 }

@@ -234,14 +234,11 @@ public static class GuestConfigBuilder
         _ => 3,
     };
 
-    private static DiskFormat Format(Guid instanceId, GuestDisk disk) => disk.Format.ToUpperInvariant() switch
-    {
-        "RAW" => DiskFormat.Raw,
-        "QCOW2" => DiskFormat.Qcow2,
-        _ => throw new VireoException(
+    private static DiskFormat Format(Guid instanceId, GuestDisk disk) => disk.Format.LibvirtDriverType() is not null
+        ? disk.Format
+        : throw new VireoException(
             ErrorKind.Failed,
-            $"instance {instanceId}: disk {disk.Path} has format '{disk.Format}'; guests are defined with raw or qcow2 disks only, convert it first"),
-    };
+            $"instance {instanceId}: disk {disk.Path} has format '{disk.Format.Name()}'; guests are defined with raw or qcow2 disks only, convert it first");
 
     /// <summary>Linux's naming: a..z, then aa..zz (Nova's <c>block_device.get_device_letter</c> inverse).</summary>
     internal static string DiskLetters(int index)

@@ -42,7 +42,7 @@ public sealed class ImageBoundsApiTests
     public async Task An_upload_declaring_more_than_the_cap_is_refused_and_the_image_stays_queued()
     {
         await using var api = await ApiHost.StartAsync(options: new ComputeApiOptions { ImageSizeCapBytes = Cap });
-        var queued = api.Fakes.Images.Add("queued", ImageStatus.Queued, "raw");
+        var queued = api.Fakes.Images.Add("queued", ImageStatus.Queued, DiskFormat.Raw);
 
         using var over = Bytes(4096);
         using var refused = await api.Client.PutAsync(new Uri($"/image/v2/images/{queued.Id}/file", UriKind.Relative), over, Ct);

@@ -13,7 +13,7 @@ public sealed class DependencyRuleTests
     private static readonly Dictionary<string, string[]> Rule = new(StringComparer.Ordinal)
     {
         ["Vireo.Core"] = [],
-        ["Vireo.ImageFormats"] = [],
+        ["Vireo.ImageFormats"] = ["Vireo.Core"],
         ["Vireo.Libvirt"] = [],
         ["Vireo.Configuration"] = ["Vireo.Core"],
         ["Vireo.DomainXml"] = ["Vireo.Core"],

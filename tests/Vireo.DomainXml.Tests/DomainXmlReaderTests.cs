@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Vireo.Core;
 using Vireo.DomainXml.Tests.TestSupport;
 
 namespace Vireo.DomainXml.Tests;
@@ -113,6 +114,27 @@ public sealed class DomainXmlReaderTests
         xml.Descendants("driver").Single().Attribute("type")!.Remove();
 
         ParseFails(xml).Message.ShouldStartWith("/domain/devices/disk/driver: attribute 'type' (the image format) is missing");
+    }
+
+    [Theory]
+    [InlineData("vpc")]
+    [InlineData("vmdk")]
+    [InlineData("iso")]
+    public void A_disk_format_guests_are_not_defined_with_lists_raw_and_qcow2(string type)
+    {
+        var xml = Golden();
+        xml.Descendants("driver").Single().SetAttributeValue("type", type);
+
+        ParseFails(xml).Message.ShouldBe($"/domain/devices/disk/driver: attribute 'type' is '{type}', expected one of: raw, qcow2");
+    }
+
+    [Fact]
+    public void Writing_a_disk_in_a_format_guests_are_not_defined_with_is_refused()
+    {
+        var domain = SampleDomains.MinimalQemuGuest();
+        var vmdk = domain with { Devices = domain.Devices with { Disks = [domain.Devices.Disks[0] with { Format = DiskFormat.Vmdk }] } };
+
+        Should.Throw<ArgumentOutOfRangeException>(() => DomainXmlWriter.Format(vmdk));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Vireo.Core;
 using Vireo.DomainXml.Tests.TestSupport;
 
 namespace Vireo.DomainXml.Tests;

@@ -1,3 +1,4 @@
+using Vireo.Core;
 using Vireo.DomainXml.Tests.TestSupport;
 
 namespace Vireo.DomainXml.Tests;

@@ -1,4 +1,5 @@
 using CsCheck;
+using Vireo.Core;
 
 namespace Vireo.DomainXml.Tests;
 
@@ -37,7 +38,7 @@ public sealed class RoundTripPropertyTests
 
     private static readonly Gen<DiskConfig> Disk = Gen.Select(
         Gen.Enum<DiskDevice>(),
-        Gen.Enum<DiskFormat>(),
+        Gen.OneOfConst([.. DiskFormats.All.Where(f => f.LibvirtDriverType() is not null)]),
         Path,
         Gen.Char["abcdefgh"].Select(c => "vd" + c),
         Gen.Enum<DiskBus>(),

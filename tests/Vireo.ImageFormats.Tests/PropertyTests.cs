@@ -1,5 +1,6 @@
 using System.Text;
 using CsCheck;
+using Vireo.Core;
 using Vireo.ImageFormats.Tests.Support;
 
 namespace Vireo.ImageFormats.Tests;
@@ -29,7 +30,7 @@ public sealed class PropertyTests(QemuImages images)
             result.BytesRead.ShouldBeLessThanOrEqualTo(ImageInspector.MaxBytesRead);
             result.Safe.ShouldBe(result.Violations.Count == 0);
             (result.VirtualSizeBytes ?? 0).ShouldBeGreaterThanOrEqualTo(0);
-            result.Matches.Count.ShouldBeLessThanOrEqualTo(DiskFormats.All.Count);
+            result.Matches.Count.ShouldBeLessThanOrEqualTo(ImageInspector.ProbeOrder.Count);
             foreach (var violation in result.Violations)
             {
                 ViolationNames.All.ShouldContain(violation.Name);

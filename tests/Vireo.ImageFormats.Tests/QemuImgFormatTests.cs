@@ -1,3 +1,4 @@
+using Vireo.Core;
 using Vireo.ImageFormats.Tests.Support;
 
 namespace Vireo.ImageFormats.Tests;

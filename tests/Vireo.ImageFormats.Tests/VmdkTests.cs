@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Vireo.Core;
 using Vireo.ImageFormats.Tests.Support;
 
 namespace Vireo.ImageFormats.Tests;

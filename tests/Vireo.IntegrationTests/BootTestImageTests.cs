@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Vireo.Core;
 using Vireo.DomainXml;
 using Vireo.Libvirt;
 

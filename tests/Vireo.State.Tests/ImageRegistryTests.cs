@@ -54,6 +54,49 @@ public sealed class ImageRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_disk_format_is_stored_as_its_name_and_reads_back()
+    {
+        var images = _database.Open().Images;
+        foreach (var format in DiskFormats.All)
+        {
+            var image = AnImage(format.Name()) with { DiskFormat = format };
+            await images.AddAsync(image, Ct);
+
+            (await images.GetAsync(image.Id, Ct)).ShouldNotBeNull().DiskFormat.ShouldBe(format);
+            StoredDiskFormat(image.Id).ShouldBe(format.Name());
+        }
+    }
+
+    [Fact]
+    public async Task A_stored_disk_format_no_format_has_is_an_internal_error_naming_it()
+    {
+        var images = _database.Open().Images;
+        var image = AnImage();
+        await images.AddAsync(image, Ct);
+        using (var connection = new SqliteConnection($"Data Source={_database.FilePath};Pooling=False"))
+        {
+            connection.Open();
+            using var update = connection.CreateCommand();
+            update.CommandText = $"UPDATE images SET disk_format = 'QCOW2' WHERE id = '{image.Id:D}'";
+            update.ExecuteNonQuery();
+        }
+
+        var error = await Should.ThrowAsync<VireoException>(() => images.GetAsync(image.Id, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Internal);
+        error.Message.ShouldContain("'QCOW2'");
+    }
+
+    private string? StoredDiskFormat(Guid id)
+    {
+        using var connection = new SqliteConnection($"Data Source={_database.FilePath};Pooling=False");
+        connection.Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT disk_format FROM images WHERE id = '{id:D}'";
+        return select.ExecuteScalar() as string;
+    }
+
+    [Fact]
     public async Task Unknown_fields_stay_null_and_an_image_without_properties_has_none()
     {
         var images = _database.Open().Images;

@@ -10,7 +10,7 @@ internal static class Samples
         new(Guid.NewGuid(), name, Guid.NewGuid(), "1", vmState, task, PowerState.NoState, FaultReason: null, "compute1", T0, T0);
 
     public static ImageRecord AnImage(string name = "cirros") =>
-        new(Guid.NewGuid(), name, ImageStatus.Active, "qcow2", "bare", 21_430_272, 117_440_512, new string('f', 64), 1, 64,
+        new(Guid.NewGuid(), name, ImageStatus.Active, DiskFormat.Qcow2, "bare", 21_430_272, 117_440_512, new string('f', 64), 1, 64,
             new Dictionary<string, string> { ["hw_qemu_guest_agent"] = "yes", ["os_distro"] = "cirros" }, T0, T0)
         {
             Md5 = new string('e', 32),

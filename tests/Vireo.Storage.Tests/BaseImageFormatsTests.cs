@@ -25,29 +25,29 @@ public sealed class BaseImageFormatsTests : IDisposable
     }
 
     /// <summary>Glance's disk_format, qemu-img's -O and -o for making it, and QEMU's driver name.</summary>
-    public static TheoryData<string, string, string, string, bool> Formats() => new()
+    public static TheoryData<DiskFormat, string, string, string, bool> Formats() => new()
     {
-        { "raw", "raw", "", "raw", true },
-        { "raw", "raw", "", "raw", false },
-        { "qcow2", "qcow2", "", "qcow2", true },
-        { "qcow2", "qcow2", "", "qcow2", false },
-        { "qed", "qed", "", "qed", true },
-        { "qed", "qed", "", "qed", false },
-        { "vmdk", "vmdk", "subformat=monolithicSparse", "vmdk", true },
-        { "vmdk", "vmdk", "subformat=monolithicSparse", "vmdk", false },
-        { "vmdk", "vmdk", "subformat=streamOptimized", "vmdk", true },
-        { "vmdk", "vmdk", "subformat=streamOptimized", "vmdk", false },
-        { "vhd", "vpc", "subformat=dynamic", "vpc", true },
-        { "vhd", "vpc", "subformat=fixed", "vpc", false },
-        { "vhdx", "vhdx", "", "vhdx", true },
-        { "vhdx", "vhdx", "", "vhdx", false },
-        { "vdi", "vdi", "", "vdi", true },
-        { "vdi", "vdi", "", "vdi", false },
+        { DiskFormat.Raw, "raw", "", "raw", true },
+        { DiskFormat.Raw, "raw", "", "raw", false },
+        { DiskFormat.Qcow2, "qcow2", "", "qcow2", true },
+        { DiskFormat.Qcow2, "qcow2", "", "qcow2", false },
+        { DiskFormat.Qed, "qed", "", "qed", true },
+        { DiskFormat.Qed, "qed", "", "qed", false },
+        { DiskFormat.Vmdk, "vmdk", "subformat=monolithicSparse", "vmdk", true },
+        { DiskFormat.Vmdk, "vmdk", "subformat=monolithicSparse", "vmdk", false },
+        { DiskFormat.Vmdk, "vmdk", "subformat=streamOptimized", "vmdk", true },
+        { DiskFormat.Vmdk, "vmdk", "subformat=streamOptimized", "vmdk", false },
+        { DiskFormat.Vhd, "vpc", "subformat=dynamic", "vpc", true },
+        { DiskFormat.Vhd, "vpc", "subformat=fixed", "vpc", false },
+        { DiskFormat.Vhdx, "vhdx", "", "vhdx", true },
+        { DiskFormat.Vhdx, "vhdx", "", "vhdx", false },
+        { DiskFormat.Vdi, "vdi", "", "vdi", true },
+        { DiskFormat.Vdi, "vdi", "", "vdi", false },
     };
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public async Task Image_imports_and_its_root_disk_reads_the_same_bytes(string diskFormat, string qemuFormat, string options, string driver, bool forceRaw)
+    public async Task Image_imports_and_its_root_disk_reads_the_same_bytes(DiskFormat diskFormat, string qemuFormat, string options, string driver, bool forceRaw)
     {
         var sandbox = Sandbox(forceRaw);
         var raw = Tool.MakeRaw(sandbox.ScratchPath("pattern.raw"), PatternBytes);
@@ -58,7 +58,7 @@ public sealed class BaseImageFormatsTests : IDisposable
 
         image.DiskFormat.ShouldBe(diskFormat);
         image.VirtualSizeBytes.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(PatternBytes);
-        var overlay = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        var overlay = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
         var expectedBaseFormat = forceRaw ? "raw" : driver;
         overlay.BackingFilenameFormat.ShouldBe(expectedBaseFormat);
         overlay.BackingFilename.ShouldBe(Path.Join(sandbox.Settings.BaseDirectory, BaseImageCache.CacheFileName(image.Id)));
@@ -71,7 +71,7 @@ public sealed class BaseImageFormatsTests : IDisposable
     {
         var sandbox = Sandbox(forceRaw: true);
         var raw = Tool.MakeRaw(sandbox.ScratchPath("pattern.raw"), 8 << 20);
-        var image = await sandbox.ImportFileAsync(await MakeAsync(raw, sandbox.ScratchPath("p.vmdk"), "vmdk", "subformat=streamOptimized"), "vmdk");
+        var image = await sandbox.ImportFileAsync(await MakeAsync(raw, sandbox.ScratchPath("p.vmdk"), "vmdk", "subformat=streamOptimized"), DiskFormat.Vmdk);
         var cache = new BaseImageCache(sandbox.Settings, sandbox.Store, sandbox.QemuImg);
         var progress = new RecordingProgress<BaseFillProgress>();
 
@@ -91,13 +91,13 @@ public sealed class BaseImageFormatsTests : IDisposable
     {
         var before = Sandbox(forceRaw: false);
         var raw = Tool.MakeRaw(before.ScratchPath("pattern.raw"), PatternBytes);
-        var image = await before.ImportFileAsync(await Tool.MakeQcow2FromRawAsync(raw, before.ScratchPath("p.qcow2")), "qcow2");
+        var image = await before.ImportFileAsync(await Tool.MakeQcow2FromRawAsync(raw, before.ScratchPath("p.qcow2")), DiskFormat.Qcow2);
         await before.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor(), null, Ct);
         var after = new BaseImageCache(before.Settings with { ForceRawImages = true }, before.Store, before.QemuImg);
 
         using var lease = await after.AcquireAsync(image, Ct);
 
-        lease.Format.ShouldBe("qcow2");
+        lease.Format.ShouldBe(DiskFormat.Qcow2);
         after.Fills.ShouldBe(0);
     }
 
@@ -106,9 +106,9 @@ public sealed class BaseImageFormatsTests : IDisposable
     {
         var sandbox = Sandbox(forceRaw: true);
         var raw = Tool.MakeRaw(sandbox.ScratchPath("pattern.raw"), PatternBytes);
-        var image = await sandbox.ImportFileAsync(await MakeAsync(raw, sandbox.ScratchPath("p.qed"), "qed", ""), "qed");
+        var image = await sandbox.ImportFileAsync(await MakeAsync(raw, sandbox.ScratchPath("p.qed"), "qed", ""), DiskFormat.Qed);
         var first = await sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor(), null, Ct);
-        var basePath = (await sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         var secret = sandbox.ScratchPath("host-secret");
         await File.WriteAllTextAsync(secret, "not for guests", Ct);
         await Tool.QemuImgAsync("create", "-f", "qed", "-F", "raw", "-b", secret, sandbox.ScratchPath("evil.qed"), "3M");
@@ -128,7 +128,7 @@ public sealed class BaseImageFormatsTests : IDisposable
         var raw = Tool.MakeRaw(sandbox.ScratchPath("pattern.raw"), PatternBytes);
         var file = await MakeAsync(raw, sandbox.ScratchPath("m.vmdk"), "vmdk", "subformat=monolithicSparse");
 
-        var error = await Should.ThrowAsync<VireoException>(() => sandbox.ImportFileAsync(file, "vmdk", "sparse"));
+        var error = await Should.ThrowAsync<VireoException>(() => sandbox.ImportFileAsync(file, DiskFormat.Vmdk, "sparse"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldStartWith("image 'sparse' is refused: ");

@@ -16,7 +16,7 @@ public sealed class FileImageStoreBoundsTests : IDisposable
     public void Dispose() => _sandbox.Dispose();
 
     private static ImageImportRequest Raw(string name, int properties = 0) =>
-        new(name, "raw", "bare", Enumerable.Range(0, properties).ToDictionary(i => $"p{i}", i => "v", StringComparer.Ordinal));
+        new(name, DiskFormat.Raw, "bare", Enumerable.Range(0, properties).ToDictionary(i => $"p{i}", i => "v", StringComparer.Ordinal));
 
     [Fact]
     public async Task An_endless_import_stops_at_the_first_byte_over_the_cap_and_keeps_nothing()
@@ -63,7 +63,7 @@ public sealed class FileImageStoreBoundsTests : IDisposable
 
         await using var content = File.OpenRead(qcow2);
         var error = await Should.ThrowAsync<VireoException>(() =>
-            _sandbox.Store.ImportAsync(new ImageImportRequest("sparse-giant", "qcow2", "bare", new Dictionary<string, string>()), content, null, Ct));
+            _sandbox.Store.ImportAsync(new ImageImportRequest("sparse-giant", DiskFormat.Qcow2, "bare", new Dictionary<string, string>()), content, null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.TooLarge);
         error.Message.ShouldContain("virtual size 8388608 bytes is over the image size cap of 1048576 bytes");

@@ -18,11 +18,11 @@ public sealed class FileImageStoreTests : IDisposable
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 3 << 20);
 
-        var image = await _sandbox.ImportFileAsync(raw, "raw", "cirros-raw");
+        var image = await _sandbox.ImportFileAsync(raw, DiskFormat.Raw, "cirros-raw");
 
         image.Status.ShouldBe(ImageStatus.Active);
         image.Name.ShouldBe("cirros-raw");
-        image.DiskFormat.ShouldBe("raw");
+        image.DiskFormat.ShouldBe(DiskFormat.Raw);
         image.ContainerFormat.ShouldBe("bare");
         image.SizeBytes.ShouldBe(3 << 20);
         image.VirtualSizeBytes.ShouldBe(3 << 20);
@@ -40,9 +40,9 @@ public sealed class FileImageStoreTests : IDisposable
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 2 << 20);
         var qcow2 = await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("disk.qcow2"));
 
-        var image = await _sandbox.ImportFileAsync(qcow2, "qcow2");
+        var image = await _sandbox.ImportFileAsync(qcow2, DiskFormat.Qcow2);
 
-        image.DiskFormat.ShouldBe("qcow2");
+        image.DiskFormat.ShouldBe(DiskFormat.Qcow2);
         image.SizeBytes.ShouldBe(new FileInfo(qcow2).Length);
         image.VirtualSizeBytes.ShouldBe(2 << 20);
         image.Sha256.ShouldBe(Tool.Sha256Of(qcow2));
@@ -56,7 +56,7 @@ public sealed class FileImageStoreTests : IDisposable
         var properties = new Dictionary<string, string> { ["os_distro"] = "debian" };
         await using var content = File.OpenRead(raw);
 
-        var image = await _sandbox.Store.ImportAsync(new ImageImportRequest("d", "raw", "bare", properties, MinDiskGiB: 2, MinRamMiB: 128), content, null, Ct);
+        var image = await _sandbox.Store.ImportAsync(new ImageImportRequest("d", DiskFormat.Raw, "bare", properties, MinDiskGiB: 2, MinRamMiB: 128), content, null, Ct);
         properties["os_distro"] = "changed";
 
         image.MinDiskGiB.ShouldBe(2);
@@ -71,7 +71,7 @@ public sealed class FileImageStoreTests : IDisposable
         var progress = new RecordingProgress<long>();
         await using var content = new TricklingStream(File.OpenRead(raw), 100_000);
 
-        var image = await _sandbox.Store.ImportAsync(new ImageImportRequest("p", "raw", "bare", ImageRecord.NoProperties), content, progress, Ct);
+        var image = await _sandbox.Store.ImportAsync(new ImageImportRequest("p", DiskFormat.Raw, "bare", ImageRecord.NoProperties), content, progress, Ct);
 
         progress.Values.Count.ShouldBeGreaterThan(5);
         progress.Values.ShouldBe(progress.Values.Order().ToList());
@@ -85,7 +85,7 @@ public sealed class FileImageStoreTests : IDisposable
         var backing = Tool.MakeRaw(_sandbox.ScratchPath("host-file"), 65536);
         var qcow2 = await Tool.MakeQcow2WithBackingAsync(_sandbox.ScratchPath("evil.qcow2"), backing, "raw");
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "qcow2", "evil"));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, DiskFormat.Qcow2, "evil"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldStartWith("image 'evil' is refused: the qcow2 header names a backing file");
@@ -101,7 +101,7 @@ public sealed class FileImageStoreTests : IDisposable
         var dataFile = _sandbox.ScratchPath("data.bin");
         var qcow2 = await Tool.MakeQcow2WithDataFileAsync(_sandbox.ScratchPath("df.qcow2"), dataFile);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "qcow2"));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, DiskFormat.Qcow2));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldContain("the qcow2 header names an external data file");
@@ -115,7 +115,7 @@ public sealed class FileImageStoreTests : IDisposable
     {
         var qcow2 = await Tool.MakeEmptyQcow2Async(_sandbox.ScratchPath("q.qcow2"), "1M");
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "raw"));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, DiskFormat.Raw));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldContain("the image is declared as raw but its content is qcow2");
@@ -129,7 +129,7 @@ public sealed class FileImageStoreTests : IDisposable
         var backing = Tool.MakeRaw(_sandbox.ScratchPath("host-file"), 65536);
         var qcow2 = await Tool.MakeQcow2WithBackingAsync(_sandbox.ScratchPath("evil.qcow2"), backing, "raw");
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, "raw"));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(qcow2, DiskFormat.Raw));
 
         error.Message.ShouldContain("[format.mismatch]");
         error.Message.ShouldContain("[qcow2.backing-file]");
@@ -141,7 +141,7 @@ public sealed class FileImageStoreTests : IDisposable
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(raw, "qcow2"));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(raw, DiskFormat.Qcow2));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldContain("the image is declared as qcow2 but its content is raw");
@@ -158,7 +158,7 @@ public sealed class FileImageStoreTests : IDisposable
         bytes[7] = 9; // version 9
         File.WriteAllBytes(path, bytes);
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(path, "qcow2"));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(path, DiskFormat.Qcow2));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldContain("[qcow2.unsupported-version]");
@@ -167,19 +167,18 @@ public sealed class FileImageStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ami")]
-    [InlineData("ploop")]
-    [InlineData("vpc")]
-    [InlineData("QCOW2")]
-    [InlineData("")]
-    public async Task Unsupported_disk_format_is_refused_naming_the_supported_ones(string format)
+    [InlineData(DiskFormat.Ami)]
+    [InlineData(DiskFormat.Ploop)]
+    [InlineData(DiskFormat.Luks)]
+    [InlineData(DiskFormat.Gpt)]
+    public async Task Unsupported_disk_format_is_refused_naming_the_supported_ones(DiskFormat format)
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.ImportFileAsync(raw, format, "x"));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
-        error.Message.ShouldBe($"image 'x' is refused: disk_format '{format}' is not accepted; use one of raw, qcow2, qed, vmdk, vhd, vhdx, vdi, iso (convert other images with qemu-img convert -O qcow2)");
+        error.Message.ShouldBe($"image 'x' is refused: disk_format '{format.Name()}' is not accepted; use one of raw, qcow2, qed, vmdk, vhd, vhdx, vdi, iso (convert other images with qemu-img convert -O qcow2)");
         ShouldHaveKeptNothing();
     }
 
@@ -190,7 +189,7 @@ public sealed class FileImageStoreTests : IDisposable
         var content = new CountingReadStream();
 
         var error = await Should.ThrowAsync<VireoException>(() =>
-            _sandbox.Store.ImportAsync(new ImageImportRequest("bad", "ploop", "bare", properties), content, null, Ct));
+            _sandbox.Store.ImportAsync(new ImageImportRequest("bad", DiskFormat.Ploop, "bare", properties), content, null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldStartWith("image 'bad' is refused: disk_format 'ploop' is not accepted");
@@ -206,7 +205,7 @@ public sealed class FileImageStoreTests : IDisposable
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 2 << 20);
         var qcow2 = await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("disk.qcow2"));
 
-        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("two-step", "qcow2", "bare", ImageRecord.NoProperties), Ct);
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("two-step", DiskFormat.Qcow2, "bare", ImageRecord.NoProperties), Ct);
         queued.Status.ShouldBe(ImageStatus.Queued);
         queued.SizeBytes.ShouldBeNull();
         _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
@@ -226,7 +225,7 @@ public sealed class FileImageStoreTests : IDisposable
     public async Task A_second_upload_to_an_active_image_is_a_conflict_that_keeps_the_first_data()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
-        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("once", "raw", "bare", ImageRecord.NoProperties), Ct);
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("once", DiskFormat.Raw, "bare", ImageRecord.NoProperties), Ct);
         await using (var first = File.OpenRead(raw))
         {
             await _sandbox.Store.UploadAsync(queued.Id, first, null, Ct);
@@ -244,7 +243,7 @@ public sealed class FileImageStoreTests : IDisposable
     public async Task A_refused_upload_keeps_no_byte_and_leaves_the_image_queued_for_another_try()
     {
         var qcow2 = await Tool.MakeEmptyQcow2Async(_sandbox.ScratchPath("q.qcow2"), "1M");
-        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("retry", "raw", "bare", ImageRecord.NoProperties), Ct);
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("retry", DiskFormat.Raw, "bare", ImageRecord.NoProperties), Ct);
 
         await using (var wrong = File.OpenRead(qcow2))
         {
@@ -262,10 +261,10 @@ public sealed class FileImageStoreTests : IDisposable
     [Fact]
     public async Task An_image_left_saving_by_a_killed_upload_is_queued_again_at_start_up_and_others_are_untouched()
     {
-        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("killed", "raw", "bare", ImageRecord.NoProperties), Ct);
+        var queued = await _sandbox.Store.RegisterAsync(new ImageImportRequest("killed", DiskFormat.Raw, "bare", ImageRecord.NoProperties), Ct);
         var saving = queued with { Status = ImageStatus.Saving };
         await _sandbox.Registry.UpdateAsync(saving, Ct);
-        var active = await _sandbox.ImportFileAsync(Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536), "raw", "fine");
+        var active = await _sandbox.ImportFileAsync(Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536), DiskFormat.Raw, "fine");
 
         var requeued = await _sandbox.Store.RequeueInterruptedUploadsAsync(Ct);
 
@@ -291,7 +290,7 @@ public sealed class FileImageStoreTests : IDisposable
     public async Task Create_with_a_bad_format_and_bad_properties_registers_nothing()
     {
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Store.RegisterAsync(
-            new ImageImportRequest("bad", "ami", "bare", new Dictionary<string, string> { ["hw_disk_bus"] = "xen" }), Ct));
+            new ImageImportRequest("bad", DiskFormat.Ami, "bare", new Dictionary<string, string> { ["hw_disk_bus"] = "xen" }), Ct));
 
         error.Message.ShouldContain("disk_format 'ami' is not accepted");
         error.Message.ShouldContain("property hw_disk_bus='xen' is not valid");
@@ -302,7 +301,7 @@ public sealed class FileImageStoreTests : IDisposable
     public async Task Empty_content_is_refused()
     {
         var error = await Should.ThrowAsync<VireoException>(() =>
-            _sandbox.Store.ImportAsync(new ImageImportRequest("e", "raw", "bare", ImageRecord.NoProperties), new MemoryStream(), null, Ct));
+            _sandbox.Store.ImportAsync(new ImageImportRequest("e", DiskFormat.Raw, "bare", ImageRecord.NoProperties), new MemoryStream(), null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.InvalidInput);
         error.Message.ShouldContain("the content is empty");
@@ -318,7 +317,7 @@ public sealed class FileImageStoreTests : IDisposable
         await using var content = new TricklingStream(File.OpenRead(raw), 65536);
 
         await Should.ThrowAsync<OperationCanceledException>(() =>
-            _sandbox.Store.ImportAsync(new ImageImportRequest("c", "raw", "bare", ImageRecord.NoProperties), content, progress, cancellation.Token));
+            _sandbox.Store.ImportAsync(new ImageImportRequest("c", DiskFormat.Raw, "bare", ImageRecord.NoProperties), content, progress, cancellation.Token));
 
         ShouldHaveKeptNothing();
     }
@@ -333,7 +332,7 @@ public sealed class FileImageStoreTests : IDisposable
         await using var content = File.OpenRead(raw);
 
         await Should.ThrowAsync<VireoException>(() =>
-            store.ImportAsync(new ImageImportRequest("r", "raw", "bare", ImageRecord.NoProperties), content, null, Ct));
+            store.ImportAsync(new ImageImportRequest("r", DiskFormat.Raw, "bare", ImageRecord.NoProperties), content, null, Ct));
 
         _sandbox.ImagesDirectoryEntries().ShouldBeEmpty();
     }
@@ -342,7 +341,7 @@ public sealed class FileImageStoreTests : IDisposable
     public async Task Stored_bytes_are_read_only_and_open_content_returns_them()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 200_000);
-        var image = await _sandbox.ImportFileAsync(raw, "raw");
+        var image = await _sandbox.ImportFileAsync(raw, DiskFormat.Raw);
 
         await using var stream = await _sandbox.Store.OpenContentAsync(image.Id, Ct);
         using var copy = new MemoryStream();
@@ -357,7 +356,7 @@ public sealed class FileImageStoreTests : IDisposable
     public async Task Delete_removes_the_bytes_and_the_metadata()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 65536);
-        var image = await _sandbox.ImportFileAsync(raw, "raw");
+        var image = await _sandbox.ImportFileAsync(raw, DiskFormat.Raw);
 
         await _sandbox.Store.DeleteAsync(image.Id, Ct);
 

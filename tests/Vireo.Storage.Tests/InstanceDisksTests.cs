@@ -28,9 +28,9 @@ public sealed class InstanceDisksTests : IDisposable
         var disk = Path.Join(directory, "disk");
         var basePath = Path.Join(_sandbox.Settings.InstancesPath, "_base", BaseImageCache.CacheFileName(image.Id));
         layout.InstanceDirectory.ShouldBe(directory);
-        layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, "qcow2")]);
+        layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2)]);
         layout.ConsoleLog.ShouldBe(Path.Join(directory, "console.log"));
-        var info = await _sandbox.QemuImg.InfoAsync(disk, "qcow2", cancellationToken: Ct);
+        var info = await _sandbox.QemuImg.InfoAsync(disk, DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilename.ShouldBe(basePath);
         Path.IsPathFullyQualified(info.BackingFilename!).ShouldBeTrue();
         info.BackingFilenameFormat.ShouldBe("raw");
@@ -42,13 +42,13 @@ public sealed class InstanceDisksTests : IDisposable
     {
         using var sandbox = new StorageSandbox(settings => settings with { ForceRawImages = false });
         var qcow2 = await Tool.MakeEmptyQcow2Async(sandbox.ScratchPath("q.qcow2"), "3M");
-        var image = await sandbox.ImportFileAsync(qcow2, "qcow2");
+        var image = await sandbox.ImportFileAsync(qcow2, DiskFormat.Qcow2);
 
         var layout = await sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
-        var info = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        var info = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilenameFormat.ShouldBe("qcow2");
-        var baseInfo = await sandbox.QemuImg.InfoAsync(info.BackingFilename!, "qcow2", forceShare: true, cancellationToken: Ct);
+        var baseInfo = await sandbox.QemuImg.InfoAsync(info.BackingFilename!, DiskFormat.Qcow2, forceShare: true, cancellationToken: Ct);
         baseInfo.VirtualSizeBytes.ShouldBe(3L << 20);
         Tool.Sha256Of(info.BackingFilename!).ShouldBe(image.Sha256);
     }
@@ -57,11 +57,11 @@ public sealed class InstanceDisksTests : IDisposable
     public async Task Qcow2_image_base_is_converted_to_raw_with_force_raw_images()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("pattern.raw"), 3 << 20);
-        var image = await _sandbox.ImportFileAsync(await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("p.qcow2")), "qcow2");
+        var image = await _sandbox.ImportFileAsync(await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("p.qcow2")), DiskFormat.Qcow2);
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
-        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct);
+        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilenameFormat.ShouldBe("raw");
         File.ReadAllBytes(info.BackingFilename!).ShouldBe(File.ReadAllBytes(raw));
     }
@@ -73,7 +73,7 @@ public sealed class InstanceDisksTests : IDisposable
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.zero", rootGiB: 0), null, Ct);
 
-        (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
+        (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class InstanceDisksTests : IDisposable
         var backings = new List<string>();
         foreach (var layout in layouts)
         {
-            backings.Add((await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!);
+            backings.Add((await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!);
         }
 
         backings.Distinct().ShouldHaveSingleItem();
@@ -127,7 +127,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportQcow2Async("1M");
         var flavor = Flavor("m1.tiny", rootGiB: 1);
         var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
         var second = NewInstance(image);
 
@@ -148,7 +148,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportRawAsync();
         var flavor = Flavor("m1.tiny", rootGiB: 1);
         var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct));
@@ -199,7 +199,7 @@ public sealed class InstanceDisksTests : IDisposable
     [Fact]
     public async Task Image_in_a_format_that_cannot_boot_is_refused()
     {
-        var image = (await ImportRawAsync()) with { DiskFormat = "ploop" };
+        var image = (await ImportRawAsync()) with { DiskFormat = DiskFormat.Ploop };
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
 
@@ -213,14 +213,14 @@ public sealed class InstanceDisksTests : IDisposable
     {
         var isoPath = _sandbox.ScratchPath("boot.iso");
         File.WriteAllBytes(isoPath, Vireo.Testing.BootableIso.Build(new byte[512]));
-        var image = await _sandbox.ImportFileAsync(isoPath, "iso", "installer");
+        var image = await _sandbox.ImportFileAsync(isoPath, DiskFormat.Iso, "installer");
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct);
 
         var root = layout.Disks.ShouldHaveSingleItem();
         root.IsCdrom.ShouldBeTrue();
         root.Role.ShouldBe(DiskRole.Root);
-        var overlay = await _sandbox.QemuImg.InfoAsync(root.Path, "qcow2", cancellationToken: Ct);
+        var overlay = await _sandbox.QemuImg.InfoAsync(root.Path, DiskFormat.Qcow2, cancellationToken: Ct);
         overlay.BackingFilenameFormat.ShouldBe("raw");
         File.ReadAllBytes(overlay.BackingFilename!).ShouldBe(File.ReadAllBytes(isoPath));
     }
@@ -228,7 +228,7 @@ public sealed class InstanceDisksTests : IDisposable
     [Fact]
     public async Task Image_whose_stored_bytes_are_not_its_declared_format_is_not_cached()
     {
-        var image = (await ImportRawAsync()) with { DiskFormat = "vmdk" };
+        var image = (await ImportRawAsync()) with { DiskFormat = DiskFormat.Vmdk };
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", 1), null, Ct));
 
@@ -285,7 +285,7 @@ public sealed class InstanceDisksTests : IDisposable
         var instance = NewInstance(image);
         var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
         await File.WriteAllTextAsync(Path.Join(layout.InstanceDirectory, "console.log"), "boot", Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, "qcow2", cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
 
         await _sandbox.Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
 
@@ -419,7 +419,7 @@ public sealed class InstanceDisksTests : IDisposable
     {
         using var sandbox = new StorageSandbox(settings => settings with { InstallationId = null });
         var raw = Tool.MakeRaw(sandbox.ScratchPath("a.raw"), 1 << 20);
-        var image = await sandbox.ImportFileAsync(raw, "raw", "raw-image");
+        var image = await sandbox.ImportFileAsync(raw, DiskFormat.Raw, "raw-image");
         var instance = NewInstance(image);
         await sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
 
@@ -429,13 +429,13 @@ public sealed class InstanceDisksTests : IDisposable
     private async Task<ImageRecord> ImportRawAsync()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath($"{Guid.NewGuid():N}.raw"), 1 << 20);
-        return await _sandbox.ImportFileAsync(raw, "raw", "raw-image");
+        return await _sandbox.ImportFileAsync(raw, DiskFormat.Raw, "raw-image");
     }
 
     private async Task<ImageRecord> ImportQcow2Async(string virtualSize, string name = "qcow2-image")
     {
         var qcow2 = await Tool.MakeEmptyQcow2Async(_sandbox.ScratchPath($"{Guid.NewGuid():N}.qcow2"), virtualSize);
-        return await _sandbox.ImportFileAsync(qcow2, "qcow2", name);
+        return await _sandbox.ImportFileAsync(qcow2, DiskFormat.Qcow2, name);
     }
 
     /// <summary>Replaces a base with a qcow2 that points at a host file, as an attacker with write access would.</summary>

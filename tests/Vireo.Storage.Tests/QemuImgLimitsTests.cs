@@ -34,10 +34,10 @@ public sealed class QemuImgLimitsTests : IDisposable
     public async Task Info_create_and_resize_run_under_the_short_limits_and_convert_under_the_long_ones_with_two_variables()
     {
         var path = _sandbox.ScratchPath("x");
-        var info = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.InfoAsync(path, "raw", cancellationToken: Ct));
-        var create = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.CreateOverlayAsync(path, _sandbox.ScratchPath("b"), "raw", null, Ct));
-        var resize = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.ResizeAsync(path, "raw", 1 << 20, Ct));
-        var convert = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.ConvertAsync(path, "qcow2", _sandbox.ScratchPath("y"), "raw", null, Ct));
+        var info = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.InfoAsync(path, DiskFormat.Raw, cancellationToken: Ct));
+        var create = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.CreateOverlayAsync(path, _sandbox.ScratchPath("b"), DiskFormat.Raw, null, Ct));
+        var resize = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.ResizeAsync(path, DiskFormat.Raw, 1 << 20, Ct));
+        var convert = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.ConvertAsync(path, DiskFormat.Qcow2, _sandbox.ScratchPath("y"), DiskFormat.Raw, null, Ct));
 
         foreach (var short_ in new[] { info, create, resize })
         {
@@ -53,7 +53,7 @@ public sealed class QemuImgLimitsTests : IDisposable
     {
         File.WriteAllText(_fake, "#!/bin/sh\necho 'qemu-img: error while writing at byte 0: No space left on device' >&2\nexit 1\n");
 
-        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.ConvertAsync(_sandbox.ScratchPath("a"), "qcow2", _sandbox.ScratchPath("b"), "raw", null, Ct));
+        var error = await Should.ThrowAsync<VireoException>(() => _sandbox.QemuImg.ConvertAsync(_sandbox.ScratchPath("a"), DiskFormat.Qcow2, _sandbox.ScratchPath("b"), DiskFormat.Raw, null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.TooLarge);
         error.Message.ShouldStartWith("Image storage media is full: qemu-img convert");

@@ -35,7 +35,7 @@ public sealed class StorageLoggingTests : IDisposable
         using var listener = ImageBytesListener(stored);
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), ImageBytes);
 
-        var image = await ImportAsync(raw, "raw", "logged");
+        var image = await ImportAsync(raw, DiskFormat.Raw, "logged");
 
         var entry = _storeLog.WithId(3320).ShouldHaveSingleItem();
         entry.Level.ShouldBe(LogLevel.Debug);
@@ -52,7 +52,7 @@ public sealed class StorageLoggingTests : IDisposable
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), ImageBytes);
         var qcow2 = await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("disk.qcow2"));
 
-        await Should.ThrowAsync<VireoException>(() => ImportAsync(qcow2, "raw", "mislabelled"));
+        await Should.ThrowAsync<VireoException>(() => ImportAsync(qcow2, DiskFormat.Raw, "mislabelled"));
 
         _storeLog.WithId(3321).ShouldHaveSingleItem().Message.ShouldContain("mislabelled");
         _storeLog.WithId(3320).ShouldBeEmpty();
@@ -63,7 +63,7 @@ public sealed class StorageLoggingTests : IDisposable
     public async Task A_root_disk_and_a_reused_base_and_removed_files_are_logged_at_debug()
     {
         var raw = Tool.MakeRaw(_sandbox.ScratchPath("disk.raw"), 1 << 20);
-        var image = await ImportAsync(raw, "raw", "base");
+        var image = await ImportAsync(raw, DiskFormat.Raw, "base");
         var cacheLog = new RecordingLogger<BaseImageCache>();
         var disksLog = new RecordingLogger<InstanceDisks>();
         var disks = new InstanceDisks(_sandbox.Settings, new BaseImageCache(_sandbox.Settings, _store, _sandbox.QemuImg, logger: cacheLog), _sandbox.QemuImg, logger: disksLog);
@@ -95,7 +95,7 @@ public sealed class StorageLoggingTests : IDisposable
         log.WithId(3330).ShouldHaveSingleItem().Message.ShouldContain(partial);
     }
 
-    private async Task<ImageRecord> ImportAsync(string path, string diskFormat, string name)
+    private async Task<ImageRecord> ImportAsync(string path, DiskFormat diskFormat, string name)
     {
         await using var content = File.OpenRead(path);
         return await _store.ImportAsync(new ImageImportRequest(name, diskFormat, "bare", new Dictionary<string, string>()), content, null, Ct);

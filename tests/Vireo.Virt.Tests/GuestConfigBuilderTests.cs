@@ -110,9 +110,9 @@ public sealed class GuestConfigBuilderTests
         var dir = Specs.InstanceDirectory;
         var disks = Build(Specs.Spec(disks:
         [
-            new GuestDisk(DiskRole.Swap, dir + "/disk.swap", "raw"),
-            new GuestDisk(DiskRole.Ephemeral, dir + "/disk.local", "qcow2"),
-            new GuestDisk(DiskRole.Root, dir + "/disk", "QCOW2"),
+            new GuestDisk(DiskRole.Swap, dir + "/disk.swap", DiskFormat.Raw),
+            new GuestDisk(DiskRole.Ephemeral, dir + "/disk.local", DiskFormat.Qcow2),
+            new GuestDisk(DiskRole.Root, dir + "/disk", DiskFormat.Qcow2),
         ])).Devices.Disks;
 
         disks.Select(d => (d.SourceFile, d.TargetDev, d.Format)).ShouldBe(
@@ -131,8 +131,8 @@ public sealed class GuestConfigBuilderTests
         var disks = Build(
             Specs.Spec(disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"),
-                new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", "raw"),
+                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw),
             ]),
             Specs.Qemu with { MachineType = machine }).Devices.Disks;
 
@@ -147,7 +147,7 @@ public sealed class GuestConfigBuilderTests
     public void An_iso_root_is_a_cdrom_on_the_cdrom_bus_and_the_guest_boots_from_it_first(string machine, string dev, DiskBus bus)
     {
         var definition = Build(
-            Specs.Spec(disks: [new GuestDisk(DiskRole.Root, "/i/disk", "qcow2", IsCdrom: true), new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", "qcow2")]),
+            Specs.Spec(disks: [new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2, IsCdrom: true), new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2)]),
             Specs.Qemu with { MachineType = machine });
 
         definition.Os.BootDevices.ShouldBe([BootDevice.Cdrom, BootDevice.Hd]);
@@ -179,8 +179,8 @@ public sealed class GuestConfigBuilderTests
         var disks = Build(
             Specs.Spec(image: image, disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"),
-                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", "qcow2"),
+                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2),
             ]),
             Specs.Qemu).Devices.Disks;
 
@@ -194,8 +194,8 @@ public sealed class GuestConfigBuilderTests
         var disks = Build(
             Specs.Spec(image: image, disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"),
-                new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", "raw"),
+                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw),
             ]),
             Specs.Qemu with { MachineType = "q35" }).Devices.Disks;
 
@@ -219,7 +219,7 @@ public sealed class GuestConfigBuilderTests
         var image = Specs.Image(new Dictionary<string, string> { ["hw_cdrom_bus"] = "virtio" });
 
         var error = Should.Throw<VireoException>(() => Build(
-            Specs.Spec(image: image, disks: [new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"), new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", "raw")]),
+            Specs.Spec(image: image, disks: [new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2), new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw)]),
             Specs.Qemu));
 
         error.Message.ShouldContain("hw_cdrom_bus='virtio', which a kvm/qemu guest cannot use; set it to one of ide, sata, scsi, usb");
@@ -233,10 +233,10 @@ public sealed class GuestConfigBuilderTests
         Should.Throw<VireoException>(() => Build(
             Specs.Spec(image: image, disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", "qcow2"),
-                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", "qcow2"),
-                new GuestDisk(DiskRole.Ephemeral, "/i/disk.eph1", "qcow2"),
-                new GuestDisk(DiskRole.Swap, "/i/disk.swap", "raw"),
+                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2),
+                new GuestDisk(DiskRole.Ephemeral, "/i/disk.eph1", DiskFormat.Qcow2),
+                new GuestDisk(DiskRole.Swap, "/i/disk.swap", DiskFormat.Raw),
             ]),
             Specs.Qemu)).Message.ShouldContain("room for 3 of them");
     }
@@ -250,7 +250,7 @@ public sealed class GuestConfigBuilderTests
     [Fact]
     public void A_format_other_than_raw_or_qcow2_is_refused_naming_the_disk()
     {
-        var e = Should.Throw<VireoException>(() => Build(Specs.Spec(disks: [new GuestDisk(DiskRole.Root, "/i/disk", "vmdk")])));
+        var e = Should.Throw<VireoException>(() => Build(Specs.Spec(disks: [new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Vmdk)])));
 
         e.Kind.ShouldBe(ErrorKind.Failed);
         e.Message.ShouldContain("/i/disk");
@@ -262,8 +262,8 @@ public sealed class GuestConfigBuilderTests
     {
         Should.Throw<VireoException>(() => Build(Specs.Spec(disks:
         [
-            new GuestDisk(DiskRole.Root, "/i/a", "raw"),
-            new GuestDisk(DiskRole.Root, "/i/b", "raw"),
+            new GuestDisk(DiskRole.Root, "/i/a", DiskFormat.Raw),
+            new GuestDisk(DiskRole.Root, "/i/b", DiskFormat.Raw),
         ]))).Kind.ShouldBe(ErrorKind.Internal);
     }
 

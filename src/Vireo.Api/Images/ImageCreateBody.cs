@@ -36,10 +36,18 @@ internal static class ImageCreateBody
             problems.Add($"'name' is {name.Length} characters; it may have at most {MaxNameLength}");
         }
 
-        var diskFormat = OptionalString(body, "disk_format", problems);
-        if (diskFormat is not null && !ImageDiskFormats.IsAccepted(diskFormat))
+        var diskFormatName = OptionalString(body, "disk_format", problems);
+        DiskFormat? diskFormat = null;
+        if (diskFormatName is not null)
         {
-            problems.Add(ImageDiskFormats.Refusal("'disk_format'", diskFormat));
+            if (DiskFormats.TryParse(diskFormatName, out var parsed))
+            {
+                diskFormat = parsed;
+            }
+            else
+            {
+                problems.Add(DiskFormats.Refusal("'disk_format'", diskFormatName));
+            }
         }
 
         var containerFormat = OptionalString(body, "container_format", problems);

@@ -14,8 +14,6 @@ namespace Vireo.Api.Images;
 /// </summary>
 internal static class ImageImportQuery
 {
-    private static IReadOnlyList<string> DiskFormats => ImageFormats.DiskFormats;
-
     private static IReadOnlyList<string> ContainerFormats => ImageFormats.ContainerFormats;
 
     private const int MaxNameLength = 255;
@@ -28,10 +26,10 @@ internal static class ImageImportQuery
             throw ApiRequestException.BadRequest($"'name' is required in the query and must be 1 to {MaxNameLength} characters, e.g. ?name=cirros&disk_format=qcow2");
         }
 
-        var diskFormat = Single(query, "disk_format");
-        if (string.IsNullOrEmpty(diskFormat) || !DiskFormats.Contains(diskFormat, StringComparer.Ordinal))
+        var diskFormatName = Single(query, "disk_format");
+        if (!DiskFormats.TryParse(diskFormatName, out var diskFormat))
         {
-            throw ApiRequestException.BadRequest(ImageDiskFormats.Refusal("'disk_format'", diskFormat));
+            throw ApiRequestException.BadRequest(DiskFormats.Refusal("'disk_format'", diskFormatName));
         }
 
         var containerFormat = Single(query, "container_format") ?? "bare";

@@ -46,7 +46,7 @@ internal static class ImageViews
             VirtualSize = image.VirtualSizeBytes,
             MinDisk = image.MinDiskGiB,
             MinRam = image.MinRamMiB,
-            DiskFormat = image.DiskFormat,
+            DiskFormat = image.DiskFormat?.Name(),
             ContainerFormat = image.ContainerFormat,
             CreatedAt = Timestamp(image.CreatedAt),
             UpdatedAt = Timestamp(image.UpdatedAt),

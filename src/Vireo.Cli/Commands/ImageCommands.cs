@@ -37,9 +37,9 @@ public static class ImageCommands
         };
         diskFormat.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string>() is { } value && !ImageDiskFormats.IsAccepted(value))
+            if (result.GetValueOrDefault<string>() is { } value && !DiskFormats.IsAccepted(value))
             {
-                result.AddError(ImageDiskFormats.Refusal("--disk-format", value));
+                result.AddError(DiskFormats.Refusal("--disk-format", value));
             }
         });
         var containerFormat = new Option<string>("--container-format") { Description = "The container format.", DefaultValueFactory = _ => "bare" };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Vireo.Cli.Output;
+using Vireo.Core;
 using Vireo.ImageFormats;
 
 namespace Vireo.Cli.Commands;
@@ -14,8 +15,7 @@ namespace Vireo.Cli.Commands;
 public static class ImageInspectCommand
 {
     /// <summary>What <c>--disk-format</c> accepts: the inspector's formats, QEMU's vpc and Glance's ami/aki/ari.</summary>
-    private static readonly string[] DeclarableFormats =
-        [.. DiskFormats.All.Select(f => f.Name()), "vpc", "ami", "aki", "ari"];
+    private static readonly string[] DeclarableFormats = [.. DeclaredFormats.Names];
 
     public static Command Create()
     {

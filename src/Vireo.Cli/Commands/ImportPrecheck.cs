@@ -33,8 +33,8 @@ public static class ImportPrecheck
     {
         ArgumentNullException.ThrowIfNull(result);
         var problems = new List<string>();
-        var format = declared ?? (result.DetectedFormat == DiskFormat.Gpt ? ImageDiskFormats.Raw : result.DetectedFormat.Name());
-        if (declared is null && !ImageDiskFormats.IsAccepted(format))
+        var format = declared ?? (result.DetectedFormat == DiskFormat.Gpt ? DiskFormat.Raw : result.DetectedFormat).Name();
+        if (declared is null && !DiskFormats.IsAccepted(format))
         {
             problems.Add($"its content is {format}, which Vireo does not accept; convert it with qemu-img convert -O qcow2, or declare --disk-format");
         }

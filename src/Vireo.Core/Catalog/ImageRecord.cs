@@ -44,7 +44,7 @@ public static class ImageStatusNames
 /// An image's metadata as registered (Glance v2 fields). <see cref="DiskFormat"/> is what
 /// the uploader declared; the format is still detected before use.
 /// </summary>
-/// <param name="DiskFormat">Glance's <c>disk_format</c>: raw, qcow2, vmdk, vhd, vhdx, vdi, iso, ...; null until set.</param>
+/// <param name="DiskFormat">Glance's <c>disk_format</c> (one of <see cref="DiskFormats.Accepted"/> for an image registered here); null until set.</param>
 /// <param name="ContainerFormat">Glance's <c>container_format</c>, normally <c>bare</c>.</param>
 /// <param name="VirtualSizeBytes">The guest-visible size once inspected; null before.</param>
 /// <param name="Sha256">Hex digest of the stored bytes (Glance's <c>os_hash_value</c> with <c>os_hash_algo=sha256</c>).</param>
@@ -53,7 +53,7 @@ public sealed record ImageRecord(
     Guid Id,
     string Name,
     ImageStatus Status,
-    string? DiskFormat,
+    DiskFormat? DiskFormat,
     string? ContainerFormat,
     long? SizeBytes,
     long? VirtualSizeBytes,

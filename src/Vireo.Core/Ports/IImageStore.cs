@@ -1,10 +1,10 @@
 namespace Vireo.Core.Ports;
 
 /// <summary>What a client declares when it imports an image; the content follows as a stream.</summary>
-/// <param name="DiskFormat">The declared format (raw, qcow2, ...); checked against the content before the image is accepted. Null only for a Glance create that sets it later.</param>
+/// <param name="DiskFormat">The declared format (one of <see cref="DiskFormats.Accepted"/>); checked against the content before the image is accepted. Null only for a Glance create that sets it later.</param>
 public sealed record ImageImportRequest(
     string Name,
-    string? DiskFormat,
+    DiskFormat? DiskFormat,
     string? ContainerFormat,
     IReadOnlyDictionary<string, string> Properties,
     int MinDiskGiB = 0,

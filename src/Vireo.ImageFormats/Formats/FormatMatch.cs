@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.ImageFormats.Formats;
 
 /// <summary>One format reader's finding: its header matched, with the size and the violations it found.</summary>

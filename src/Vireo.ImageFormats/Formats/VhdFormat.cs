@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Vireo.Core;
 
 namespace Vireo.ImageFormats.Formats;
 

@@ -71,10 +71,9 @@ public sealed partial class BaseImageCache
     public async Task<BaseImageLease> AcquireAsync(ImageRecord image, IProgress<BaseFillProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var format = image.DiskFormat;
-        if (!ImageDiskFormats.IsAccepted(format))
+        if (image.DiskFormat is not { } format || !format.IsAccepted())
         {
-            throw VireoException.InvalidInput($"{image.Label} cannot boot: " + ImageDiskFormats.Refusal("its disk_format", format));
+            throw VireoException.InvalidInput($"{image.Label} cannot boot: " + DiskFormats.Refusal("its disk_format", image.DiskFormat?.Name()));
         }
 
         var path = BasePath(image.Id);
@@ -88,11 +87,11 @@ public sealed partial class BaseImageCache
             var content = filled ?? await VerifyAsync(image, path, cancellationToken).ConfigureAwait(false);
             if (filled is null)
             {
-                StorageLog.BaseReused(_logger, path, image.Label, content.DiskFormat);
+                StorageLog.BaseReused(_logger, path, image.Label, content.DiskFormat.Name());
             }
 
             File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
-            return new BaseImageLease(path, content.QemuDriver, content.Info, gate);
+            return new BaseImageLease(path, content.DiskFormat, content.Info, gate);
         }
         catch
         {
@@ -108,7 +107,7 @@ public sealed partial class BaseImageCache
     /// Fills the base through a checked temporary file renamed into place; returns what that check
     /// found, or null when another process sharing instances_path put its own base there first.
     /// </summary>
-    private async Task<CheckedContent?> FillAsync(ImageRecord image, string format, string path, IProgress<BaseFillProgress>? progress, CancellationToken cancellationToken)
+    private async Task<CheckedContent?> FillAsync(ImageRecord image, DiskFormat format, string path, IProgress<BaseFillProgress>? progress, CancellationToken cancellationToken)
     {
         UnixFiles.CreateDirectory(_settings.BaseDirectory, UnixFiles.SharedDirectory);
         var clock = Stopwatch.StartNew();
@@ -119,9 +118,9 @@ public sealed partial class BaseImageCache
         try
         {
             // With a conversion to come, copying is the first 30 % of the fill.
-            var convert = _settings.ForceRawImages && ImageContentCheck.QemuDriverFor(format) != ImageDiskFormats.Raw;
+            var convert = _settings.ForceRawImages && format.QemuName() != DiskFormat.Raw.QemuName();
             var copyShare = convert ? 30 : 100;
-            LogFilling(_logger, image.Label, path, format, convert);
+            LogFilling(_logger, image.Label, path, format.Name(), convert);
             var sha256 = await CopyAsync(image, copy, bytes => progress?.Report(new BaseFillProgress("copying", Percent(bytes, image.SizeBytes, copyShare))), cancellationToken).ConfigureAwait(false);
             if (image.Sha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
             {
@@ -140,7 +139,7 @@ public sealed partial class BaseImageCache
             var ready = copy;
             if (convert)
             {
-                var stage = $"converting {format} to raw";
+                var stage = $"converting {format.Name()} to raw";
                 var lastLogged = -1;
                 var percent = new InlineProgress<double>(p =>
                 {
@@ -149,11 +148,11 @@ public sealed partial class BaseImageCache
                     if ((int)p / 10 > lastLogged)
                     {
                         lastLogged = (int)p / 10;
-                        LogConverting(_logger, image.Label, format, (int)p);
+                        LogConverting(_logger, image.Label, format.Name(), (int)p);
                     }
                 });
-                await _qemuImg.ConvertAsync(copy, content.QemuDriver, converted, ImageDiskFormats.Raw, percent, cancellationToken).ConfigureAwait(false);
-                (content, refusal) = await _check.CheckAsync(converted, ImageDiskFormats.Raw, forceShare: false, cancellationToken).ConfigureAwait(false);
+                await _qemuImg.ConvertAsync(copy, content.DiskFormat, converted, DiskFormat.Raw, percent, cancellationToken).ConfigureAwait(false);
+                (content, refusal) = await _check.CheckAsync(converted, DiskFormat.Raw, forceShare: false, cancellationToken).ConfigureAwait(false);
                 if (content is null)
                 {
                     throw Unsafe(image, converted, refusal!);
@@ -175,7 +174,7 @@ public sealed partial class BaseImageCache
             }
 
             progress?.Report(new BaseFillProgress("ready", 100));
-            LogFilled(_logger, image.Label, path, content?.DiskFormat ?? "the other filler's format", clock.ElapsedMilliseconds);
+            LogFilled(_logger, image.Label, path, content?.DiskFormat.Name() ?? "the other filler's format", clock.ElapsedMilliseconds);
             return content;
         }
         finally
@@ -206,12 +205,12 @@ public sealed partial class BaseImageCache
     /// </summary>
     private async Task<CheckedContent> VerifyAsync(ImageRecord image, string path, CancellationToken cancellationToken)
     {
-        var format = image.DiskFormat!;
+        var format = image.DiskFormat!.Value;
         var (content, refusal) = await _check.CheckAsync(path, format, forceShare: true, cancellationToken).ConfigureAwait(false);
-        if (content is null && ImageContentCheck.QemuDriverFor(format) != ImageDiskFormats.Raw)
+        if (content is null && format.QemuName() != DiskFormat.Raw.QemuName())
         {
             // A converted base is raw; the first refusal is the one worth reading when it is not.
-            var (raw, _) = await _check.CheckAsync(path, ImageDiskFormats.Raw, forceShare: true, cancellationToken).ConfigureAwait(false);
+            var (raw, _) = await _check.CheckAsync(path, DiskFormat.Raw, forceShare: true, cancellationToken).ConfigureAwait(false);
             content = raw;
         }
 
@@ -236,15 +235,15 @@ public sealed partial class BaseImageCache
 
 /// <summary>A checked base image, held until disposed.</summary>
 /// <param name="Path">Absolute path of the base file.</param>
-/// <param name="Format">Its QEMU driver (the image's format, or raw once converted), passed explicitly to QEMU.</param>
+/// <param name="Format">Its format (the image's, or raw once converted), passed explicitly to QEMU.</param>
 /// <param name="Info">What qemu-img reported when it was checked for this use.</param>
-public sealed class BaseImageLease(string path, string format, ImageInfo info, SemaphoreSlim gate) : IDisposable
+public sealed class BaseImageLease(string path, DiskFormat format, ImageInfo info, SemaphoreSlim gate) : IDisposable
 {
     private SemaphoreSlim? _gate = gate;
 
     public string Path { get; } = path;
 
-    public string Format { get; } = format;
+    public DiskFormat Format { get; } = format;
 
     public ImageInfo Info { get; } = info;
 

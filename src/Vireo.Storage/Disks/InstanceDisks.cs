@@ -94,13 +94,13 @@ public sealed class InstanceDisks : IInstanceDisks
             madeFiles = true;
             long? sizeBytes = flavor.RootDiskGiB == 0 ? null : flavor.RootDiskGiB * StorageSettings.BytesPerGiB;
             await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format, sizeBytes, cancellationToken).ConfigureAwait(false);
-            await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = ImageDiskFormats.Qcow2 }, cancellationToken).ConfigureAwait(false);
-            StorageLog.RootDiskCreated(_logger, disk, instance.Label, lease.Path, lease.Format, sizeBytes);
+            await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = DiskFormat.Qcow2.QemuName() }, cancellationToken).ConfigureAwait(false);
+            StorageLog.RootDiskCreated(_logger, disk, instance.Label, lease.Path, lease.Format.QemuName(), sizeBytes);
 
             // Nova's blockinfo: the root of an ISO image is a CD-ROM (on hw_cdrom_bus), the same
             // overlay on the cached image, and the guest boots from it.
-            var isCdrom = image.DiskFormat == ImageDiskFormats.Iso;
-            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, ImageDiskFormats.Qcow2, isCdrom)], ConsoleLogPath(instance.Id));
+            var isCdrom = image.DiskFormat == DiskFormat.Iso;
+            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2, isCdrom)], ConsoleLogPath(instance.Id));
         }
         catch
         {

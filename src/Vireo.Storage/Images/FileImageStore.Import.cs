@@ -22,7 +22,7 @@ public sealed partial class FileImageStore
         var registered = false;
         try
         {
-            var received = await ReceiveAsync(id, request.Name, request.DiskFormat!, content, progress, cancellationToken).ConfigureAwait(false);
+            var received = await ReceiveAsync(id, request.Name, request.DiskFormat!.Value, content, progress, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var record = received.Apply(new ImageRecord(
                 id, request.Name, ImageStatus.Active, request.DiskFormat, request.ContainerFormat, null, null, null,
@@ -75,10 +75,10 @@ public sealed partial class FileImageStore
                 $"{image.Label} is {image.Status.ToGlance()}; data can be uploaded once, to a queued image; create a new image for new data");
         }
 
-        if (string.IsNullOrEmpty(image.DiskFormat) || string.IsNullOrEmpty(image.ContainerFormat))
+        if (image.DiskFormat is not { } diskFormat || string.IsNullOrEmpty(image.ContainerFormat))
         {
             throw VireoException.InvalidInput(
-                $"{image.Label} has no {(string.IsNullOrEmpty(image.DiskFormat) ? "disk_format" : "container_format")}; set disk_format and container_format before uploading its data, as Glance requires");
+                $"{image.Label} has no {(image.DiskFormat is null ? "disk_format" : "container_format")}; set disk_format and container_format before uploading its data, as Glance requires");
         }
 
         using var slot = TakeReceivingSlot(image.Label);
@@ -94,7 +94,7 @@ public sealed partial class FileImageStore
             var active = false;
             try
             {
-                var received = await ReceiveAsync(id, image.Name, image.DiskFormat, content, progress, cancellationToken).ConfigureAwait(false);
+                var received = await ReceiveAsync(id, image.Name, diskFormat, content, progress, cancellationToken).ConfigureAwait(false);
                 var record = received.Apply(saving with { Status = ImageStatus.Active, UpdatedAt = _time.GetUtcNow() });
                 await _registry.UpdateAsync(record, cancellationToken).ConfigureAwait(false);
                 active = true;
@@ -186,9 +186,9 @@ public sealed partial class FileImageStore
     {
         ImageLimits.EnsurePropertyQuota(request.Properties.Count, _settings.ImagePropertyQuota);
         var problems = new List<string>();
-        if ((requireFormat || request.DiskFormat is not null) && !ImageDiskFormats.IsAccepted(request.DiskFormat))
+        if ((requireFormat || request.DiskFormat is not null) && request.DiskFormat?.IsAccepted() != true)
         {
-            problems.Add(ImageDiskFormats.Refusal("disk_format", request.DiskFormat));
+            problems.Add(DiskFormats.Refusal("disk_format", request.DiskFormat?.Name()));
         }
 
         problems.AddRange(ImagePropertyRules.Problems(request.Properties));
@@ -209,7 +209,7 @@ public sealed partial class FileImageStore
     /// Streams the content to <c>.partial-&lt;id&gt;</c>, checks it as <paramref name="format"/> and
     /// renames it to the image's content path (read-only). Keeps nothing when anything fails.
     /// </summary>
-    private async Task<Received> ReceiveAsync(Guid id, string name, string format, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
+    private async Task<Received> ReceiveAsync(Guid id, string name, DiskFormat format, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         UnixFiles.CreateDirectory(_settings.ImagesDirectory, UnixFiles.PrivateDirectory);
         var partial = Path.Join(_settings.ImagesDirectory, PartialPrefix + id.ToString("D"));
@@ -262,7 +262,7 @@ public sealed partial class FileImageStore
     /// <see cref="ImageContentCheck"/> (the inspector with the declared format, then
     /// <c>qemu-img info</c> with that format). Every problem is named in the refusal.
     /// </summary>
-    private async Task<CheckedContent> CheckAsync(string name, string format, string path, long sizeBytes, CancellationToken cancellationToken)
+    private async Task<CheckedContent> CheckAsync(string name, DiskFormat format, string path, long sizeBytes, CancellationToken cancellationToken)
     {
         if (sizeBytes == 0)
         {
@@ -283,7 +283,7 @@ public sealed partial class FileImageStore
     private void Stored(ImageRecord record)
     {
         VireoMetrics.ImageBytesStored.Add(record.SizeBytes ?? 0);
-        StorageLog.ImageStored(_logger, record.Label, record.DiskFormat, record.SizeBytes, record.VirtualSizeBytes, record.Sha256);
+        StorageLog.ImageStored(_logger, record.Label, record.DiskFormat?.Name(), record.SizeBytes, record.VirtualSizeBytes, record.Sha256);
     }
 
     private void DeleteQuietly(string path)

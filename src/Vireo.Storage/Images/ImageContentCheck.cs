@@ -1,16 +1,14 @@
 using Vireo.Core;
 using Vireo.ImageFormats;
 using Vireo.Storage.Qemu;
-using InspectorFormats = Vireo.ImageFormats.DiskFormats;
 
 namespace Vireo.Storage.Images;
 
 /// <summary>What a file passed: its format as QEMU must be told it, and the sizes QEMU reports.</summary>
-/// <param name="DiskFormat">The Glance name of the format it was checked as (raw, qcow2, qed, vmdk, ...).</param>
-/// <param name="QemuDriver">The <c>-f</c> / <c>&lt;driver type&gt;</c> for QEMU (raw for ISO, vpc for VHD).</param>
+/// <param name="DiskFormat">The format it was checked as (raw, qcow2, qed, vmdk, ...).</param>
 /// <param name="Subformat">The inspector's detail (VMDK createType, VHD fixed/dynamic, qcow2 version), or null.</param>
 /// <param name="Info">qemu-img's own reading of the file with that explicit format.</param>
-public sealed record CheckedContent(string DiskFormat, string QemuDriver, string? Subformat, ImageInfo Info)
+public sealed record CheckedContent(DiskFormat DiskFormat, string? Subformat, ImageInfo Info)
 {
     public long VirtualSizeBytes => Info.VirtualSizeBytes;
 }
@@ -42,12 +40,8 @@ public sealed class ImageContentCheck
         _qemuImg = qemuImg;
     }
 
-    /// <summary>The driver QEMU opens a Glance format with: raw for raw and ISO, vpc for VHD, else the name.</summary>
-    public static string QemuDriverFor(string diskFormat) =>
-        InspectorFormats.TryParse(diskFormat, out var format) ? format.QemuDriver() : diskFormat;
-
     /// <summary>Runs the inspector alone over the file, as <paramref name="declaredFormat"/>.</summary>
-    public InspectionResult Inspect(string path, string declaredFormat) => InspectFile(path, declaredFormat, _settings.VmdkAllowedTypes);
+    public InspectionResult Inspect(string path, DiskFormat declaredFormat) => InspectFile(path, declaredFormat.Name(), _settings.VmdkAllowedTypes);
 
     /// <summary>The inspector over a file (at most <see cref="ImageInspector.MaxBytesRead"/> read); a null format checks the content alone.</summary>
     public static InspectionResult InspectFile(string path, string? declaredFormat, IReadOnlyList<string> vmdkAllowedTypes)
@@ -69,7 +63,7 @@ public sealed class ImageContentCheck
     /// </summary>
     /// <param name="forceShare">For a file a running guest may hold (a base): <c>qemu-img info -U</c>.</param>
     public async Task<(CheckedContent? Content, ContentRefusal? Refusal)> CheckAsync(
-        string path, string declaredFormat, bool forceShare, CancellationToken cancellationToken)
+        string path, DiskFormat declaredFormat, bool forceShare, CancellationToken cancellationToken)
     {
         var inspection = Inspect(path, declaredFormat);
         if (!inspection.Safe)
@@ -78,11 +72,11 @@ public sealed class ImageContentCheck
         }
 
         // A partitioned disk or an ISO declared as such is opened by QEMU's raw driver.
-        var driver = QemuDriverFor(declaredFormat);
+        var driver = declaredFormat.QemuName();
         ImageInfo info;
         try
         {
-            info = await _qemuImg.InfoAsync(path, driver, forceShare, cancellationToken).ConfigureAwait(false);
+            info = await _qemuImg.InfoAsync(path, declaredFormat, forceShare, cancellationToken).ConfigureAwait(false);
         }
         catch (VireoException exception) when (exception.InnerException is QemuImgFailure failure)
         {
@@ -107,7 +101,7 @@ public sealed class ImageContentCheck
                 $"qemu-img sees an external data file '{dataFile}', which could point at any host file; flatten it with qemu-img convert first"));
         }
 
-        return (new CheckedContent(declaredFormat, driver, inspection.Subformat, info), null);
+        return (new CheckedContent(declaredFormat, inspection.Subformat, info), null);
     }
 
     private static ContentRefusal Refuse(string name, string message) => new([new Violation(name, message)]);

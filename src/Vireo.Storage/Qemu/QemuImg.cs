@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Vireo.Core;
 
 namespace Vireo.Storage.Qemu;
 
 /// <summary>
 /// Runs qemu-img with argument arrays (never a shell) and an explicit format on every call:
-/// nothing here lets QEMU probe a format. Paths must be absolute, so none can be read as an
+/// nothing here lets QEMU probe a format. Formats are <see cref="DiskFormat"/>s, spelled for
+/// qemu-img by <see cref="DiskFormats.QemuName"/> here and nowhere else. Paths must be absolute, so none can be read as an
 /// option or as a QEMU protocol prefix (<c>nbd:</c>, <c>json:</c>). Every verb runs through the
 /// storage layer's <see cref="ProcessRunner"/>: qemu-img by its absolute path (resolved once),
 /// under prlimit (<see cref="StorageSettings.QemuImgLimits"/>; <see cref="StorageSettings.ConvertLimits"/>
@@ -35,11 +35,10 @@ public sealed partial class QemuImg
     /// <c>prlimit --cpu=N --as=N -- qemu-img info -f &lt;format&gt; --output=json [-U] &lt;path&gt;</c>.
     /// </summary>
     /// <param name="forceShare">Adds <c>-U</c>: needed for an image a running guest holds (a base or a live disk).</param>
-    public async Task<ImageInfo> InfoAsync(string path, string format, bool forceShare = false, CancellationToken cancellationToken = default)
+    public async Task<ImageInfo> InfoAsync(string path, DiskFormat format, bool forceShare = false, CancellationToken cancellationToken = default)
     {
         RequireAbsolute(path);
-        RequireFormat(format);
-        List<string> arguments = ["info", "-f", format, "--output=json"];
+        List<string> arguments = ["info", "-f", format.QemuName(), "--output=json"];
         if (forceShare)
         {
             arguments.Add("-U");
@@ -62,12 +61,11 @@ public sealed partial class QemuImg
     /// a qcow2 overlay whose backing path is absolute and whose backing format is explicit.
     /// </summary>
     /// <param name="sizeBytes">The overlay's virtual size; null for the backing file's.</param>
-    public async Task CreateOverlayAsync(string path, string backingPath, string backingFormat, long? sizeBytes, CancellationToken cancellationToken = default)
+    public async Task CreateOverlayAsync(string path, string backingPath, DiskFormat backingFormat, long? sizeBytes, CancellationToken cancellationToken = default)
     {
         RequireAbsolute(path);
         RequireAbsolute(backingPath);
-        RequireFormat(backingFormat);
-        List<string> arguments = ["create", "-f", "qcow2", "-F", backingFormat, "-b", backingPath, path];
+        List<string> arguments = ["create", "-f", DiskFormat.Qcow2.QemuName(), "-F", backingFormat.QemuName(), "-b", backingPath, path];
         if (sizeBytes is { } size)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(sizeBytes));
@@ -82,24 +80,21 @@ public sealed partial class QemuImg
     /// <paramref name="progress"/> receives qemu-img's percentages (0-100).
     /// </summary>
     public async Task ConvertAsync(
-        string source, string sourceFormat, string destination, string destinationFormat, IProgress<double>? progress, CancellationToken cancellationToken = default)
+        string source, DiskFormat sourceFormat, string destination, DiskFormat destinationFormat, IProgress<double>? progress, CancellationToken cancellationToken = default)
     {
         RequireAbsolute(source);
         RequireAbsolute(destination);
-        RequireFormat(sourceFormat);
-        RequireFormat(destinationFormat);
         var reader = new ConvertProgress(progress);
-        List<string> arguments = ["convert", "-p", "-f", sourceFormat, "-O", destinationFormat, source, destination];
+        List<string> arguments = ["convert", "-p", "-f", sourceFormat.QemuName(), "-O", destinationFormat.QemuName(), source, destination];
         await RunAsync("convert", source, arguments, _settings.ConvertLimits, reader.Feed, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>qemu-img resize -f &lt;format&gt; &lt;path&gt; &lt;size&gt;</c> (grows; shrinking is refused by qemu-img).</summary>
-    public async Task ResizeAsync(string path, string format, long sizeBytes, CancellationToken cancellationToken = default)
+    public async Task ResizeAsync(string path, DiskFormat format, long sizeBytes, CancellationToken cancellationToken = default)
     {
         RequireAbsolute(path);
-        RequireFormat(format);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeBytes);
-        List<string> arguments = ["resize", "-f", format, path, sizeBytes.ToString(CultureInfo.InvariantCulture)];
+        List<string> arguments = ["resize", "-f", format.QemuName(), path, sizeBytes.ToString(CultureInfo.InvariantCulture)];
         await RunAsync("resize", path, arguments, _settings.QemuImgLimits, onOutput: null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -156,16 +151,4 @@ public sealed partial class QemuImg
             throw new ArgumentException($"qemu-img is only given absolute paths (no option or protocol can hide in one); got '{path}'", name);
         }
     }
-
-    private static void RequireFormat(string format, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(format))] string? name = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(format, name);
-        if (!FormatName().IsMatch(format))
-        {
-            throw new ArgumentException($"'{format}' is not a qemu-img format name (raw, qcow2, vmdk...)", name);
-        }
-    }
-
-    [GeneratedRegex("^[a-z][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
-    private static partial Regex FormatName();
 }

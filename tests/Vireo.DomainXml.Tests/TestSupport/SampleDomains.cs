@@ -1,3 +1,5 @@
+using Vireo.Core;
+
 namespace Vireo.DomainXml.Tests.TestSupport;
 
 /// <summary>The definitions behind the golden files; each is what a guest config builder could produce.</summary>

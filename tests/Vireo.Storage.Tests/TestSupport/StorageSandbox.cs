@@ -61,7 +61,7 @@ public sealed class StorageSandbox : IDisposable
             : [];
 
     /// <summary>Imports a file the test made, as a client would stream it.</summary>
-    public async Task<ImageRecord> ImportFileAsync(string path, string diskFormat, string name = "test-image", IProgress<long>? progress = null)
+    public async Task<ImageRecord> ImportFileAsync(string path, DiskFormat diskFormat, string name = "test-image", IProgress<long>? progress = null)
     {
         await using var content = File.OpenRead(path);
         return await Store.ImportAsync(

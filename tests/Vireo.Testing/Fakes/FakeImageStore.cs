@@ -37,7 +37,7 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
     /// <summary>Bytes read by the import running now.</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    public ImageRecord Add(string name, ImageStatus status = ImageStatus.Active, string diskFormat = "qcow2", IReadOnlyDictionary<string, string>? properties = null)
+    public ImageRecord Add(string name, ImageStatus status = ImageStatus.Active, DiskFormat diskFormat = DiskFormat.Qcow2, IReadOnlyDictionary<string, string>? properties = null)
     {
         var now = Stamp();
         var image = new ImageRecord(
@@ -74,7 +74,7 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
         while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
         {
             // A store that checks the header refuses before the rest of the body has arrived.
-            if (request.DiskFormat == "vhd" || request.Name.StartsWith("refused-early", StringComparison.Ordinal))
+            if (request.DiskFormat == DiskFormat.Vhd || request.Name.StartsWith("refused-early", StringComparison.Ordinal))
             {
                 throw VireoException.InvalidInput($"image '{request.Name}' is refused: the content is not vhd (no 'conectix' footer)");
             }
@@ -97,7 +97,7 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
 
         var size = Received;
         LastImport = new ReceivedStream(content.GetType().Name, content.CanSeek, size, largest);
-        if (request.DiskFormat == "vmdk" || request.Name.StartsWith("refused-late", StringComparison.Ordinal))
+        if (request.DiskFormat == DiskFormat.Vmdk || request.Name.StartsWith("refused-late", StringComparison.Ordinal))
         {
             throw VireoException.InvalidInput($"image '{request.Name}' is not a vmdk file; its content looks like raw");
         }

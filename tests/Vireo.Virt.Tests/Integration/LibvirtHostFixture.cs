@@ -73,8 +73,8 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
             ? new Dictionary<string, string> { [ImagePropertyRules.QemuGuestAgent] = "yes" }
             : ImageRecord.NoProperties;
         var now = DateTimeOffset.UtcNow;
-        var image = new ImageRecord(Guid.NewGuid(), "empty", ImageStatus.Active, "qcow2", "bare", null, null, null, 0, 0, properties, now, now);
-        return new GuestSpec(id, "test-" + label, flavor, image, new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, "qcow2")], Path.Combine(directory, "console.log")));
+        var image = new ImageRecord(Guid.NewGuid(), "empty", ImageStatus.Active, DiskFormat.Qcow2, "bare", null, null, null, 0, 0, properties, now, now);
+        return new GuestSpec(id, "test-" + label, flavor, image, new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2)], Path.Combine(directory, "console.log")));
     }
 
     /// <summary>

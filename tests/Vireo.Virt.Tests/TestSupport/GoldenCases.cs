@@ -18,9 +18,9 @@ internal static class GoldenCases
                     flavor: Specs.Small,
                     disks:
                     [
-                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), "raw"),
-                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), "qcow2"),
-                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), "qcow2"),
+                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Raw),
+                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
                     ],
                     instanceId: id,
                     directory: dir),
@@ -42,16 +42,16 @@ internal static class GoldenCases
                     image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "sata", ["hw_machine_type"] = "q35", ["hw_qemu_guest_agent"] = "yes" }),
                     disks:
                     [
-                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), "qcow2"),
-                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), "qcow2"),
-                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), "raw"),
+                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
+                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), DiskFormat.Raw),
                     ],
                     instanceId: id,
                     directory: dir),
                 Specs.Qemu),
             ["iso-root-cdrom.xml"] = (
                 (id, dir) => Specs.Spec(
-                    disks: [new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), "qcow2", IsCdrom: true)],
+                    disks: [new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2, IsCdrom: true)],
                     instanceId: id,
                     directory: dir),
                 Specs.Qemu),
@@ -63,9 +63,9 @@ internal static class GoldenCases
                     image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "ide", ["hw_cdrom_bus"] = "usb" }),
                     disks:
                     [
-                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), "qcow2"),
-                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), "raw"),
-                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), "raw"),
+                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Raw),
+                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), DiskFormat.Raw),
                     ],
                     instanceId: id,
                     directory: dir),

@@ -25,7 +25,7 @@ internal static class Specs
         ImageId,
         "cirros",
         ImageStatus.Active,
-        "qcow2",
+        DiskFormat.Qcow2,
         "bare",
         SizeBytes: 16_000_000,
         VirtualSizeBytes: 67_108_864,
@@ -50,7 +50,7 @@ internal static class Specs
         name,
         flavor ?? Tiny,
         image ?? Image(),
-        new DiskLayout(directory, disks ?? [new GuestDisk(DiskRole.Root, Path.Combine(directory, "disk"), "qcow2")], Path.Combine(directory, "console.log")));
+        new DiskLayout(directory, disks ?? [new GuestDisk(DiskRole.Root, Path.Combine(directory, "disk"), DiskFormat.Qcow2)], Path.Combine(directory, "console.log")));
 
     public static HypervisorSettings Qemu { get; } = new() { InstallationId = InstallationId, VirtType = DomainType.Qemu };
 
