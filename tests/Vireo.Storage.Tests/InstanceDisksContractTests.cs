@@ -18,7 +18,7 @@ public sealed class InstanceDisksContractTests : InstanceDisksContract, IDisposa
     protected override (string InstallationId, string Host) Owner => (StorageSandbox.InstallationId, StorageSandbox.HostName);
 
     protected override async Task<ImageRecord> AnImageAsync() =>
-        await _sandbox.ImportFileAsync(Tool.MakeRaw(_sandbox.ScratchPath("image.raw"), 1 << 20), "raw");
+        await _sandbox.ImportFileAsync(Tool.MakeRaw(_sandbox.ScratchPath("image.raw"), 1 << 20), DiskFormat.Raw);
 
     protected override Task WriteConsoleLogAsync(Guid instanceId, DiskLayout layout, string text) =>
         File.WriteAllTextAsync(layout.ConsoleLog, text, TestContext.Current.CancellationToken);

@@ -34,7 +34,7 @@ public abstract class ImageStoreContract
         return bytes;
     }
 
-    private static ImageImportRequest Request(string name, string? diskFormat = "raw") =>
+    private static ImageImportRequest Request(string name, DiskFormat? diskFormat = DiskFormat.Raw) =>
         new(name, diskFormat, "bare", new Dictionary<string, string> { ["os_distro"] = "cirros" });
 
     [Fact(Timeout = 120_000)]
@@ -47,7 +47,7 @@ public abstract class ImageStoreContract
 
         image.Status.ShouldBe(ImageStatus.Active);
         image.Name.ShouldBe("contract-import");
-        image.DiskFormat.ShouldBe("raw");
+        image.DiskFormat.ShouldBe(DiskFormat.Raw);
         image.SizeBytes.ShouldBe(content.Length);
         image.Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(content)));
 #pragma warning disable CA5351 // Glance's checksum is MD5; it identifies, it does not protect.

@@ -48,7 +48,7 @@ public abstract class InstanceDisksContract
         layout.InstanceDirectory.ShouldEndWith(instance.Id.ToString("D"));
         var root = layout.Disks.ShouldHaveSingleItem();
         root.Role.ShouldBe(DiskRole.Root);
-        root.Format.ShouldBe("qcow2");
+        root.Format.ShouldBe(DiskFormat.Qcow2);
         root.IsCdrom.ShouldBeFalse();
         root.Path.ShouldStartWith(layout.InstanceDirectory + "/");
         layout.ConsoleLog.ShouldBe(layout.InstanceDirectory + "/console.log");

@@ -28,7 +28,7 @@ public abstract class StoreContract
             createdAt ?? T0, createdAt ?? T0);
 
     private static ImageRecord AnImage(string name, DateTimeOffset createdAt) =>
-        new(Guid.NewGuid(), name, ImageStatus.Active, "qcow2", "bare", 1024, 4096, new string('f', 64), 1, 64,
+        new(Guid.NewGuid(), name, ImageStatus.Active, DiskFormat.Qcow2, "bare", 1024, 4096, new string('f', 64), 1, 64,
             new Dictionary<string, string> { ["os_distro"] = "cirros" }, createdAt, createdAt);
 
     private static Flavor AFlavor(string id, string name) => new(id, name, 1, 128, 1, 0, 0, Flavor.NoExtraSpecs);
