@@ -90,7 +90,8 @@ public sealed partial class AotCompatibilityTests
         var problems = new List<string>();
         foreach (var file in SourceFiles())
         {
-            var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file).GetRoot();
+            var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file, cancellationToken: TestContext.Current.CancellationToken)
+                .GetRoot(TestContext.Current.CancellationToken);
             problems.AddRange(root.DescendantTrivia()
                 .Where(trivia => trivia.IsKind(SyntaxKind.PragmaWarningDirectiveTrivia))
                 .Select(trivia => (PragmaWarningDirectiveTriviaSyntax)trivia.GetStructure()!)
