@@ -34,6 +34,10 @@ public static class ComputeApi
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(options ?? new ComputeApiOptions());
+
+        // Whatever ASP.NET Core itself reads or writes as JSON (bound parameters, returned values) goes
+        // through the API's generated metadata first, not reflection.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
 

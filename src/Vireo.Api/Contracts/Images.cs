@@ -75,8 +75,12 @@ public sealed record ImageView
     public required string Schema { get; init; }
 
     /// <summary>The image's own properties, e.g. <c>hw_qemu_guest_agent</c>, written as top-level keys.</summary>
+    /// <remarks>
+    /// A setter, not init: generated serialization code passes init-only properties to the constructor,
+    /// and extension data cannot be a constructor parameter (System.Text.Json refuses the type).
+    /// </remarks>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement> Properties { get; init; } = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+    public IDictionary<string, JsonElement> Properties { get; set; } = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
 }
 
 /// <summary><c>GET /v2/images</c>.</summary>

@@ -28,20 +28,20 @@ internal static class FlavorEndpoints
     {
         var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
         var links = new ApiLinks(http.Request, options);
-        return Results.Json(new FlavorListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Summary(flavor, links))] }, ApiJson.Options);
+        return Results.Json(new FlavorListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Summary(flavor, links))] }, ApiJson.Context.FlavorListResponse);
     }
 
     private static async Task<IResult> ListDetailAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
         var links = new ApiLinks(http.Request, options);
-        return Results.Json(new FlavorDetailListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Detail(flavor, links))] }, ApiJson.Options);
+        return Results.Json(new FlavorDetailListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Detail(flavor, links))] }, ApiJson.Context.FlavorDetailListResponse);
     }
 
     private static async Task<IResult> ShowAsync(string flavorRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var flavor = await compute.ShowFlavorAsync(flavorRef, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Options);
+        return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Context.FlavorResponse);
     }
 
     /// <summary>Nova answers a flavor create with 200 and the flavor.</summary>
@@ -49,7 +49,7 @@ internal static class FlavorEndpoints
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, FlavorRequests.CreateExample, cancellationToken).ConfigureAwait(false);
         var flavor = await compute.CreateFlavorAsync(FlavorRequests.ParseCreate(body), cancellationToken).ConfigureAwait(false);
-        return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Options);
+        return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Context.FlavorResponse);
     }
 
     private static async Task<IResult> DeleteAsync(string flavorRef, [FromServices] ComputeService compute, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public static class ApiFaults
     public static IResult Result(int status, string message) =>
         Results.Json(
             new Dictionary<string, FaultDetail>(StringComparer.Ordinal) { [NameFor(status)] = new FaultDetail { Code = status, Message = WellFormed(message) } },
-            ApiJson.Options,
+            ApiJson.Context.DictionaryStringFaultDetail,
             contentType: "application/json",
             statusCode: status);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Vireo.Api.Contracts;
 
@@ -6,10 +7,9 @@ namespace Vireo.Api.Http;
 
 /// <summary>
 /// Serialization code generated at build time for the API's bodies, so neither the service nor a
-/// short-lived `vireo` client call pays for reflection the first time it reads or writes one.
-/// Types not listed fall back to reflection in <see cref="ApiJson"/>: anonymous CLI outputs, JSON
-/// nodes, and the image views, whose Glance properties are extension data (with them listed here
-/// the image endpoints answered 500, so they stay on reflection).
+/// short-lived `vireo` client call pays for reflection the first time it reads or writes one, and
+/// the service can be trimmed and compiled ahead of time. Every type the API writes or its client
+/// reads is listed; there is no reflection fallback (<see cref="ApiJson.Options"/>).
 /// The settings must equal <see cref="ApiJson.Options"/>'.
 /// </summary>
 [JsonSourceGenerationOptions(
@@ -20,6 +20,7 @@ namespace Vireo.Api.Http;
 [JsonSerializable(typeof(FlavorDetailListResponse))]
 [JsonSerializable(typeof(FlavorResponse))]
 [JsonSerializable(typeof(FlavorCreateRequest))]
+[JsonSerializable(typeof(FlavorCreateBody))]
 [JsonSerializable(typeof(GuestCpuResponse))]
 [JsonSerializable(typeof(AgentPingResponse))]
 [JsonSerializable(typeof(OrphanListResponse))]
@@ -28,7 +29,13 @@ namespace Vireo.Api.Http;
 [JsonSerializable(typeof(ServerResponse))]
 [JsonSerializable(typeof(ServerCreatedResponse))]
 [JsonSerializable(typeof(ServerCreateRequest))]
+[JsonSerializable(typeof(ServerCreateBody))]
 [JsonSerializable(typeof(ConsoleOutputResponse))]
 [JsonSerializable(typeof(VersionsResponse))]
 [JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(ImageView))]
+[JsonSerializable(typeof(ImageListResponse))]
+[JsonSerializable(typeof(Dictionary<string, FaultDetail>))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(string))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -27,8 +27,8 @@ internal static class ImageEndpoints
         v2.MapPut("/images/{imageId}/file", UploadAsync);
         v2.MapGet("/images/{imageId}/file", DownloadAsync);
         v2.MapPost("/vireo-import", ImportAsync);
-        v2.MapGet("/schemas/image", () => Results.Json(ImageSchemas.Image(), ApiJson.Options));
-        v2.MapGet("/schemas/images", () => Results.Json(ImageSchemas.Images(), ApiJson.Options));
+        v2.MapGet("/schemas/image", () => Results.Json(ImageSchemas.Image(), ApiJson.Context.JsonObject));
+        v2.MapGet("/schemas/images", () => Results.Json(ImageSchemas.Images(), ApiJson.Context.JsonObject));
     }
 
     /// <summary>
@@ -51,7 +51,7 @@ internal static class ImageEndpoints
                     }),
                 }),
             },
-            ApiJson.Options);
+            ApiJson.Context.JsonObject);
         image.MapGet("/", Versions);
         image.MapGet("/versions", Versions);
     }
@@ -87,7 +87,7 @@ internal static class ImageEndpoints
                 First = ImageViews.ImagesPath,
                 Schema = ImageViews.ImagesSchema,
             },
-            ApiJson.Options);
+            ApiJson.Context.ImageListResponse);
     }
 
     private static async Task<IResult> ShowAsync(string imageId, [FromServices] IImageCatalog catalog, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
@@ -99,7 +99,7 @@ internal static class ImageEndpoints
             throw NotFound(imageId);
         }
 
-        return Results.Json(ImageViews.View(image, options), ApiJson.Options);
+        return Results.Json(ImageViews.View(image, options), ApiJson.Context.ImageView);
     }
 
     private static async Task<IResult> DeleteAsync(string imageId, [FromServices] IImageStore store, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ internal static class ImageEndpoints
         var image = await store.RegisterAsync(ImageCreateBody.Parse(body), cancellationToken).ConfigureAwait(false);
         var view = ImageViews.View(image, options);
         http.Response.Headers.Location = new ApiLinks(http.Request, options).Bookmark("image" + view.Self);
-        return Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+        return Results.Json(view, ApiJson.Context.ImageView, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Glance's <c>PUT /v2/images/{id}/file</c>: the data, checked before the image turns active; 204.</summary>
@@ -207,7 +207,7 @@ internal static class ImageEndpoints
         var image = await store.ImportAsync(import, request.Body, progress: null, cancellationToken).ConfigureAwait(false);
         var view = ImageViews.View(image, options);
         http.Response.Headers.Location = new ApiLinks(request, options).Bookmark("image" + view.Self);
-        return Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+        return Results.Json(view, ApiJson.Context.ImageView, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Glance answers 404 for an id that is not a UUID.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Vireo.Api.Contracts;
+using Vireo.Api.Http;
 using Vireo.Core;
 
 namespace Vireo.Api.Images;
@@ -27,7 +28,7 @@ internal static class ImageViews
         var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (key, value) in image.Properties)
         {
-            properties[key] = JsonSerializer.SerializeToElement(value);
+            properties[key] = JsonSerializer.SerializeToElement(value, ApiJsonContext.Default.String);
         }
 
         return new ImageView

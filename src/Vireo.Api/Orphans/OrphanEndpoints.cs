@@ -26,7 +26,7 @@ internal static class OrphanEndpoints
     private static async Task<IResult> ListAsync([FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
         var orphans = await compute.ListOrphansAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Json(new OrphanListResponse { Orphans = [.. orphans.Select(View)] }, ApiJson.Options);
+        return Results.Json(new OrphanListResponse { Orphans = [.. orphans.Select(View)] }, ApiJson.Context.OrphanListResponse);
     }
 
     private static async Task<IResult> PurgeAsync(string orphanId, [FromServices] ComputeService compute, CancellationToken cancellationToken)

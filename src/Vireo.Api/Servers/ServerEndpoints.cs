@@ -44,7 +44,7 @@ internal static class ServerEndpoints
     {
         var instances = Filter(await compute.ListServersAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
         var links = new ApiLinks(http.Request, options);
-        return Results.Json(new ServerListResponse { Servers = [.. instances.Select(instance => ServerViews.Summary(instance, links))] }, ApiJson.Options);
+        return Results.Json(new ServerListResponse { Servers = [.. instances.Select(instance => ServerViews.Summary(instance, links))] }, ApiJson.Context.ServerListResponse);
     }
 
     private static async Task<IResult> ListDetailAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ internal static class ServerEndpoints
             views.Add(ServerViews.Detail(instance, await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false), links, options, compute.BuildProgress(instance.Id)));
         }
 
-        return Results.Json(new ServerDetailListResponse { Servers = views }, ApiJson.Options);
+        return Results.Json(new ServerDetailListResponse { Servers = views }, ApiJson.Context.ServerDetailListResponse);
     }
 
     private static async Task<IResult> ShowAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
@@ -65,13 +65,13 @@ internal static class ServerEndpoints
         var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
         var fault = await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false);
         var view = ServerViews.Detail(instance, fault, new ApiLinks(http.Request, options), options, compute.BuildProgress(instance.Id));
-        return Results.Json(new ServerResponse { Server = view }, ApiJson.Options);
+        return Results.Json(new ServerResponse { Server = view }, ApiJson.Context.ServerResponse);
     }
 
     private static async Task<IResult> GuestCpuAsync(string serverRef, [FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
         var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new GuestCpuResponse { GuestCpu = GuestCpuViews.For(instance) }, ApiJson.Options);
+        return Results.Json(new GuestCpuResponse { GuestCpu = GuestCpuViews.For(instance) }, ApiJson.Context.GuestCpuResponse);
     }
 
     private static async Task<IResult> AgentPingAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
@@ -82,7 +82,7 @@ internal static class ServerEndpoints
         var answered = await compute.PingGuestAgentAsync(serverRef, TimeSpan.FromSeconds(timeout), cancellationToken).ConfigureAwait(false);
         // Servers are found by id only, so a reference that reached here is one.
         var serverId = Guid.Parse(serverRef).ToString("D");
-        return Results.Json(new AgentPingResponse { AgentPing = new AgentPingView { ServerId = serverId, Answered = answered, Timeout = timeout } }, ApiJson.Options);
+        return Results.Json(new AgentPingResponse { AgentPing = new AgentPingView { ServerId = serverId, Answered = answered, Timeout = timeout } }, ApiJson.Context.AgentPingResponse);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -102,7 +102,7 @@ internal static class ServerEndpoints
         var links = new ApiLinks(http.Request, options);
         var created = ServerViews.Created(operation.Accepted, links);
         http.Response.Headers.Location = links.Versioned(ServerViews.Path(operation.Accepted));
-        return Results.Json(new ServerCreatedResponse { Server = created }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new ServerCreatedResponse { Server = created }, ApiJson.Context.ServerCreatedResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> DeleteAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -162,7 +162,7 @@ internal static class ServerEndpoints
         }
 
         var output = await compute.ReadConsoleOutputAsync(serverRef, lines, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsoleOutputResponse { Output = output }, ApiJson.Options);
+        return Results.Json(new ConsoleOutputResponse { Output = output }, ApiJson.Context.ConsoleOutputResponse);
     }
 
     private static RebootType RebootTypeOf(JsonNode? argument)

@@ -17,7 +17,7 @@ internal static class VersionEndpoints
         root.MapGet("/", (HttpContext http, ComputeApiOptions options) =>
         {
             var links = new ApiLinks(http.Request, options);
-            return Results.Json(new VersionsResponse { Versions = [Describe(links, withMediaTypes: false)] }, ApiJson.Options);
+            return Results.Json(new VersionsResponse { Versions = [Describe(links, withMediaTypes: false)] }, ApiJson.Context.VersionsResponse);
         });
     }
 
@@ -28,7 +28,7 @@ internal static class VersionEndpoints
     }
 
     private static IResult Show(HttpContext http, ComputeApiOptions options) =>
-        Results.Json(new VersionResponse { Version = Describe(new ApiLinks(http.Request, options), withMediaTypes: true) }, ApiJson.Options);
+        Results.Json(new VersionResponse { Version = Describe(new ApiLinks(http.Request, options), withMediaTypes: true) }, ApiJson.Context.VersionResponse);
 
     private static ApiVersion Describe(ApiLinks links, bool withMediaTypes) => new()
     {

@@ -47,7 +47,7 @@ public sealed partial class VireoClient : IDisposable
         request.Headers.TryAddWithoutValidation(Microversions.LegacyHeader, "2.1");
         if (body is not null)
         {
-            request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), ApiJson.Options), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(JsonSerializer.Serialize(body, ApiJson.Options.GetTypeInfo(body.GetType())), Encoding.UTF8, "application/json");
         }
 
         return request;
@@ -117,7 +117,7 @@ public sealed partial class VireoClient : IDisposable
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<T>(stream, ApiJson.Options, token).ConfigureAwait(false)
+            return await JsonSerializer.DeserializeAsync(stream, ApiJson.TypeInfo<T>(), token).ConfigureAwait(false)
                 ?? throw new JsonException("the body is null");
         }
         catch (JsonException exception)

@@ -48,7 +48,7 @@ public static class AgentCommands
             var seconds = clock.Elapsed.TotalSeconds;
             if (run.Terminal.Json)
             {
-                run.Terminal.WriteJson(new Dictionary<string, object> { ["server"] = detail.Id, ["agent"] = "ok", ["waited_seconds"] = Math.Round(seconds, 1) });
+                run.Terminal.WriteJson(new AgentWaited(detail.Id, "ok", Math.Round(seconds, 1)));
             }
             else
             {
@@ -60,3 +60,6 @@ public static class AgentCommands
         server.Subcommands.Add(command);
     }
 }
+
+/// <summary>What <c>vireo server ping --json</c> prints: <c>{"server": "...", "agent": "ok", "waited_seconds": 6.2}</c>.</summary>
+internal sealed record AgentWaited(string Server, string Agent, double WaitedSeconds);

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Vireo.Cli.Output;
 using Vireo.Configuration;
 using Vireo.Configuration.Loading;
 using Vireo.Configuration.Output;
@@ -11,15 +10,6 @@ namespace Vireo.Cli.Commands;
 /// <summary>`vireo config check` and `vireo config sample`: offline tools over nova.conf.</summary>
 public static class ConfigCommands
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // Messages quote values ('x'); the output goes to a terminal or a file, never into HTML.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static void AddTo(RootCommand root)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -42,7 +32,8 @@ public static class ConfigCommands
             var result = CliConfiguration.Load(parse, parse.GetValue(strict));
             if (parse.GetValue(GlobalOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(ToJson(result, parse.GetValue(strict)), Json));
+                // Messages quote values ('x'); the output goes to a terminal or a file, never into HTML (relaxed escaping).
+                Console.WriteLine(JsonSerializer.Serialize(ToJson(result, parse.GetValue(strict)), CliJsonContext.Output.ConfigCheckDocument));
                 if (!result.Succeeded)
                 {
                     Console.Error.WriteLine($"vireo: the configuration has {result.Errors.Count} error(s).");
@@ -129,36 +120,43 @@ public static class ConfigCommands
     private static string Shown(EffectiveOption option) =>
         option.DisplayValue ?? (option.Option.DynamicDefault is { } dynamic ? $"<{dynamic}>" : "<unset>");
 
-    private static object ToJson(ConfigurationResult result, bool strict) => new
-    {
-        Valid = result.Succeeded,
-        Strict = strict,
-        result.Files,
-        Options = result.Succeeded
-            ? result.Effective.Select(e => new
-            {
-                Section = e.Option.Group,
-                e.Option.Name,
-                Value = e.DisplayValue,
-                e.Option.DynamicDefault,
-                e.Source,
-                e.Implemented,
-                Secret = e.Option.Secret != Configuration.Catalogue.SecretKind.None,
-            })
+    private static ConfigCheckDocument ToJson(ConfigurationResult result, bool strict) => new(
+        Valid: result.Succeeded,
+        Strict: strict,
+        Files: result.Files,
+        Options: result.Succeeded
+            ? result.Effective.Select(e => new ConfigOptionDocument(
+                Section: e.Option.Group,
+                Name: e.Option.Name,
+                Value: e.DisplayValue,
+                DynamicDefault: e.Option.DynamicDefault,
+                Source: e.Source,
+                Implemented: e.Implemented,
+                Secret: e.Option.Secret != Configuration.Catalogue.SecretKind.None))
             : null,
-        Errors = result.Errors.Select(ToJson),
-        Warnings = result.Warnings.Select(ToJson),
-    };
+        Errors: result.Errors.Select(ToJson),
+        Warnings: result.Warnings.Select(ToJson));
 
-    private static object ToJson(ConfigDiagnostic d) => new
-    {
-        d.Code,
-        Severity = d.Severity.ToString().ToLowerInvariant(),
-        d.Location?.File,
-        d.Location?.Line,
-        Section = d.Group,
-        Option = d.Key,
-        d.Message,
-        Text = d.ToString(),
-    };
+    private static ConfigDiagnosticDocument ToJson(ConfigDiagnostic d) => new(
+        Code: d.Code,
+        Severity: d.Severity.ToString().ToLowerInvariant(),
+        File: d.Location?.File,
+        Line: d.Location?.Line,
+        Section: d.Group,
+        Option: d.Key,
+        Message: d.Message,
+        Text: d.ToString());
 }
+
+/// <summary>What <c>vireo config check --json</c> prints, key for key in this order.</summary>
+internal sealed record ConfigCheckDocument(
+    bool Valid,
+    bool Strict,
+    IReadOnlyList<string> Files,
+    IEnumerable<ConfigOptionDocument>? Options,
+    IEnumerable<ConfigDiagnosticDocument> Errors,
+    IEnumerable<ConfigDiagnosticDocument> Warnings);
+
+internal sealed record ConfigOptionDocument(string Section, string Name, string? Value, string? DynamicDefault, string Source, bool Implemented, bool Secret);
+
+internal sealed record ConfigDiagnosticDocument(string Code, string Severity, string? File, int? Line, string? Section, string? Option, string Message, string Text);

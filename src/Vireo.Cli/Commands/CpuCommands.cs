@@ -89,17 +89,15 @@ public static class CpuCommands
                     await NestedFactsReader.ReadAsync(new NestedTarget(settings.ConnectionUri, settings.VirtType, settings.Arch, settings.EffectiveCpuMode), cpu, new RootedFileTree("/"), maps, cancellationToken).ConfigureAwait(false));
                 if (terminal.Json)
                 {
-                    terminal.WriteJson(new
-                    {
-                        VirtType = settings.VirtType == DomainType.Qemu ? "qemu" : "kvm",
-                        CpuMode = CpuModes.NovaName(settings.EffectiveCpuMode),
-                        CpuModeConfigured = settings.CpuMode is not null,
-                        cpu.Model,
-                        Topology = cpu.Topology is { } t ? new { t.Sockets, t.Cores, t.Threads } : null,
-                        Features = cpu.Features.Select(f => new { f.Name, Policy = f.Policy.ToString().ToLowerInvariant() }),
-                        Cpu = xml,
-                        Nested = CpuNestedOutput.Json(nested),
-                    });
+                    terminal.WriteJson(new CpuGuestDocument(
+                        VirtType: settings.VirtType == DomainType.Qemu ? "qemu" : "kvm",
+                        CpuMode: CpuModes.NovaName(settings.EffectiveCpuMode),
+                        CpuModeConfigured: settings.CpuMode is not null,
+                        Model: cpu.Model,
+                        Topology: cpu.Topology is { } t ? new CpuTopologyDocument(t.Sockets, t.Cores, t.Threads) : null,
+                        Features: cpu.Features.Select(f => new CpuFeatureDocument(f.Name, f.Policy.ToString().ToLowerInvariant())),
+                        Cpu: xml,
+                        Nested: CpuNestedOutput.Json(nested)));
                 }
                 else
                 {
@@ -252,27 +250,15 @@ public static class CpuCommands
     {
         if (terminal.Json)
         {
-            terminal.WriteJson(new
-            {
-                report.VirtType,
-                HostModel = new
-                {
-                    Supported = report.HostModelSupported,
-                    Cpu = report.HostModel is { } hostModel ? CpuXml.Format(hostModel).TrimEnd() : null,
-                },
-                HostPassthrough = new { Supported = report.HostPassthroughSupported },
-                Custom = new { Supported = report.CustomSupported },
-                BlockersFrom = report.BlockersFromLibvirt ? "libvirt" : "host-model comparison",
-                Models = report.Models.Select(m => new
-                {
-                    m.Name,
-                    Usable = Usability(m.Usable),
-                    m.Vendor,
-                    m.Level,
-                    m.Deprecated,
-                    m.Blockers,
-                }),
-            });
+            terminal.WriteJson(new CpuModelsDocument(
+                VirtType: report.VirtType,
+                HostModel: new CpuHostModelDocument(
+                    Supported: report.HostModelSupported,
+                    Cpu: report.HostModel is { } hostModel ? CpuXml.Format(hostModel).TrimEnd() : null),
+                HostPassthrough: new CpuModeSupportDocument(report.HostPassthroughSupported),
+                Custom: new CpuModeSupportDocument(report.CustomSupported),
+                BlockersFrom: report.BlockersFromLibvirt ? "libvirt" : "host-model comparison",
+                Models: report.Models.Select(m => new CpuModelDocument(m.Name, Usability(m.Usable), m.Vendor, m.Level, m.Deprecated, m.Blockers))));
             return;
         }
 
@@ -310,19 +296,17 @@ public static class CpuCommands
         var xml = CpuXml.Format(result.ToCpuConfig()).TrimEnd();
         if (terminal.Json)
         {
-            terminal.WriteJson(new
-            {
-                result.Model,
-                result.Vendor,
-                Fallback = result.ModelIsCommon ? "forbid" : "allow",
-                result.Features,
-                result.DisabledFeatures,
-                result.Level,
-                NonMigratableFeatures = result.NonMigratableFeatures ?? [],
-                Hosts = result.Hosts.Select(h => new { h.Source, h.Model, h.Vendor, h.Level, h.LostFeatures }),
-                Cpu = xml,
-                NovaConf = string.Join('\n', result.NovaConfiguration()),
-            });
+            terminal.WriteJson(new CpuBaselineDocument(
+                Model: result.Model,
+                Vendor: result.Vendor,
+                Fallback: result.ModelIsCommon ? "forbid" : "allow",
+                Features: result.Features,
+                DisabledFeatures: result.DisabledFeatures,
+                Level: result.Level,
+                NonMigratableFeatures: result.NonMigratableFeatures ?? [],
+                Hosts: result.Hosts.Select(h => new CpuBaselineHostDocument(h.Source, h.Model, h.Vendor, h.Level, h.LostFeatures)),
+                Cpu: xml,
+                NovaConf: string.Join('\n', result.NovaConfiguration())));
             return;
         }
 
@@ -354,16 +338,14 @@ public static class CpuCommands
         var verdict = result.Verdict.ToString().ToLowerInvariant();
         if (terminal.Json)
         {
-            terminal.WriteJson(new
-            {
-                Result = verdict,
-                Guest = guest.Source,
-                Host = host.Source,
-                MissingFeatures = result.Missing,
-                ForbiddenFeatures = result.Forbidden,
-                ExtraFeatures = result.Extra,
-                result.Reason,
-            });
+            terminal.WriteJson(new CpuCompareDocument(
+                Result: verdict,
+                Guest: guest.Source,
+                Host: host.Source,
+                MissingFeatures: result.Missing,
+                ForbiddenFeatures: result.Forbidden,
+                ExtraFeatures: result.Extra,
+                Reason: result.Reason));
             return;
         }
 

@@ -6,24 +6,20 @@ namespace Vireo.Cli.Commands;
 /// <summary>The <c>nested</c> part of <c>vireo cpu guest</c>: the host's nested parameter and whether vmx/svm reaches guests.</summary>
 internal static class CpuNestedOutput
 {
-    public static object Json(NestedReport report)
+    public static CpuNestedDocument Json(NestedReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var parameter = report.HostParameter;
-        return new
-        {
-            HostParameter = new
-            {
+        return new CpuNestedDocument(
+            HostParameter: new CpuNestedParameterDocument(
                 parameter.Module,
                 parameter.Path,
                 parameter.Value,
-                State = parameter.Absent ? "absent" : parameter.Enabled ? "enabled" : "disabled",
-            },
+                State: parameter.Absent ? "absent" : parameter.Enabled ? "enabled" : "disabled"),
             report.Exposed,
             report.Feature,
             report.Reason,
-            report.Change,
-        };
+            report.Change);
     }
 
     public static void Print(Terminal terminal, NestedReport report)

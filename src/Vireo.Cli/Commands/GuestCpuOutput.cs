@@ -30,8 +30,8 @@ internal static class GuestCpuOutput
     /// <summary>The server body as the API gives it, plus <c>vireo_guest_cpu</c> (null when it could not be read).</summary>
     public static JsonObject WithServer(ServerDetail server, GuestCpuView? cpu)
     {
-        var node = JsonSerializer.SerializeToNode(server, ApiJson.Options)!.AsObject();
-        node["vireo_guest_cpu"] = cpu is null ? null : JsonSerializer.SerializeToNode(cpu, ApiJson.Options);
+        var node = JsonSerializer.SerializeToNode(server, ApiJson.Context.ServerDetail)!.AsObject();
+        node["vireo_guest_cpu"] = cpu is null ? null : JsonSerializer.SerializeToNode(cpu, ApiJson.Context.GuestCpuView);
         return node;
     }
 

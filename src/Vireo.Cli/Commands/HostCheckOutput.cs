@@ -10,14 +10,14 @@ namespace Vireo.Cli.Commands;
 /// <summary>The report as people read it (virt-host-validate's layout, plus the fix) and as JSON.</summary>
 public static class HostCheckOutput
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    private static readonly HostCheckJsonContext JsonContext = new(new JsonSerializerOptions
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         // Details quote commands and messages; the output goes to terminals and files, never into HTML.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    });
 
     public static string Status(CheckStatus status) => status.ToString().ToUpperInvariant();
 
@@ -88,42 +88,58 @@ public static class HostCheckOutput
     {
         ArgumentNullException.ThrowIfNull(report);
         var c = report.Config;
-        var document = new
-        {
-            Config = new
-            {
-                VirtType = c.VirtTypeName,
-                CpuMode = CpuModes.NovaName(c.EffectiveCpuMode(report.Arch)),
-                CpuModeConfigured = c.CpuMode is not null,
-                CpuModels = c.CpuModels,
-                CpuModelExtraFlags = c.ExtraFlags.Select(f => (f.Policy == Vireo.Configuration.Options.CpuFeaturePolicy.Disable ? "-" : "+") + f.Name),
-                ImagesType = HostCheckConfig.Name(c.ImagesType),
-                ConnectionUri = c.ConnectionUri,
-                InstancesPath = c.InstancesPath,
-            },
-            report.Arch,
-            Status = report.ExitCode switch { 0 => "pass", 1 => "warn", _ => "fail" },
-            report.ExitCode,
-            Summary = new { report.Passed, report.Warnings, report.Failed, report.Skipped },
-            Checks = report.Checks.Select(x => new
-            {
-                x.Name,
-                x.Title,
-                Status = x.Status.ToString().ToLowerInvariant(),
-                x.Detail,
-                x.Fix,
-            }),
-            Recommendation = new
-            {
+        var document = new HostCheckDocument(
+            Config: new HostCheckDocumentConfig(
+                VirtType: c.VirtTypeName,
+                CpuMode: CpuModes.NovaName(c.EffectiveCpuMode(report.Arch)),
+                CpuModeConfigured: c.CpuMode is not null,
+                CpuModels: c.CpuModels,
+                CpuModelExtraFlags: c.ExtraFlags.Select(f => (f.Policy == Vireo.Configuration.Options.CpuFeaturePolicy.Disable ? "-" : "+") + f.Name),
+                ImagesType: HostCheckConfig.Name(c.ImagesType),
+                ConnectionUri: c.ConnectionUri,
+                InstancesPath: c.InstancesPath),
+            Arch: report.Arch,
+            Status: report.ExitCode switch { 0 => "pass", 1 => "warn", _ => "fail" },
+            ExitCode: report.ExitCode,
+            Summary: new HostCheckDocumentSummary(report.Passed, report.Warnings, report.Failed, report.Skipped),
+            Checks: report.Checks.Select(x => new HostCheckDocumentCheck(x.Name, x.Title, x.Status.ToString().ToLowerInvariant(), x.Detail, x.Fix)),
+            Recommendation: new HostCheckDocumentRecommendation(
                 report.Recommendation.VirtType,
                 report.Recommendation.CpuMode,
                 report.Recommendation.CpuModels,
                 report.Recommendation.Reasons,
-                Config = report.Recommendation.ConfigLines,
-            },
-        };
-        return JsonSerializer.Serialize(document, JsonOptions) + "\n";
+                Config: report.Recommendation.ConfigLines));
+        return JsonSerializer.Serialize(document, JsonContext.HostCheckDocument) + "\n";
     }
 
     private static string Label(Vireo.HostCheck.HostCheck check) => $"{check.Name,-24} Checking {check.Title}";
 }
+
+// The JSON document of `vireo host check --json`, its keys in this order (snake_case), written by generated code.
+internal sealed record HostCheckDocument(
+    HostCheckDocumentConfig Config,
+    string Arch,
+    string Status,
+    int ExitCode,
+    HostCheckDocumentSummary Summary,
+    IEnumerable<HostCheckDocumentCheck> Checks,
+    HostCheckDocumentRecommendation Recommendation);
+
+internal sealed record HostCheckDocumentConfig(
+    string VirtType,
+    string CpuMode,
+    bool CpuModeConfigured,
+    IReadOnlyList<string> CpuModels,
+    IEnumerable<string> CpuModelExtraFlags,
+    string ImagesType,
+    string ConnectionUri,
+    string InstancesPath);
+
+internal sealed record HostCheckDocumentSummary(int Passed, int Warnings, int Failed, int Skipped);
+
+internal sealed record HostCheckDocumentCheck(string Name, string Title, string Status, string Detail, string? Fix);
+
+internal sealed record HostCheckDocumentRecommendation(string? VirtType, string? CpuMode, string? CpuModels, IReadOnlyList<string> Reasons, IReadOnlyList<string> Config);
+
+[JsonSerializable(typeof(HostCheckDocument))]
+internal sealed partial class HostCheckJsonContext : JsonSerializerContext;

@@ -70,19 +70,17 @@ public static class ImageInspectCommand
     {
         if (terminal.Json)
         {
-            terminal.WriteJson(new
-            {
-                File = path,
-                Format = result.DetectedFormat.Name(),
-                result.Subformat,
-                DeclaredFormat = declared,
-                VirtualSize = result.VirtualSizeBytes,
-                result.Safe,
-                Violations = result.Violations.Select(v => new { v.Name, v.Message }),
-                Matches = result.Matches.Select(m => m.Name()),
-                result.QemuDriver,
-                result.BytesRead,
-            });
+            terminal.WriteJson(new ImageInspectDocument(
+                File: path,
+                Format: result.DetectedFormat.Name(),
+                Subformat: result.Subformat,
+                DeclaredFormat: declared,
+                VirtualSize: result.VirtualSizeBytes,
+                Safe: result.Safe,
+                Violations: result.Violations.Select(v => new ImageViolationDocument(v.Name, v.Message)),
+                Matches: result.Matches.Select(m => m.Name()),
+                QemuDriver: result.QemuDriver,
+                BytesRead: result.BytesRead));
             return;
         }
 
@@ -103,3 +101,18 @@ public static class ImageInspectCommand
         }
     }
 }
+
+/// <summary>What <c>vireo image inspect --json</c> prints, key for key in this order.</summary>
+internal sealed record ImageInspectDocument(
+    string File,
+    string Format,
+    string? Subformat,
+    string? DeclaredFormat,
+    long? VirtualSize,
+    bool Safe,
+    IEnumerable<ImageViolationDocument> Violations,
+    IEnumerable<string> Matches,
+    string QemuDriver,
+    long BytesRead);
+
+internal sealed record ImageViolationDocument(string Name, string Message);

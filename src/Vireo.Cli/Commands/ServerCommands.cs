@@ -331,7 +331,7 @@ public static class ServerCommands
     }
 
     /// <summary>What <c>--json</c> prints after start, stop or reboot.</summary>
-    private sealed record AcceptedAction(string Server, string Action)
+    internal sealed record AcceptedAction(string Server, string Action)
     {
         public bool Accepted => true;
     }

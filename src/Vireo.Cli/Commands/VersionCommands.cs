@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Vireo.Cli.Output;
 using Vireo.Libvirt;
 
 namespace Vireo.Cli.Commands;
@@ -30,7 +32,7 @@ public static class VersionCommands
             }
             if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { vireo, libvirt = library, hypervisor, error = problem }));
+                Console.WriteLine(JsonSerializer.Serialize(new VersionDocument(vireo, library, hypervisor, problem), CliJsonContext.Compact.VersionDocument));
             }
             else
             {
@@ -47,3 +49,10 @@ public static class VersionCommands
         root.Subcommands.Add(command);
     }
 }
+
+/// <summary>What <c>vireo version --json</c> prints: one line, <c>{"vireo":"...","libvirt":"...","hypervisor":...,"error":...}</c>.</summary>
+internal sealed record VersionDocument(
+    [property: JsonPropertyName("vireo")] string Vireo,
+    [property: JsonPropertyName("libvirt")] string Libvirt,
+    [property: JsonPropertyName("hypervisor")] string? Hypervisor,
+    [property: JsonPropertyName("error")] string? Error);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using Vireo.Api.Http;
 
 namespace Vireo.Cli.Output;
 
@@ -13,8 +12,6 @@ namespace Vireo.Cli.Output;
 /// </summary>
 public sealed class Terminal
 {
-    private static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true };
-
     private Terminal(TextWriter output, TextWriter error, bool json)
     {
         Out = output;
@@ -50,7 +47,8 @@ public sealed class Terminal
     /// <summary>A line for people: standard output normally, standard error under <c>--json</c>.</summary>
     public void Say(string message) => (Json ? Error : Out).WriteLine(message);
 
-    public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, Indented));
+    /// <summary>One JSON document on standard output, written by the code <see cref="CliJsonContext"/> generates for <typeparamref name="T"/>.</summary>
+    public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, CliJsonContext.OutputInfo<T>()));
 
     public void Write(IRenderable renderable) => Console.Write(renderable);
 
