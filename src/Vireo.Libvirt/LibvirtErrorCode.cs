@@ -27,6 +27,7 @@ public enum LibvirtErrorCode
     NoDomain = 42,
     AuthFailed = 45,
     OperationInvalid = 55,
+    NoSecret = 66,
     ConfigUnsupported = 67,
     OperationTimeout = 68,
     ArgumentUnsupported = 74,

@@ -27,7 +27,7 @@ public class LibvirtException : Exception
         // virCheckFlags reports a flag a driver does not implement as INVALID_ARG "unsupported flags (0x..)".
         LibvirtErrorCode.InvalidArg when message.StartsWith("unsupported flags", StringComparison.Ordinal)
             => new LibvirtNotSupportedException(code, domain, message),
-        LibvirtErrorCode.NoDomain => new LibvirtNotFoundException(code, domain, message),
+        LibvirtErrorCode.NoDomain or LibvirtErrorCode.NoSecret => new LibvirtNotFoundException(code, domain, message),
         LibvirtErrorCode.NoConnect or LibvirtErrorCode.InvalidConn or LibvirtErrorCode.Rpc or LibvirtErrorCode.AuthFailed
             => new LibvirtConnectionException(code, domain, message),
         LibvirtErrorCode.SystemError when domain == LibvirtErrorDomain.Rpc || domain == LibvirtErrorDomain.Remote

@@ -25,3 +25,15 @@ internal sealed class DomainHandle : SafeHandle
 
     protected override bool ReleaseHandle() => NativeMethods.virDomainFree(handle) == 0;
 }
+
+/// <summary>Owns one reference to a virSecretPtr; released with virSecretFree.</summary>
+internal sealed class SecretHandle : SafeHandle
+{
+    public SecretHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+    internal SecretHandle(nint ptr) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(ptr);
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    protected override bool ReleaseHandle() => NativeMethods.virSecretFree(handle) == 0;
+}

@@ -76,6 +76,17 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static unsafe partial int virDomainGetUUIDString(nint domain, byte* buf);
     [LibraryImport(Lib)] internal static partial nint virDomainGetName(nint domain);
 
+    // --- secrets (libvirt-secret.h) ---
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint virSecretDefineXML(ConnectionHandle conn, string xml, uint flags);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint virSecretLookupByUUIDString(ConnectionHandle conn, string uuidstr);
+    [LibraryImport(Lib)] internal static unsafe partial int virSecretSetValue(SecretHandle secret, byte* value, nuint valueSize, uint flags);
+    [LibraryImport(Lib)] internal static unsafe partial int virSecretGetUUIDString(SecretHandle secret, byte* buf);
+    [LibraryImport(Lib)] internal static partial nint virSecretGetUsageID(SecretHandle secret);
+    [LibraryImport(Lib)] internal static partial int virSecretUndefine(SecretHandle secret);
+    [LibraryImport(Lib)] internal static partial int virSecretFree(nint secret);
+
     // --- libvirt-qemu.so.0 ---
     [LibraryImport(QemuLib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint virDomainQemuAgentCommand(DomainHandle domain, string cmd, int timeout, uint flags);
