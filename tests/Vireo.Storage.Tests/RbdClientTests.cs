@@ -42,6 +42,10 @@ public sealed class RbdClientTests : IDisposable
         Arguments.ShouldBe(["--conf", "/etc/ceph/ceph.conf", "--id", "vireo", "--keyfile", "/etc/ceph/vireo.key",
             "import", "--no-progress", "--image-format", "2", "/var/lib/vireo/base.raw", "images/img"]);
 
+        await rbd.RenameAsync("img.part", "img", TestContext.Current.CancellationToken);
+        Arguments[^3..].ShouldBe(["rename", "images/img.part", "images/img"]);
+        await rbd.FlattenAsync("img", TestContext.Current.CancellationToken);
+        Arguments[^3..].ShouldBe(["flatten", "--no-progress", "images/img"]);
         await rbd.ResizeAsync("img", 1L << 30, TestContext.Current.CancellationToken);
         Arguments[^5..].ShouldBe(["resize", "--no-progress", "--size", "1073741824B", "images/img"]);
         await rbd.ListAsync(TestContext.Current.CancellationToken).ShouldThrowAsync<VireoException>(); // no JSON printed

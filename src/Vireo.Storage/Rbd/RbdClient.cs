@@ -93,6 +93,17 @@ public sealed partial class RbdClient
         return RunAsync("resize", Spec(image), ["resize", "--no-progress", "--size", size, Spec(image)], cancellationToken);
     }
 
+    /// <summary>
+    /// <c>rbd rename &lt;pool&gt;/&lt;from&gt; &lt;pool&gt;/&lt;to&gt;</c>: an import made under a temporary name
+    /// becomes visible under its real one in one step; <see cref="ErrorKind.Conflict"/> when the name is taken.
+    /// </summary>
+    public Task RenameAsync(string from, string to, CancellationToken cancellationToken = default) =>
+        RunAsync("rename", Spec(from), ["rename", Spec(from), Spec(to)], cancellationToken);
+
+    /// <summary><c>rbd flatten</c>: copies the parent's data into a clone, which then no longer depends on (or counts as a child of) the parent.</summary>
+    public Task FlattenAsync(string image, CancellationToken cancellationToken = default) =>
+        RunAsync("flatten", Spec(image), ["flatten", "--no-progress", Spec(image)], cancellationToken);
+
     /// <summary><c>rbd rm</c>; <see cref="ErrorKind.Conflict"/> while it has snapshots or a client has it open.</summary>
     public Task RemoveAsync(string image, CancellationToken cancellationToken = default) =>
         RunAsync("rm", Spec(image), ["rm", "--no-progress", Spec(image)], cancellationToken);

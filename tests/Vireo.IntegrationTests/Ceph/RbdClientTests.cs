@@ -57,6 +57,16 @@ public sealed class RbdClientTests(CephClusterFixture cluster, ITestOutputHelper
         (await Should.ThrowAsync<VireoException>(() => rbd.UnprotectSnapshotAsync(@base, "snap", ct))).Kind.ShouldBe(ErrorKind.Conflict);
         (await Should.ThrowAsync<VireoException>(() => rbd.RemoveAsync(@base, ct))).Kind.ShouldBe(ErrorKind.Conflict);
 
+        // A flattened copy (what a snapshot of an instance becomes) no longer depends on the base.
+        var copy = CephClusterFixture.UniqueName("copy");
+        await rbd.CloneAsync(@base, "snap", copy + ".part", ct);
+        await rbd.FlattenAsync(copy + ".part", ct);
+        await rbd.RenameAsync(copy + ".part", copy, ct);
+        (await rbd.InfoAsync(copy, ct)).Parent.ShouldBeNull();
+        (await rbd.ChildrenAsync(@base, "snap", ct)).ShouldBe([$"{cluster.Pool}/{clone}"]);
+        (await Should.ThrowAsync<VireoException>(() => rbd.RenameAsync(copy, clone, ct))).Kind.ShouldBe(ErrorKind.Conflict);
+        await rbd.RemoveAsync(copy, ct);
+
         await rbd.RemoveAsync(clone, ct);
         (await rbd.ChildrenAsync(@base, "snap", ct)).ShouldBeEmpty();
         await rbd.UnprotectSnapshotAsync(@base, "snap", ct);
