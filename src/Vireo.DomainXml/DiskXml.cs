@@ -54,6 +54,12 @@ internal static class DiskXml
 
     public static DiskConfig Parse(XElement disk)
     {
+        var type = XmlRead.RequiredAttribute(disk, "type");
+        if (type is not ("file" or "block" or "network"))
+        {
+            throw XmlRead.Error(disk, $"type '{type}' is not supported by this model; only 'file', 'block' and 'network' (rbd) are");
+        }
+
         var driver = XmlRead.RequiredElement(disk, "driver");
         if (driver.Attribute("type") is null)
         {
@@ -108,8 +114,7 @@ internal static class DiskXml
         {
             "file" => new DiskSource.File(XmlRead.RequiredAttribute(source, "file")),
             "block" => new DiskSource.Block(XmlRead.RequiredAttribute(source, "dev")),
-            "network" => ParseRbd(disk, source),
-            _ => throw XmlRead.Error(disk, $"type '{type}' is not supported by this model; only 'file', 'block' and 'network' (rbd) are"),
+            _ => ParseRbd(disk, source),
         };
     }
 

@@ -1,6 +1,7 @@
 using Vireo.Core;
 using Vireo.Storage.Disks;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 

@@ -3,6 +3,7 @@ using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Disks;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
