@@ -64,7 +64,7 @@ public sealed class ImageBackendServiceTests
         var check = await VireoService.RunCliAsync(["--config-file", service.ConfigPath, "config", "check"], TimeSpan.FromMinutes(3));
 
         serve.ExitCode.ShouldBe(78, serve.ToString());
-        var line = serve.Stderr.Split('\n').Where(l => l.Contains("images_type", StringComparison.Ordinal)).ShouldHaveSingleItem().Trim();
+        var line = serve.Stderr.Split('\n').Where(l => l.Contains("cannot be used", StringComparison.Ordinal)).ShouldHaveSingleItem().Trim();
         line.ShouldStartWith("vireo: " + sentence);
         line.ShouldEndWith("set [libvirt] images_type = qcow2 or flat");
         check.ExitCode.ShouldBe(78, check.ToString());
