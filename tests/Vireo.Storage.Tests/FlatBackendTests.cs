@@ -142,3 +142,48 @@ public sealed class FlatBackendTests : IDisposable
 
     private static Flavor Flavor(int rootGiB) => new("1", "m1.tiny", 1, 128, rootGiB, 0, 0, Core.Flavor.NoExtraSpecs);
 }
+
+/// <summary>InstanceDisks undoes a root disk a backend keeps outside the instance directory when a later step fails.</summary>
+public sealed class BackendUndoTests : IDisposable
+{
+    private readonly OutsideBackend _backend = new();
+    private readonly StorageSandbox _sandbox;
+
+    public BackendUndoTests() => _sandbox = new StorageSandbox(backend: (_, _) => _backend);
+
+    public void Dispose() => _sandbox.Dispose();
+
+    [Fact]
+    public async Task A_failure_after_the_backend_made_a_block_root_disk_asks_it_to_remove_the_disk_and_removes_the_directory()
+    {
+        var image = await _sandbox.ImportFileAsync(Tool.MakeRaw(_sandbox.ScratchPath("i.raw"), 1 << 20), DiskFormat.Raw);
+        var now = DateTimeOffset.UtcNow;
+        var instance = new Instance(Guid.NewGuid(), "vm", image.Id, "1", VmState.Building, TaskState.BlockDeviceMapping, PowerState.NoState, null, "host", now, now);
+
+        await Should.ThrowAsync<IOException>(() => _sandbox.Disks.CreateRootDiskAsync(
+            instance, image, new Flavor("1", "m1.tiny", 1, 128, 1, 0, 0, Flavor.NoExtraSpecs), null, TestContext.Current.CancellationToken));
+
+        _backend.Removed.ShouldBe([instance.Id]);
+        Directory.Exists(_sandbox.Disks.InstanceDirectory(instance.Id)).ShouldBeFalse();
+    }
+
+    /// <summary>Makes a block root disk and, so the next step fails, takes disk.info's temporary name.</summary>
+    private sealed class OutsideBackend : IImageBackend
+    {
+        public List<Guid> Removed { get; } = [];
+
+        public ImageBackendKind Kind => ImageBackendKind.Lvm;
+
+        public Task<GuestDisk> CreateRootDiskAsync(RootDiskRequest request, CancellationToken cancellationToken)
+        {
+            File.WriteAllText(Path.Join(request.InstanceDirectory, "disk.info.tmp"), "");
+            return Task.FromResult(new GuestDisk(DiskRole.Root, new DiskSource.Block($"/dev/vg/{request.InstanceId:D}_disk"), DiskFormat.Raw));
+        }
+
+        public Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken)
+        {
+            Removed.Add(instanceId);
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -77,6 +77,7 @@ public sealed class InstanceDisks : IInstanceDisks
         var diskInfo = Path.Join(directory, InstanceFiles.DiskInfo);
         var madeDirectory = false;
         var madeFiles = false;
+        GuestDisk? root = null;
         try
         {
             var fill = progress is null ? null : new InlineProgress<BaseFillProgress>(p => progress.Report(p.Percent));
@@ -101,7 +102,7 @@ public sealed class InstanceDisks : IInstanceDisks
             // Nova's blockinfo: the root of an ISO image is a CD-ROM (on hw_cdrom_bus), made from the
             // cached image like any root disk, and the guest boots from it.
             var isCdrom = image.DiskFormat == DiskFormat.Iso;
-            var root = await _backend.CreateRootDiskAsync(
+            root = await _backend.CreateRootDiskAsync(
                 new RootDiskRequest(instance.Id, instance.Label, directory, lease, sizeBytes, isCdrom), cancellationToken).ConfigureAwait(false);
             List<GuestDisk> disks = [root];
 
@@ -112,6 +113,11 @@ public sealed class InstanceDisks : IInstanceDisks
         }
         catch
         {
+            if (root is { Source: not DiskSource.File })
+            {
+                await UndoOutsideAsync(instance.Id, root).ConfigureAwait(false);
+            }
+
             Undo(directory, madeDirectory, madeFiles ? [disk, diskInfo] : []);
             throw;
         }
@@ -220,6 +226,20 @@ public sealed class InstanceDisks : IInstanceDisks
         }
 
         File.Move(temporary, path, overwrite: false);
+    }
+
+    /// <summary>A root disk the backend keeps outside the instance directory (a volume, an RBD image) goes with a failed create too.</summary>
+    private async Task UndoOutsideAsync(Guid instanceId, GuestDisk root)
+    {
+        try
+        {
+            await _backend.RemoveDisksAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VireoException exception)
+        {
+            // Deleting the instance (reconciliation retries it) removes it.
+            StorageLog.RootDiskUndoIncomplete(_logger, root.Source.Describe(), exception.Message);
+        }
     }
 
     private void Undo(string directory, bool madeDirectory, IReadOnlyList<string> madeFiles)
