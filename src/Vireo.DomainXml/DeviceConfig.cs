@@ -1,4 +1,5 @@
 using Vireo.Core;
+using Vireo.Core.Ports;
 
 namespace Vireo.DomainXml;
 
@@ -16,8 +17,9 @@ public sealed record DeviceConfig
 }
 
 /// <summary>
-/// A file-backed disk: <c>&lt;disk type='file'&gt;</c>. The format is always stated: QEMU must never
-/// probe it (CVE-2024-32498 and friends), so there is no "unspecified" value.
+/// A disk: <c>&lt;disk type='file|block|network'&gt;</c> after its <see cref="Source"/> (formatdomain
+/// "Hard drives, floppy disks, CDROMs"). The format is always stated: QEMU must never probe it
+/// (CVE-2024-32498 and friends), so there is no "unspecified" value.
 /// </summary>
 public sealed record DiskConfig
 {
@@ -25,7 +27,8 @@ public sealed record DiskConfig
 
     public required DiskFormat Format { get; init; }
 
-    public required string SourceFile { get; init; }
+    /// <summary>A file (<c>type='file'</c>), a block device (<c>type='block'</c>) or an RBD image (<c>type='network'</c>).</summary>
+    public required DiskSource Source { get; init; }
 
     public required string TargetDev { get; init; }
 
@@ -34,6 +37,9 @@ public sealed record DiskConfig
     public DiskCache? Cache { get; init; }
 
     public DiskDiscard? Discard { get; init; }
+
+    /// <summary><c>&lt;driver io&gt;</c>; null writes none (QEMU's default, threads).</summary>
+    public DiskIo? Io { get; init; }
 }
 
 public enum DiskDevice
@@ -72,6 +78,13 @@ public enum DiskDiscard
 {
     Unmap,
     Ignore,
+}
+
+/// <summary><c>&lt;driver io&gt;</c>: native (Linux AIO, needs O_DIRECT, so cache none or directsync) or threads.</summary>
+public enum DiskIo
+{
+    Native,
+    Threads,
 }
 
 /// <summary>

@@ -7,7 +7,7 @@ internal static class DeviceXml
 {
     public static XElement ToElement(DeviceConfig devices) => new(
         "devices",
-        devices.Disks.Select(Disk),
+        devices.Disks.Select(DiskXml.ToElement),
         devices.Serials.Select(Serial),
         devices.Channels.Select(Channel),
         devices.Memballoon is { } balloon ? Memballoon(balloon) : null);
@@ -15,7 +15,7 @@ internal static class DeviceXml
     /// <summary>
     /// Reads the devices this model covers. Controllers, consoles, inputs, emulator, aliases and
     /// addresses that libvirt adds are ignored; a covered device in a form the model cannot
-    /// represent (a network disk, a pty serial) is an error rather than silently dropped.
+    /// represent (an iSCSI disk, a pty serial) is an error rather than silently dropped.
     /// </summary>
     public static DeviceConfig Parse(XElement? devices)
     {
@@ -26,61 +26,10 @@ internal static class DeviceXml
 
         return new DeviceConfig
         {
-            Disks = devices.Elements("disk").Select(ParseDisk).ToEquatableArray(),
+            Disks = devices.Elements("disk").Select(DiskXml.Parse).ToEquatableArray(),
             Serials = devices.Elements("serial").Select(ParseSerial).ToEquatableArray(),
             Channels = devices.Elements("channel").Select(ParseChannel).ToEquatableArray(),
             Memballoon = devices.Element("memballoon") is { } balloon ? ParseMemballoon(balloon) : null,
-        };
-    }
-
-    private static XElement Disk(DiskConfig disk)
-    {
-        // name='qemu' with an explicit type: QEMU is never left to probe the image format.
-        var driver = new XElement(
-            "driver",
-            new XAttribute("name", "qemu"),
-            new XAttribute("type", Vocabulary.DiskFormats.ToXml(disk.Format)));
-        if (disk.Cache is { } cache)
-        {
-            driver.Add(new XAttribute("cache", Vocabulary.DiskCaches.ToXml(cache)));
-        }
-
-        if (disk.Discard is { } discard)
-        {
-            driver.Add(new XAttribute("discard", Vocabulary.DiskDiscards.ToXml(discard)));
-        }
-
-        return new XElement(
-            "disk",
-            new XAttribute("type", "file"),
-            new XAttribute("device", Vocabulary.DiskDevices.ToXml(disk.Device)),
-            driver,
-            new XElement("source", new XAttribute("file", disk.SourceFile)),
-            new XElement(
-                "target",
-                new XAttribute("dev", disk.TargetDev),
-                new XAttribute("bus", Vocabulary.DiskBuses.ToXml(disk.Bus))));
-    }
-
-    private static DiskConfig ParseDisk(XElement disk)
-    {
-        RequireType(disk, "file");
-        var driver = XmlRead.RequiredElement(disk, "driver");
-        if (driver.Attribute("type") is null)
-        {
-            throw XmlRead.Error(driver, "attribute 'type' (the image format) is missing; Vireo always states it so QEMU never probes");
-        }
-
-        var target = XmlRead.RequiredElement(disk, "target");
-        return new DiskConfig
-        {
-            Device = XmlRead.OptionalEnum(disk, "device", Vocabulary.DiskDevices) ?? DiskDevice.Disk,
-            Format = XmlRead.Enum(driver, "type", Vocabulary.DiskFormats),
-            Cache = XmlRead.OptionalEnum(driver, "cache", Vocabulary.DiskCaches),
-            Discard = XmlRead.OptionalEnum(driver, "discard", Vocabulary.DiskDiscards),
-            SourceFile = XmlRead.RequiredAttribute(XmlRead.RequiredElement(disk, "source"), "file"),
-            TargetDev = XmlRead.RequiredAttribute(target, "dev"),
-            Bus = XmlRead.Enum(target, "bus", Vocabulary.DiskBuses),
         };
     }
 

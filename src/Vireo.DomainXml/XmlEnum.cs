@@ -112,6 +112,8 @@ internal static class Vocabulary
 
     public static readonly XmlEnum<DiskDiscard> DiskDiscards = new((DiskDiscard.Unmap, "unmap"), (DiskDiscard.Ignore, "ignore"));
 
+    public static readonly XmlEnum<DiskIo> DiskIos = new((DiskIo.Native, "native"), (DiskIo.Threads, "threads"));
+
     public static readonly XmlEnum<MemballoonModel> MemballoonModels = new(
         (MemballoonModel.Virtio, "virtio"),
         (MemballoonModel.VirtioTransitional, "virtio-transitional"),

@@ -135,10 +135,11 @@ public static class GuestConfigBuilder
                 {
                     Device = DiskDevice.Cdrom,
                     Format = format,
-                    SourceFile = disk.Path,
+                    Source = disk.Source,
                     TargetDev = NextTarget(spec, cdromBus, used),
                     Bus = cdromBus,
                     Cache = settings.DiskCacheMode,
+                    Io = Io(disk.Source, settings.DiskCacheMode),
                 });
                 continue;
             }
@@ -149,11 +150,12 @@ public static class GuestConfigBuilder
                 {
                     Device = DiskDevice.Cdrom,
                     Format = format,
-                    SourceFile = disk.Path,
+                    Source = disk.Source,
                     // Nova puts an IDE config drive on the last slot, out of the way of the disks.
                     TargetDev = cdromBus == DiskBus.Ide ? "hdd" : NextTarget(spec, cdromBus, used),
                     Bus = cdromBus,
                     Cache = settings.DiskCacheMode,
+                    Io = Io(disk.Source, settings.DiskCacheMode),
                 });
                 continue;
             }
@@ -161,10 +163,11 @@ public static class GuestConfigBuilder
             disks.Add(new DiskConfig
             {
                 Format = format,
-                SourceFile = disk.Path,
+                Source = disk.Source,
                 TargetDev = NextTarget(spec, diskBus, used),
                 Bus = diskBus,
                 Cache = settings.DiskCacheMode,
+                Io = Io(disk.Source, settings.DiskCacheMode),
             });
         }
 
@@ -234,11 +237,20 @@ public static class GuestConfigBuilder
         _ => 3,
     };
 
+    /// <summary>
+    /// Nova's block disks (imagebackend.py Lvm: driver_io native) get io='native', which needs
+    /// O_DIRECT: with a cache mode other than none or directsync Nova writes io='threads'
+    /// instead (LP #1841363). Files and network disks get QEMU's default.
+    /// </summary>
+    internal static DiskIo? Io(DiskSource source, DiskCache? cache) => source is DiskSource.Block
+        ? cache is DiskCache.None or DiskCache.Directsync ? DiskIo.Native : DiskIo.Threads
+        : null;
+
     private static DiskFormat Format(Guid instanceId, GuestDisk disk) => disk.Format.LibvirtDriverType() is not null
         ? disk.Format
         : throw new VireoException(
             ErrorKind.Failed,
-            $"instance {instanceId}: disk {disk.Path} has format '{disk.Format.Name()}'; guests are defined with raw or qcow2 disks only, convert it first");
+            $"instance {instanceId}: disk {disk.Source.Describe()} has format '{disk.Format.Name()}'; guests are defined with raw or qcow2 disks only, convert it first");
 
     /// <summary>Linux's naming: a..z, then aa..zz (Nova's <c>block_device.get_device_letter</c> inverse).</summary>
     internal static string DiskLetters(int index)

@@ -149,6 +149,22 @@ public class LoaderTests
         result.Errors.ShouldHaveSingleItem().Key.ShouldBe("state_path");
     }
 
+    [Theory]
+    [InlineData("[libvirt]\nimages_type = qcow2\n")]
+    [InlineData("[libvirt]\nimages_type = flat\n")]
+    [InlineData("[DEFAULT]\nuse_cow_images = false\n")]
+    public void Images_type_and_use_cow_images_are_acted_on_and_do_not_warn(string text)
+    {
+        Fixture.Text(text).Warnings.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Images_type_is_kept_as_written_for_the_choice_of_the_image_backend()
+    {
+        Options("[libvirt]\nimages_type = raw\n").Libvirt.ImagesTypeName.ShouldBe("raw");
+        Options("").Libvirt.ImagesTypeName.ShouldBe("default");
+    }
+
     [Fact]
     public void Images_type_default_follows_use_cow_images_and_raw_means_flat()
     {
@@ -202,9 +218,6 @@ public class LoaderTests
     }
 
     [Theory]
-    [InlineData("libvirt", "images_type", "qcow2", "every disk is a qcow2 overlay")]
-    [InlineData("libvirt", "images_type", "flat", "every disk is a qcow2 overlay")]
-    [InlineData("DEFAULT", "use_cow_images", "false", "every disk is a qcow2 overlay")]
     [InlineData("image_cache", "manager_interval", "60", "image cache cleaner")]
     [InlineData("image_cache", "remove_unused_base_images", "false", "image cache cleaner")]
     [InlineData("image_cache", "remove_unused_original_minimum_age_seconds", "10", "image cache cleaner")]

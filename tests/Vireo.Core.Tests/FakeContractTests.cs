@@ -15,7 +15,7 @@ public sealed class FakeHypervisorContractTests : HypervisorContract
         var id = Guid.NewGuid();
         var directory = FakeDisks.DirectoryOf(id);
         return new GuestSpec(id, "test-" + label, FakeHost.Tiny, FakeHost.Cirros,
-            new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)], directory + "/console.log"));
+            new DiskLayout(directory, [GuestDisk.File(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)], directory + "/console.log"));
     }
 
     protected override ValueTask RemoveGuestAsync(Guid instanceId)

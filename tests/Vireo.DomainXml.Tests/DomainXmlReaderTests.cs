@@ -142,9 +142,37 @@ public sealed class DomainXmlReaderTests
     {
         var xml = Golden();
         var devices = xml.Element("devices")!;
-        devices.Element("disk")!.AddAfterSelf(new XElement("disk", new XAttribute("type", "block")));
+        devices.Element("disk")!.AddAfterSelf(new XElement("disk", new XAttribute("type", "volume")));
 
-        ParseFails(xml).Message.ShouldBe("/domain/devices/disk[2]: type 'block' is not supported by this model; only 'file' is");
+        ParseFails(xml).Message.ShouldBe("/domain/devices/disk[2]: type 'volume' is not supported by this model; only 'file', 'block' and 'network' (rbd) are");
+    }
+
+    [Fact]
+    public void A_network_disk_other_than_rbd_is_an_error_naming_its_protocol()
+    {
+        var xml = Golden();
+        var disk = xml.Element("devices")!.Element("disk")!;
+        disk.SetAttributeValue("type", "network");
+        disk.Element("source")!.ReplaceWith(new XElement("source", new XAttribute("protocol", "iscsi"), new XAttribute("name", "iqn.2026-01.example:t/1")));
+
+        ParseFails(xml).Message.ShouldBe("/domain/devices/disk/source: protocol 'iscsi' is not supported by this model; only 'rbd' is");
+    }
+
+    [Fact]
+    public void An_rbd_disk_reads_its_pool_image_monitors_and_cephx_secret()
+    {
+        var xml = Golden();
+        var disk = xml.Element("devices")!.Element("disk")!;
+        disk.SetAttributeValue("type", "network");
+        disk.Element("source")!.ReplaceWith(
+            new XElement("source", new XAttribute("protocol", "rbd"), new XAttribute("name", "vms/abc_disk"),
+                new XElement("host", new XAttribute("name", "192.0.2.1"), new XAttribute("port", "6789")),
+                new XElement("host", new XAttribute("name", "mon-b"))),
+            new XElement("auth", new XAttribute("username", "nova"),
+                new XElement("secret", new XAttribute("type", "ceph"), new XAttribute("uuid", "457eb676-33da-42ec-9a8c-9293d545c337"))));
+
+        DomainXmlReader.Parse(xml.ToString()).Devices.Disks.Single().Source.ShouldBe(
+            new DiskSource.Rbd("vms", "abc_disk", [new NetworkHost("192.0.2.1", 6789), new NetworkHost("mon-b", null)], "nova", Guid.Parse("457eb676-33da-42ec-9a8c-9293d545c337")));
     }
 
     [Fact]

@@ -125,7 +125,7 @@ public sealed class DomainXmlWriterTests
             Os = Guest.Os with { Machine = null },
             Devices = new DeviceConfig
             {
-                Disks = [new DiskConfig { Format = DiskFormat.Raw, SourceFile = "/d", TargetDev = "vda" }],
+                Disks = [new DiskConfig { Format = DiskFormat.Raw, Source = new DiskSource.File("/d"), TargetDev = "vda" }],
                 Memballoon = new MemballoonConfig(),
             },
         };

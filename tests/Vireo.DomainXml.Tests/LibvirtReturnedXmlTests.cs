@@ -63,7 +63,7 @@ public sealed class LibvirtReturnedXmlTests
             },
             Devices = new DeviceConfig
             {
-                Disks = [new DiskConfig { Format = DiskFormat.Qcow2, SourceFile = $"{InstanceDir}/disk", TargetDev = "vda", Cache = DiskCache.None, Discard = DiskDiscard.Unmap }],
+                Disks = [new DiskConfig { Format = DiskFormat.Qcow2, Source = new DiskSource.File($"{InstanceDir}/disk"), TargetDev = "vda", Cache = DiskCache.None, Discard = DiskDiscard.Unmap }],
                 Serials = [new SerialConfig($"{InstanceDir}/console.log")],
                 Channels = [new ChannelConfig($"{InstanceDir}/org.qemu.guest_agent.0.sock")],
                 Memballoon = new MemballoonConfig { StatsPeriodSeconds = 10 },

@@ -36,17 +36,29 @@ public sealed class RoundTripPropertyTests
             Mode = mode, Model = model, Fallback = fallback, Vendor = vendor, Topology = topology, Features = features,
         });
 
+    /// <summary>Each source libvirt's disk types take: a file, a block device, an RBD image with 0-3 monitors and optional cephx auth.</summary>
+    private static readonly Gen<DiskSource> Source = Gen.OneOf(
+        Path.Select(p => (DiskSource)new DiskSource.File(p)),
+        Token.Select(t => (DiskSource)new DiskSource.Block("/dev/" + t)),
+        Gen.Select(
+            Token,
+            Token,
+            Gen.Select(Gen.OneOfConst("192.0.2.1", "mon-a.example", "::1"), Gen.Int[1, 65535].Nullable(), (n, p) => new NetworkHost(n, p)).Array[0, 3],
+            Token.Null(),
+            Gen.Guid.Nullable(),
+            (pool, image, hosts, user, secret) => (DiskSource)new DiskSource.Rbd(pool, image, hosts, user, secret)));
+
     private static readonly Gen<DiskConfig> Disk = Gen.Select(
-        Gen.Enum<DiskDevice>(),
-        Gen.OneOfConst([.. DiskFormats.All.Where(f => f.LibvirtDriverType() is not null)]),
-        Path,
+        Gen.Select(Gen.Enum<DiskDevice>(), Gen.OneOfConst([.. DiskFormats.All.Where(f => f.LibvirtDriverType() is not null)]), (device, format) => (device, format)),
+        Source,
         Gen.Char["abcdefgh"].Select(c => "vd" + c),
         Gen.Enum<DiskBus>(),
         Gen.Enum<DiskCache>().Nullable(),
         Gen.Enum<DiskDiscard>().Nullable(),
-        (device, format, file, dev, bus, cache, discard) => new DiskConfig
+        Gen.Enum<DiskIo>().Nullable(),
+        (kind, source, dev, bus, cache, discard, io) => new DiskConfig
         {
-            Device = device, Format = format, SourceFile = file, TargetDev = dev, Bus = bus, Cache = cache, Discard = discard,
+            Device = kind.device, Format = kind.format, Source = source, TargetDev = dev, Bus = bus, Cache = cache, Discard = discard, Io = io,
         });
 
     private static readonly Gen<DeviceConfig> Devices = Gen.Select(

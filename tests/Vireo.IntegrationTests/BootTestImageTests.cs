@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Vireo.Core;
+using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.Libvirt;
 
@@ -82,7 +83,7 @@ public sealed class BootTestImageTests(ITestOutputHelper output)
         Features = ["acpi", "apic"],
         Devices = new DeviceConfig
         {
-            Disks = [new DiskConfig { Format = DiskFormat.Qcow2, SourceFile = disk, TargetDev = "vda" }],
+            Disks = [new DiskConfig { Format = DiskFormat.Qcow2, Source = new DiskSource.File(disk), TargetDev = "vda" }],
             Serials = [new SerialConfig(console)],
             Channels = [new ChannelConfig(agent)],
             Memballoon = new MemballoonConfig { StatsPeriodSeconds = 10 },

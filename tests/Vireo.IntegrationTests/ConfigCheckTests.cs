@@ -12,7 +12,7 @@ public sealed class ConfigCheckTests : IDisposable
 
     private static readonly string[] Unacted =
     [
-        "[DEFAULT] use_cow_images", "[DEFAULT] log_dir", "[DEFAULT] log_file", "[libvirt] images_type",
+        "[DEFAULT] log_dir", "[DEFAULT] log_file",
         "[image_cache] manager_interval", "[image_cache] remove_unused_base_images",
         "[image_cache] remove_unused_original_minimum_age_seconds", "[image_cache] remove_unused_resized_minimum_age_seconds",
     ];
@@ -28,11 +28,8 @@ public sealed class ConfigCheckTests : IDisposable
     public async Task Options_nothing_acts_on_warn_when_set_and_strict_refuses_them()
     {
         var config = Config("""
-            use_cow_images = false
             log_dir = /var/log/nova
             log_file = nova-compute.log
-            [libvirt]
-            images_type = flat
             [image_cache]
             manager_interval = 60
             remove_unused_base_images = false
@@ -65,12 +62,14 @@ public sealed class ConfigCheckTests : IDisposable
         var config = Config("""
             host = compute-it
             force_raw_images = false
+            use_cow_images = false
             debug = true
             [image_cache]
             subdirectory_name = _base_it
             [libvirt]
             virt_type = qemu
             mem_stats_period_seconds = 0
+            images_type = flat
             """);
 
         var check = await VireoService.RunCliAsync(["--config-file", config, "config", "check", "--strict"], TimeSpan.FromMinutes(3));

@@ -1,6 +1,7 @@
 using Vireo.Core;
 using Vireo.Storage.Disks;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
@@ -58,12 +59,12 @@ public sealed class BaseImageFormatsTests : IDisposable
 
         image.DiskFormat.ShouldBe(diskFormat);
         image.VirtualSizeBytes.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(PatternBytes);
-        var overlay = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
+        var overlay = await sandbox.QemuImg.InfoAsync(layout.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct);
         var expectedBaseFormat = forceRaw ? "raw" : driver;
         overlay.BackingFilenameFormat.ShouldBe(expectedBaseFormat);
         overlay.BackingFilename.ShouldBe(Path.Join(sandbox.Settings.BaseDirectory, BaseImageCache.CacheFileName(image.Id)));
         // qemu-img compare reads both through their drivers; a longer disk must be zeros past the pattern.
-        await Tool.QemuImgAsync("compare", "-f", "qcow2", "-F", "raw", layout.Disks[0].Path, raw);
+        await Tool.QemuImgAsync("compare", "-f", "qcow2", "-F", "raw", layout.Disks[0].FilePath(), raw);
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public sealed class BaseImageFormatsTests : IDisposable
         var raw = Tool.MakeRaw(sandbox.ScratchPath("pattern.raw"), PatternBytes);
         var image = await sandbox.ImportFileAsync(await MakeAsync(raw, sandbox.ScratchPath("p.qed"), "qed", ""), DiskFormat.Qed);
         var first = await sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor(), null, Ct);
-        var basePath = (await sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await sandbox.QemuImg.InfoAsync(first.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         var secret = sandbox.ScratchPath("host-secret");
         await File.WriteAllTextAsync(secret, "not for guests", Ct);
         await Tool.QemuImgAsync("create", "-f", "qed", "-F", "raw", "-b", secret, sandbox.ScratchPath("evil.qed"), "3M");

@@ -3,6 +3,7 @@ using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Disks;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
@@ -28,7 +29,7 @@ public sealed class InstanceDisksTests : IDisposable
         var disk = Path.Join(directory, "disk");
         var basePath = Path.Join(_sandbox.Settings.InstancesPath, "_base", BaseImageCache.CacheFileName(image.Id));
         layout.InstanceDirectory.ShouldBe(directory);
-        layout.Disks.ShouldBe([new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2)]);
+        layout.Disks.ShouldBe([GuestDisk.File(DiskRole.Root, disk, DiskFormat.Qcow2)]);
         layout.ConsoleLog.ShouldBe(Path.Join(directory, "console.log"));
         var info = await _sandbox.QemuImg.InfoAsync(disk, DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilename.ShouldBe(basePath);
@@ -46,7 +47,7 @@ public sealed class InstanceDisksTests : IDisposable
 
         var layout = await sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
-        var info = await sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
+        var info = await sandbox.QemuImg.InfoAsync(layout.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilenameFormat.ShouldBe("qcow2");
         var baseInfo = await sandbox.QemuImg.InfoAsync(info.BackingFilename!, DiskFormat.Qcow2, forceShare: true, cancellationToken: Ct);
         baseInfo.VirtualSizeBytes.ShouldBe(3L << 20);
@@ -61,7 +62,7 @@ public sealed class InstanceDisksTests : IDisposable
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
-        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct);
+        var info = await _sandbox.QemuImg.InfoAsync(layout.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct);
         info.BackingFilenameFormat.ShouldBe("raw");
         File.ReadAllBytes(info.BackingFilename!).ShouldBe(File.ReadAllBytes(raw));
     }
@@ -73,7 +74,7 @@ public sealed class InstanceDisksTests : IDisposable
 
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.zero", rootGiB: 0), null, Ct);
 
-        (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
+        (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct)).VirtualSizeBytes.ShouldBe(5L << 20);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class InstanceDisksTests : IDisposable
         var layout = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, Flavor("m1.tiny", rootGiB: 1), null, Ct);
 
         var text = await File.ReadAllTextAsync(Path.Join(layout.InstanceDirectory, "disk.info"), Ct);
-        JsonSerializer.Deserialize<Dictionary<string, string>>(text).ShouldBe(new Dictionary<string, string> { [layout.Disks[0].Path] = "qcow2" });
+        JsonSerializer.Deserialize<Dictionary<string, string>>(text).ShouldBe(new Dictionary<string, string> { [layout.Disks[0].FilePath()] = "qcow2" });
         Directory.EnumerateFileSystemEntries(layout.InstanceDirectory).Select(Path.GetFileName).Order().ShouldBe(["disk", "disk.info", InstanceFiles.Owner]);
     }
 
@@ -102,7 +103,7 @@ public sealed class InstanceDisksTests : IDisposable
         var backings = new List<string>();
         foreach (var layout in layouts)
         {
-            backings.Add((await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!);
+            backings.Add((await _sandbox.QemuImg.InfoAsync(layout.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!);
         }
 
         backings.Distinct().ShouldHaveSingleItem();
@@ -127,7 +128,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportQcow2Async("1M");
         var flavor = Flavor("m1.tiny", rootGiB: 1);
         var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
         var second = NewInstance(image);
 
@@ -148,7 +149,7 @@ public sealed class InstanceDisksTests : IDisposable
         var image = await ImportRawAsync();
         var flavor = Flavor("m1.tiny", rootGiB: 1);
         var first = await _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(first.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
         await TamperAsync(basePath);
 
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(NewInstance(image), image, flavor, null, Ct));
@@ -220,7 +221,7 @@ public sealed class InstanceDisksTests : IDisposable
         var root = layout.Disks.ShouldHaveSingleItem();
         root.IsCdrom.ShouldBeTrue();
         root.Role.ShouldBe(DiskRole.Root);
-        var overlay = await _sandbox.QemuImg.InfoAsync(root.Path, DiskFormat.Qcow2, cancellationToken: Ct);
+        var overlay = await _sandbox.QemuImg.InfoAsync(root.FilePath(), DiskFormat.Qcow2, cancellationToken: Ct);
         overlay.BackingFilenameFormat.ShouldBe("raw");
         File.ReadAllBytes(overlay.BackingFilename!).ShouldBe(File.ReadAllBytes(isoPath));
     }
@@ -259,7 +260,7 @@ public sealed class InstanceDisksTests : IDisposable
         var error = await Should.ThrowAsync<VireoException>(() => _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct));
 
         error.Kind.ShouldBe(ErrorKind.Conflict);
-        File.Exists(layout.Disks[0].Path).ShouldBeTrue();
+        File.Exists(layout.Disks[0].FilePath()).ShouldBeTrue();
         File.Exists(Path.Join(layout.InstanceDirectory, "disk.info")).ShouldBeTrue();
     }
 
@@ -285,7 +286,7 @@ public sealed class InstanceDisksTests : IDisposable
         var instance = NewInstance(image);
         var layout = await _sandbox.Disks.CreateRootDiskAsync(instance, image, Flavor("m1.tiny", 1), null, Ct);
         await File.WriteAllTextAsync(Path.Join(layout.InstanceDirectory, "console.log"), "boot", Ct);
-        var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].Path, DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
+        var basePath = (await _sandbox.QemuImg.InfoAsync(layout.Disks[0].FilePath(), DiskFormat.Qcow2, cancellationToken: Ct)).BackingFilename!;
 
         await _sandbox.Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
 

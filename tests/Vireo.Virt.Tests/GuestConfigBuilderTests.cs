@@ -91,7 +91,7 @@ public sealed class GuestConfigBuilderTests
         {
             Device = DiskDevice.Disk,
             Format = DiskFormat.Qcow2,
-            SourceFile = Specs.InstanceDirectory + "/disk",
+            Source = new DiskSource.File(Specs.InstanceDirectory + "/disk"),
             TargetDev = "vda",
             Bus = DiskBus.Virtio,
             Cache = DiskCache.Writethrough,
@@ -104,18 +104,47 @@ public sealed class GuestConfigBuilderTests
         Build().Devices.Disks[0].Cache.ShouldBe(DiskCache.None);
     }
 
+    [Theory]
+    [InlineData(DiskCache.None, DiskIo.Native)]
+    [InlineData(DiskCache.Directsync, DiskIo.Native)]
+    [InlineData(DiskCache.Writeback, DiskIo.Threads)]
+    [InlineData(DiskCache.Writethrough, DiskIo.Threads)]
+    public void A_block_root_disk_keeps_its_device_and_gets_native_io_only_with_a_cache_mode_that_bypasses_the_host_cache(DiskCache cache, DiskIo io)
+    {
+        var source = new DiskSource.Block("/dev/vg/x_disk");
+        var disk = Build(Specs.Spec(disks: [new GuestDisk(DiskRole.Root, source, DiskFormat.Raw)]), Specs.Qemu with { DiskCacheMode = cache })
+            .Devices.Disks.ShouldHaveSingleItem();
+
+        disk.Source.ShouldBe(source);
+        disk.Io.ShouldBe(io);
+        disk.Cache.ShouldBe(cache);
+    }
+
+    [Fact]
+    public void File_and_network_disks_leave_io_to_qemu_and_keep_their_source()
+    {
+        var rbd = new DiskSource.Rbd("vms", "x_disk", [new NetworkHost("192.0.2.1", 6789)], "nova", Guid.NewGuid());
+        var disks = Build(Specs.Spec(disks:
+        [
+            new GuestDisk(DiskRole.Root, rbd, DiskFormat.Raw),
+            GuestDisk.File(DiskRole.Swap, "/i/disk.swap", DiskFormat.Raw),
+        ])).Devices.Disks;
+
+        disks.Select(d => (d.Source, d.Io)).ShouldBe([((DiskSource)rbd, (DiskIo?)null), (new DiskSource.File("/i/disk.swap"), null)]);
+    }
+
     [Fact]
     public void Disks_are_ordered_root_ephemeral_swap_whatever_order_they_are_given_in()
     {
         var dir = Specs.InstanceDirectory;
         var disks = Build(Specs.Spec(disks:
         [
-            new GuestDisk(DiskRole.Swap, dir + "/disk.swap", DiskFormat.Raw),
-            new GuestDisk(DiskRole.Ephemeral, dir + "/disk.local", DiskFormat.Qcow2),
-            new GuestDisk(DiskRole.Root, dir + "/disk", DiskFormat.Qcow2),
+            GuestDisk.File(DiskRole.Swap, dir + "/disk.swap", DiskFormat.Raw),
+            GuestDisk.File(DiskRole.Ephemeral, dir + "/disk.local", DiskFormat.Qcow2),
+            GuestDisk.File(DiskRole.Root, dir + "/disk", DiskFormat.Qcow2),
         ])).Devices.Disks;
 
-        disks.Select(d => (d.SourceFile, d.TargetDev, d.Format)).ShouldBe(
+        disks.Select(d => (((DiskSource.File)d.Source).Path, d.TargetDev, d.Format)).ShouldBe(
         [
             (dir + "/disk", "vda", DiskFormat.Qcow2),
             (dir + "/disk.local", "vdb", DiskFormat.Qcow2),
@@ -131,8 +160,8 @@ public sealed class GuestConfigBuilderTests
         var disks = Build(
             Specs.Spec(disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
-                new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw),
+                GuestDisk.File(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                GuestDisk.File(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw),
             ]),
             Specs.Qemu with { MachineType = machine }).Devices.Disks;
 
@@ -147,7 +176,7 @@ public sealed class GuestConfigBuilderTests
     public void An_iso_root_is_a_cdrom_on_the_cdrom_bus_and_the_guest_boots_from_it_first(string machine, string dev, DiskBus bus)
     {
         var definition = Build(
-            Specs.Spec(disks: [new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2, IsCdrom: true), new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2)]),
+            Specs.Spec(disks: [GuestDisk.File(DiskRole.Root, "/i/disk", DiskFormat.Qcow2, isCdrom: true), GuestDisk.File(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2)]),
             Specs.Qemu with { MachineType = machine });
 
         definition.Os.BootDevices.ShouldBe([BootDevice.Cdrom, BootDevice.Hd]);
@@ -179,8 +208,8 @@ public sealed class GuestConfigBuilderTests
         var disks = Build(
             Specs.Spec(image: image, disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
-                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2),
+                GuestDisk.File(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                GuestDisk.File(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2),
             ]),
             Specs.Qemu).Devices.Disks;
 
@@ -194,8 +223,8 @@ public sealed class GuestConfigBuilderTests
         var disks = Build(
             Specs.Spec(image: image, disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
-                new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw),
+                GuestDisk.File(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                GuestDisk.File(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw),
             ]),
             Specs.Qemu with { MachineType = "q35" }).Devices.Disks;
 
@@ -219,7 +248,7 @@ public sealed class GuestConfigBuilderTests
         var image = Specs.Image(new Dictionary<string, string> { ["hw_cdrom_bus"] = "virtio" });
 
         var error = Should.Throw<VireoException>(() => Build(
-            Specs.Spec(image: image, disks: [new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2), new GuestDisk(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw)]),
+            Specs.Spec(image: image, disks: [GuestDisk.File(DiskRole.Root, "/i/disk", DiskFormat.Qcow2), GuestDisk.File(DiskRole.ConfigDrive, "/i/disk.config", DiskFormat.Raw)]),
             Specs.Qemu));
 
         error.Message.ShouldContain("hw_cdrom_bus='virtio', which a kvm/qemu guest cannot use; set it to one of ide, sata, scsi, usb");
@@ -233,10 +262,10 @@ public sealed class GuestConfigBuilderTests
         Should.Throw<VireoException>(() => Build(
             Specs.Spec(image: image, disks:
             [
-                new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
-                new GuestDisk(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2),
-                new GuestDisk(DiskRole.Ephemeral, "/i/disk.eph1", DiskFormat.Qcow2),
-                new GuestDisk(DiskRole.Swap, "/i/disk.swap", DiskFormat.Raw),
+                GuestDisk.File(DiskRole.Root, "/i/disk", DiskFormat.Qcow2),
+                GuestDisk.File(DiskRole.Ephemeral, "/i/disk.local", DiskFormat.Qcow2),
+                GuestDisk.File(DiskRole.Ephemeral, "/i/disk.eph1", DiskFormat.Qcow2),
+                GuestDisk.File(DiskRole.Swap, "/i/disk.swap", DiskFormat.Raw),
             ]),
             Specs.Qemu)).Message.ShouldContain("room for 3 of them");
     }
@@ -250,7 +279,7 @@ public sealed class GuestConfigBuilderTests
     [Fact]
     public void A_format_other_than_raw_or_qcow2_is_refused_naming_the_disk()
     {
-        var e = Should.Throw<VireoException>(() => Build(Specs.Spec(disks: [new GuestDisk(DiskRole.Root, "/i/disk", DiskFormat.Vmdk)])));
+        var e = Should.Throw<VireoException>(() => Build(Specs.Spec(disks: [GuestDisk.File(DiskRole.Root, "/i/disk", DiskFormat.Vmdk)])));
 
         e.Kind.ShouldBe(ErrorKind.Failed);
         e.Message.ShouldContain("/i/disk");
@@ -262,8 +291,8 @@ public sealed class GuestConfigBuilderTests
     {
         Should.Throw<VireoException>(() => Build(Specs.Spec(disks:
         [
-            new GuestDisk(DiskRole.Root, "/i/a", DiskFormat.Raw),
-            new GuestDisk(DiskRole.Root, "/i/b", DiskFormat.Raw),
+            GuestDisk.File(DiskRole.Root, "/i/a", DiskFormat.Raw),
+            GuestDisk.File(DiskRole.Root, "/i/b", DiskFormat.Raw),
         ]))).Kind.ShouldBe(ErrorKind.Internal);
     }
 

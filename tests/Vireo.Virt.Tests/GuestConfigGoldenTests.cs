@@ -5,7 +5,7 @@ namespace Vireo.Virt.Tests;
 
 public sealed class GuestConfigGoldenTests
 {
-    public static TheoryData<string> GoldenFiles => [.. GoldenCases.All.Keys];
+    public static TheoryData<string> GoldenFiles => [.. GoldenCases.All.Keys, .. GoldenCases.RootDiskSources.Keys];
 
     [Theory]
     [MemberData(nameof(GoldenFiles))]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Vireo.Cli.Output;
+using Vireo.Cli.Serve;
 using Vireo.Configuration;
 using Vireo.Configuration.Loading;
 using Vireo.Configuration.Output;
@@ -27,9 +28,9 @@ public static class ConfigCommands
         {
             strict,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var result = CliConfiguration.Load(parse, parse.GetValue(strict));
+            var result = await WithImageBackendAsync(CliConfiguration.Load(parse, parse.GetValue(strict)), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 // Messages quote values ('x'); the output goes to a terminal or a file, never into HTML (relaxed escaping).
@@ -99,6 +100,23 @@ public static class ConfigCommands
         });
         return command;
     }
+
+    /// <summary>The image backend serve would refuse is an error here too, in the same sentence.</summary>
+    private static async Task<ConfigurationResult> WithImageBackendAsync(ConfigurationResult result, CancellationToken cancellationToken)
+    {
+        if (result.Options is not { } options || !result.Succeeded)
+        {
+            return result;
+        }
+
+        var decision = await ImageBackendChoice.DecideAsync(options, cancellationToken).ConfigureAwait(false);
+        return decision.Refusal is { } refusal
+            ? result with { Errors = [.. result.Errors, ConfigDiagnostic.Error(ImageBackendNotServed, null, "libvirt", "images_type", refusal)] }
+            : result;
+    }
+
+    /// <summary>The diagnostic code of an images_type whose backend this version or this host cannot serve.</summary>
+    public const string ImageBackendNotServed = "rule.images-type-not-served";
 
     private static void PrintEffective(ConfigurationResult result)
     {

@@ -18,6 +18,7 @@ using Vireo.Core.Reconciliation;
 using Vireo.Core.Ports;
 using Vireo.DomainXml;
 using Vireo.HostCheck;
+using Vireo.Storage.Disks.Backends;
 using Vireo.State;
 using Vireo.Storage;
 using Vireo.Storage.Disks;
@@ -55,6 +56,13 @@ public static partial class ServeCommand
                 return ExitCodes.Configuration;
             }
 
+            var backend = await ImageBackendChoice.DecideAsync(options, cancellationToken).ConfigureAwait(false);
+            if (backend.Refusal is { } backendRefusal)
+            {
+                Console.Error.WriteLine("vireo: " + backendRefusal);
+                return ExitCodes.Configuration;
+            }
+
             try
             {
                 // One service per state_path, taken before anything under it is read or changed.
@@ -64,7 +72,7 @@ public static partial class ServeCommand
                 {
                     return ExitCodes.Configuration;
                 }
-                await RunAsync(options, listen, cancellationToken).ConfigureAwait(false);
+                await RunAsync(options, listen, backend, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (VireoException e)
@@ -112,7 +120,7 @@ public static partial class ServeCommand
     }
 
     /// <summary>Runs the service; the caller holds the <see cref="StateLock"/> on state_path.</summary>
-    private static async Task RunAsync(VireoOptions options, ListenDecision listen, CancellationToken cancellationToken)
+    private static async Task RunAsync(VireoOptions options, ListenDecision listen, ImageBackendDecision backend, CancellationToken cancellationToken)
     {
         var faults = FaultInjection.FromEnvironment();
         var statePath = options.Default.StatePath;
@@ -147,7 +155,8 @@ public static partial class ServeCommand
         builder.Services.AddSingleton(sp => new BaseImageCache(storage, sp.GetRequiredService<FileImageStore>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
         builder.Services.AddSingleton(sp => new ComputeService(
             store.Instances, store.Flavors, store.Images, sp.GetRequiredService<LibvirtHypervisor>(),
-            new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<InstanceDisks>>()),
+            new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<InstanceDisks>>(),
+                ImageBackendChoice.Create(backend.Backend!.Value, qemuImg, storage, sp.GetRequiredService<ILoggerFactory>())),
             faults.FaultPoints(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>()));
         builder.Services.AddSingleton(new ServiceReadiness());
         builder.Services.AddSingleton(faults);
@@ -181,6 +190,12 @@ public static partial class ServeCommand
             LogUnauthenticatedRemoteApi(logger, warning);
         }
 
+        if (backend.Warning is { } backendWarning)
+        {
+            LogImageBackendWarning(logger, backendWarning);
+        }
+
+        LogImageBackend(logger, backend.Backend!.Value.ToString().ToLowerInvariant(), options.Libvirt.ImagesTypeName);
         foreach (var leftover in StorageLeftovers.Remove(storage, DateTimeOffset.UtcNow, StorageLeftovers.DefaultStaleAfter, app.Services.GetRequiredService<ILogger<FileImageStore>>()))
         {
             LogLeftoverRemoved(logger, leftover);
@@ -202,6 +217,13 @@ public static partial class ServeCommand
 
     [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "vireo serve: {Warning}")]
     private static partial void LogUnauthenticatedRemoteApi(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 5700, EventName = "ImageBackendWarning", Level = LogLevel.Warning, Message = "vireo serve: {Warning}")]
+    private static partial void LogImageBackendWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 5701, EventName = "ImageBackend", Level = LogLevel.Information,
+        Message = "vireo serve: instance disks are made by the {Backend} image backend ([libvirt] images_type = {ImagesType})")]
+    private static partial void LogImageBackend(ILogger logger, string backend, string imagesType);
 
     [LoggerMessage(EventId = 5410, EventName = "Starting", Level = LogLevel.Information,
         Message = "vireo serve: listening on {Listen}:{Port}, virt_type={VirtType}, installation {InstallationId}, database {Database}, disk cache {Cache}")]

@@ -42,7 +42,7 @@ public enum Component
     /// <summary>Keystone token authentication of API requests.</summary>
     KeystoneAuth,
 
-    /// <summary>The choice between qcow2 overlays and flat copies for instance disks (today every disk is a qcow2 overlay).</summary>
+    /// <summary>The choice of the image backend for instance disks (images_type, use_cow_images).</summary>
     DiskFormatChoice,
 
     /// <summary>The periodic cleaner that removes unused base images from the cache.</summary>
@@ -64,6 +64,7 @@ public static class Components
         Component.ImageCache,
         Component.ImageFormats,
         Component.StateStore,
+        Component.DiskFormatChoice,
     };
 
     /// <summary>The phrase used in messages and documents: "Vireo's {Describe} is not implemented yet".</summary>
@@ -82,7 +83,7 @@ public static class Components
         Component.EphemeralDisks => "ephemeral disk formatting",
         Component.LiveMigration => "live migration",
         Component.KeystoneAuth => "Keystone authentication",
-        Component.DiskFormatChoice => "choice of instance disk format (every disk is a qcow2 overlay on a cached base image)",
+        Component.DiskFormatChoice => "choice of the image backend for instance disks",
         Component.ImageCacheCleaner => "image cache cleaner (unused base images stay in the cache)",
         Component.LogFiles => "log file output (the service logs to standard error)",
         _ => component.ToString(),

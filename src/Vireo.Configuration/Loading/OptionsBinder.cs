@@ -87,6 +87,7 @@ internal static class OptionsBinder
             "rbd" => ImagesType.Rbd,
             _ => v.Bool(D.UseCowImages) ? ImagesType.Qcow2 : ImagesType.Flat,
         },
+        ImagesTypeName = v.String(L.ImagesType) ?? "default",
         ImagesVolumeGroup = NullIfEmpty(v.String(L.ImagesVolumeGroup)),
         ImagesRbdPool = v.String(L.ImagesRbdPool) ?? "rbd",
         ImagesRbdCephConf = v.String(L.ImagesRbdCephConf) ?? "",

@@ -28,6 +28,9 @@ public sealed record LibvirtOptions
 
     public ImagesType ImagesType { get; init; } = ImagesType.Qcow2;
 
+    /// <summary><c>images_type</c> as written (default, qcow2, flat, raw, lvm, rbd): the image backend is chosen from it once, at start.</summary>
+    public string ImagesTypeName { get; init; } = "default";
+
     public string? ImagesVolumeGroup { get; init; }
 
     public string ImagesRbdPool { get; init; } = "rbd";

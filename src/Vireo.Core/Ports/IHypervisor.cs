@@ -2,10 +2,15 @@ namespace Vireo.Core.Ports;
 
 /// <summary>What Vireo asks of a guest's disks when defining it.</summary>
 /// <param name="Role">What the guest uses the disk for.</param>
-/// <param name="Path">Absolute path of the file (or the volume name for non-file backends).</param>
+/// <param name="Source">Where its bytes are: a file, a block device or an RBD image, as the image backend made it.</param>
 /// <param name="Format">The format passed explicitly to QEMU (raw or qcow2), never probed.</param>
 /// <param name="IsCdrom">The guest sees it as a CD-ROM: the root of an ISO image, as Nova presents it.</param>
-public sealed record GuestDisk(DiskRole Role, string Path, DiskFormat Format, bool IsCdrom = false);
+public sealed record GuestDisk(DiskRole Role, DiskSource Source, DiskFormat Format, bool IsCdrom = false)
+{
+    /// <summary>A disk in a file on the host.</summary>
+    public static GuestDisk File(DiskRole role, string path, DiskFormat format, bool isCdrom = false) =>
+        new(role, new DiskSource.File(path), format, isCdrom);
+}
 
 public enum DiskRole
 {

@@ -4,30 +4,34 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core;
 using Vireo.Core.Ports;
+using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Qemu;
 
 namespace Vireo.Storage.Disks;
 
 /// <summary>
-/// Nova's instance files: <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/</c> holds <c>disk</c> (a qcow2 overlay
-/// on the cached base, absolute backing path, explicit backing format), <c>disk.info</c>, and
-/// the console log and agent socket the guest definition puts there.
+/// Nova's instance files: <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/</c> holds the owner file, <c>disk.info</c>,
+/// and the console log and agent socket the guest definition puts there; the root disk is made by
+/// the configured image backend (<see cref="IImageBackend"/>: a qcow2 overlay on the cached base,
+/// or a flat copy of it, both as <c>disk</c> in the directory) from the base this class holds.
 /// </summary>
 public sealed class InstanceDisks : IInstanceDisks
 {
     private readonly StorageSettings _settings;
     private readonly BaseImageCache _bases;
-    private readonly QemuImg _qemuImg;
+    private readonly IImageBackend _backend;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>With its own base image cache over <paramref name="images"/>.</summary>
-    public InstanceDisks(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null)
-        : this(settings, new BaseImageCache(settings, images, qemuImg, timeProvider), qemuImg, timeProvider)
+    /// <param name="backend">The image backend making root disks; null: qcow2.</param>
+    public InstanceDisks(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null, IImageBackend? backend = null)
+        : this(settings, new BaseImageCache(settings, images, qemuImg, timeProvider), qemuImg, timeProvider, backend: backend)
     {
     }
 
-    public InstanceDisks(StorageSettings settings, BaseImageCache bases, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<InstanceDisks>? logger = null)
+    /// <param name="backend">The image backend making root disks, chosen once from images_type; null: qcow2.</param>
+    public InstanceDisks(StorageSettings settings, BaseImageCache bases, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<InstanceDisks>? logger = null, IImageBackend? backend = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(bases);
@@ -35,7 +39,7 @@ public sealed class InstanceDisks : IInstanceDisks
         settings.Validate();
         _settings = settings;
         _bases = bases;
-        _qemuImg = qemuImg;
+        _backend = backend ?? new Qcow2Backend(qemuImg);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<InstanceDisks>.Instance;
     }
@@ -73,6 +77,7 @@ public sealed class InstanceDisks : IInstanceDisks
         var diskInfo = Path.Join(directory, InstanceFiles.DiskInfo);
         var madeDirectory = false;
         var madeFiles = false;
+        GuestDisk? root = null;
         try
         {
             var fill = progress is null ? null : new InlineProgress<BaseFillProgress>(p => progress.Report(p.Percent));
@@ -93,29 +98,39 @@ public sealed class InstanceDisks : IInstanceDisks
 
             madeFiles = true;
             long? sizeBytes = flavor.RootDiskGiB == 0 ? null : flavor.RootDiskGiB * StorageSettings.BytesPerGiB;
-            await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format, sizeBytes, cancellationToken).ConfigureAwait(false);
-            await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = DiskFormat.Qcow2.QemuName() }, cancellationToken).ConfigureAwait(false);
-            StorageLog.RootDiskCreated(_logger, disk, instance.Label, lease.Path, lease.Format.QemuName(), sizeBytes);
 
-            // Nova's blockinfo: the root of an ISO image is a CD-ROM (on hw_cdrom_bus), the same
-            // overlay on the cached image, and the guest boots from it.
+            // Nova's blockinfo: the root of an ISO image is a CD-ROM (on hw_cdrom_bus), made from the
+            // cached image like any root disk, and the guest boots from it.
             var isCdrom = image.DiskFormat == DiskFormat.Iso;
-            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2, isCdrom)], ConsoleLogPath(instance.Id));
+            root = await _backend.CreateRootDiskAsync(
+                new RootDiskRequest(instance.Id, instance.Label, directory, lease, sizeBytes, isCdrom), cancellationToken).ConfigureAwait(false);
+            List<GuestDisk> disks = [root];
+
+            // Ephemeral and swap disks of the flavor are added here, after the root disk.
+            await WriteDiskInfoAsync(diskInfo, FileFormats(disks), cancellationToken).ConfigureAwait(false);
+            StorageLog.RootDiskCreated(_logger, root.Source.Describe(), instance.Label, lease.Path, lease.Format.QemuName(), sizeBytes);
+            return new DiskLayout(directory, disks, ConsoleLogPath(instance.Id));
         }
         catch
         {
+            if (root is { Source: not DiskSource.File })
+            {
+                await UndoOutsideAsync(instance.Id, root).ConfigureAwait(false);
+            }
+
             Undo(directory, madeDirectory, madeFiles ? [disk, diskInfo] : []);
             throw;
         }
     }
 
     /// <summary>
-    /// Removes <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/</c>. Idempotent. A symbolic link in its place is
+    /// Removes the disks the image backend keeps elsewhere, then <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/</c>. Idempotent. A symbolic link in its place is
     /// removed as a link; links inside are removed, never followed.
     /// </summary>
-    public Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)
+    public async Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await _backend.RemoveDisksAsync(instanceId, cancellationToken).ConfigureAwait(false);
         var directory = InstanceDirectory(instanceId);
         var entry = new FileInfo(directory);
         if (entry.LinkTarget is not null)
@@ -132,11 +147,10 @@ public sealed class InstanceDisks : IInstanceDisks
         }
         else
         {
-            return Task.CompletedTask;
+            return;
         }
 
         StorageLog.InstanceFilesRemoved(_logger, instanceId, directory);
-        return Task.CompletedTask;
     }
 
     /// <summary>The tail of <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/console.log</c>; null when there is none (yet, or no more).</summary>
@@ -196,6 +210,11 @@ public sealed class InstanceDisks : IInstanceDisks
         }
     }
 
+    /// <summary>disk.info: the format decided for each disk that is a file (LP #1221190).</summary>
+    private static Dictionary<string, string> FileFormats(IEnumerable<GuestDisk> disks) =>
+        disks.Where(d => d.Source is DiskSource.File)
+            .ToDictionary(d => ((DiskSource.File)d.Source).Path, d => d.Format.QemuName(), StringComparer.Ordinal);
+
     private static async Task WriteDiskInfoAsync(string path, Dictionary<string, string> formats, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
@@ -207,6 +226,20 @@ public sealed class InstanceDisks : IInstanceDisks
         }
 
         File.Move(temporary, path, overwrite: false);
+    }
+
+    /// <summary>A root disk the backend keeps outside the instance directory (a volume, an RBD image) goes with a failed create too.</summary>
+    private async Task UndoOutsideAsync(Guid instanceId, GuestDisk root)
+    {
+        try
+        {
+            await _backend.RemoveDisksAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VireoException exception)
+        {
+            // Deleting the instance (reconciliation retries it) removes it.
+            StorageLog.RootDiskUndoIncomplete(_logger, root.Source.Describe(), exception.Message);
+        }
     }
 
     private void Undo(string directory, bool madeDirectory, IReadOnlyList<string> madeFiles)

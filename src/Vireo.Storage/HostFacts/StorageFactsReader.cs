@@ -127,15 +127,17 @@ public static partial class StorageFactsReader
 
     private static async Task<LvmFacts> ReadLvmAsync(StorageFactsRequest request, string root, List<string> path, CancellationToken cancellationToken)
     {
+        // lvcreate needs the kernel's device-mapper, whose control node is /dev/mapper/control.
+        var deviceMapper = File.Exists(Under(root, "/dev/mapper/control"));
         if (FindProgram(root, "vgs", path) is not { } vgs)
         {
-            return new LvmFacts(request.VolumeGroup, null, "vgs is not installed");
+            return new LvmFacts(request.VolumeGroup, null, "vgs is not installed") { DeviceMapper = deviceMapper };
         }
 
         var (exit, output, error) = await RunAsync(vgs, ["--noheadings", "-o", "vg_name"], cancellationToken).ConfigureAwait(false);
         return exit == 0
-            ? new LvmFacts(request.VolumeGroup, [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], null)
-            : new LvmFacts(request.VolumeGroup, null, $"vgs exited {exit}: {error.Trim()}");
+            ? new LvmFacts(request.VolumeGroup, [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], null) { DeviceMapper = deviceMapper }
+            : new LvmFacts(request.VolumeGroup, null, $"vgs exited {exit}: {error.Trim()}") { DeviceMapper = deviceMapper };
     }
 
     private static async Task<RbdFacts> ReadRbdAsync(StorageFactsRequest request, string root, List<string> path, CancellationToken cancellationToken)

@@ -25,7 +25,11 @@ public sealed record StorageFacts
 public sealed record DirectoryFacts(string Path, bool Exists, bool Writable, bool? DirectIo, string? ExistingAncestor = null, string? Error = null);
 
 /// <param name="VolumeGroups">What <c>vgs</c> lists; null when it could not run (<paramref name="Error"/>).</param>
-public sealed record LvmFacts(string? VolumeGroup, IReadOnlyList<string>? VolumeGroups, string? Error);
+public sealed record LvmFacts(string? VolumeGroup, IReadOnlyList<string>? VolumeGroups, string? Error)
+{
+    /// <summary>The kernel's device-mapper is there (<c>/dev/mapper/control</c>); null when not looked at.</summary>
+    public bool? DeviceMapper { get; init; }
+}
 
 /// <param name="Pools">What <c>ceph osd pool ls</c> lists; null when it could not run (<paramref name="Error"/>).</param>
 /// <param name="QemuRbdDriver">QEMU's rbd block driver (Debian: qemu-block-extra) is installed.</param>

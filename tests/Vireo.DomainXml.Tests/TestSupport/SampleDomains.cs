@@ -30,7 +30,7 @@ internal static class SampleDomains
         Cpu = new CpuConfig { Mode = CpuMode.HostModel, Topology = new CpuTopology(1, 1, 1) },
         Devices = new DeviceConfig
         {
-            Disks = [new DiskConfig { Format = DiskFormat.Qcow2, SourceFile = $"{InstanceDir}/disk", TargetDev = "vda", Cache = DiskCache.None }],
+            Disks = [new DiskConfig { Format = DiskFormat.Qcow2, Source = new DiskSource.File($"{InstanceDir}/disk"), TargetDev = "vda", Cache = DiskCache.None }],
             Serials = [new SerialConfig($"{InstanceDir}/console.log")],
             Channels = [new ChannelConfig($"{InstanceDir}/org.qemu.guest_agent.0.sock")],
             Memballoon = new MemballoonConfig { StatsPeriodSeconds = 10 },
@@ -84,7 +84,7 @@ internal static class SampleDomains
         Cpu = null,
         Devices = MinimalQemuGuest().Devices with
         {
-            Disks = [new DiskConfig { Format = DiskFormat.Raw, SourceFile = $"{InstanceDir}/disk", TargetDev = "vda", Cache = DiskCache.Writeback, Discard = DiskDiscard.Unmap }],
+            Disks = [new DiskConfig { Format = DiskFormat.Raw, Source = new DiskSource.File($"{InstanceDir}/disk"), TargetDev = "vda", Cache = DiskCache.Writeback, Discard = DiskDiscard.Unmap }],
         },
     };
 

@@ -1,6 +1,7 @@
 using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Disks;
+using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Images;
 using Vireo.Storage.Qemu;
 using Vireo.Testing.Fakes;
@@ -13,7 +14,8 @@ namespace Vireo.Storage.Tests.TestSupport;
 /// </summary>
 public sealed class StorageSandbox : IDisposable
 {
-    public StorageSandbox(Func<StorageSettings, StorageSettings>? adjust = null)
+    /// <param name="backend">The image backend of the instance disks; null: qcow2.</param>
+    public StorageSandbox(Func<StorageSettings, StorageSettings>? adjust = null, Func<QemuImg, StorageSettings, IImageBackend>? backend = null)
     {
         Root = Path.Join(Path.GetTempPath(), "vireo-storage-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
@@ -25,7 +27,7 @@ public sealed class StorageSandbox : IDisposable
         QemuImg = new QemuImg(Settings);
         Store = new FileImageStore(Settings, Registry, QemuImg);
         CountingStore = new CountingImageStore(Store);
-        Disks = new InstanceDisks(Settings, CountingStore, QemuImg);
+        Disks = new InstanceDisks(Settings, CountingStore, QemuImg, backend: backend?.Invoke(QemuImg, Settings));
     }
 
     public const string InstallationId = "installation-1";

@@ -6,8 +6,9 @@ namespace Vireo.Testing.Contracts;
 
 /// <summary>
 /// What callers of <see cref="IInstanceDisks"/> rely on for the operations the fake models, asserted
-/// the same way for the fake and for Storage's InstanceDisks on a temporary directory: the layout
-/// (one qcow2 root disk and the console log inside the instance directory), the owner the listing
+/// the same way for the fake and for Storage's InstanceDisks on a temporary directory, once per file
+/// image backend (qcow2, flat): the layout (one root disk in a file of the backend's format and the
+/// console log inside the instance directory), the owner the listing
 /// reports, delete idempotent, and the console tail (blank lines kept, every line ending in LF, no
 /// log before it is written or after the directory is gone).
 /// </summary>
@@ -16,6 +17,9 @@ public abstract class InstanceDisksContract
     private static readonly DateTimeOffset T0 = new(2025, 6, 7, 8, 9, 10, TimeSpan.Zero);
 
     protected abstract IInstanceDisks Disks { get; }
+
+    /// <summary>The root disk's format the implementation's image backend promises: qcow2 (overlay) or raw (flat copy).</summary>
+    protected virtual DiskFormat RootFormat => DiskFormat.Qcow2;
 
     /// <summary>The installation and host the implementation writes into the owner files it makes.</summary>
     protected abstract (string InstallationId, string Host) Owner { get; }
@@ -41,16 +45,16 @@ public abstract class InstanceDisksContract
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task A_root_disk_is_one_qcow2_disk_inside_the_instance_directory_with_the_console_log_beside_it()
+    public async Task A_root_disk_is_one_file_of_the_backends_format_inside_the_instance_directory_with_the_console_log_beside_it()
     {
         var (instance, layout) = await CreateAsync();
 
         layout.InstanceDirectory.ShouldEndWith(instance.Id.ToString("D"));
         var root = layout.Disks.ShouldHaveSingleItem();
         root.Role.ShouldBe(DiskRole.Root);
-        root.Format.ShouldBe(DiskFormat.Qcow2);
+        root.Format.ShouldBe(RootFormat);
         root.IsCdrom.ShouldBeFalse();
-        root.Path.ShouldStartWith(layout.InstanceDirectory + "/");
+        root.Source.ShouldBeOfType<DiskSource.File>().Path.ShouldStartWith(layout.InstanceDirectory + "/");
         layout.ConsoleLog.ShouldBe(layout.InstanceDirectory + "/console.log");
     }
 

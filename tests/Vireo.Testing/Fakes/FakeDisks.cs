@@ -81,7 +81,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
 
         var directory = DirectoryOf(instance.Id);
-        return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)], directory + "/console.log");
+        return new DiskLayout(directory, [GuestDisk.File(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)], directory + "/console.log");
     }
 
     public async Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)

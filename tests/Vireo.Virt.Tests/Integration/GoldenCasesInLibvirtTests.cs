@@ -23,7 +23,7 @@ public sealed class GoldenCasesInLibvirtTests(LibvirtHostFixture host) : IClassF
         var spec = makeSpec(id, directory) with { Name = "test-golden" };
         foreach (var disk in spec.Disks.Disks)
         {
-            LibvirtHostFixture.RunQemuImg("create", "-q", "-f", disk.Format.QemuName(), disk.Path, "64M");
+            LibvirtHostFixture.RunQemuImg("create", "-q", "-f", disk.Format.QemuName(), disk.FilePath(), "64M");
         }
 
         var settings = caseSettings with { InstallationId = host.InstallationId, ConnectionUri = LibvirtHostFixture.Uri };

@@ -74,7 +74,7 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
             : ImageRecord.NoProperties;
         var now = DateTimeOffset.UtcNow;
         var image = new ImageRecord(Guid.NewGuid(), "empty", ImageStatus.Active, DiskFormat.Qcow2, "bare", null, null, null, 0, 0, properties, now, now);
-        return new GuestSpec(id, "test-" + label, flavor, image, new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2)], Path.Combine(directory, "console.log")));
+        return new GuestSpec(id, "test-" + label, flavor, image, new DiskLayout(directory, [GuestDisk.File(DiskRole.Root, disk, DiskFormat.Qcow2)], Path.Combine(directory, "console.log")));
     }
 
     /// <summary>
@@ -84,7 +84,7 @@ public sealed class LibvirtHostFixture : IAsyncLifetime
     public GuestSpec NewBootableSpec(string label)
     {
         var spec = NewSpec(label, agent: true, memoryMiB: 128);
-        var disk = spec.Disks.Disks[0].Path;
+        var disk = spec.Disks.Disks[0].FilePath();
         File.Delete(disk);
         RunQemuImg("create", "-q", "-f", "qcow2", "-b", TestImage.Qcow2Path, "-F", "qcow2", disk);
         return spec;

@@ -18,9 +18,9 @@ internal static class GoldenCases
                     flavor: Specs.Small,
                     disks:
                     [
-                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Raw),
-                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
-                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Raw),
+                        GuestDisk.File(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
                     ],
                     instanceId: id,
                     directory: dir),
@@ -42,16 +42,16 @@ internal static class GoldenCases
                     image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "sata", ["hw_machine_type"] = "q35", ["hw_qemu_guest_agent"] = "yes" }),
                     disks:
                     [
-                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
-                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
-                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), DiskFormat.Raw),
+                        GuestDisk.File(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), DiskFormat.Raw),
                     ],
                     instanceId: id,
                     directory: dir),
                 Specs.Qemu),
             ["iso-root-cdrom.xml"] = (
                 (id, dir) => Specs.Spec(
-                    disks: [new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2, IsCdrom: true)],
+                    disks: [GuestDisk.File(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2, isCdrom: true)],
                     instanceId: id,
                     directory: dir),
                 Specs.Qemu),
@@ -63,20 +63,52 @@ internal static class GoldenCases
                     image: Specs.Image(new Dictionary<string, string> { ["hw_disk_bus"] = "ide", ["hw_cdrom_bus"] = "usb" }),
                     disks:
                     [
-                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
-                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Raw),
-                        new GuestDisk(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), DiskFormat.Raw),
+                        GuestDisk.File(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Raw),
+                        GuestDisk.File(DiskRole.ConfigDrive, Path.Combine(dir, "disk.config"), DiskFormat.Raw),
                     ],
                     instanceId: id,
                     directory: dir),
                 Specs.Qemu),
         };
 
+    /// <summary>
+    /// A root disk per image backend, as Nova writes it (nova/virt/libvirt/imagebackend.py
+    /// libvirt_info with config.py LibvirtConfigGuestDisk): a flat file, an LVM block device, an
+    /// RBD image with monitors and cephx auth. Their sources do not exist on a test host, so they
+    /// are compared as XML only, not defined in libvirtd.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (Func<Guid, string, GuestSpec> Spec, HypervisorSettings Settings)> RootDiskSources =
+        new Dictionary<string, (Func<Guid, string, GuestSpec>, HypervisorSettings)>
+        {
+            ["root-disk-file-flat.xml"] = (
+                (id, dir) => Specs.Spec(disks: [GuestDisk.File(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Raw)], instanceId: id, directory: dir),
+                Specs.Qemu),
+            ["root-disk-block-lvm.xml"] = (
+                (id, dir) => Specs.Spec(
+                    disks: [new GuestDisk(DiskRole.Root, new DiskSource.Block($"/dev/nova-vg/{id:D}_disk"), DiskFormat.Raw)],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu),
+            ["root-disk-rbd.xml"] = (
+                (id, dir) => Specs.Spec(
+                    disks:
+                    [
+                        new GuestDisk(
+                            DiskRole.Root,
+                            new DiskSource.Rbd("vms", $"{id:D}_disk", [new NetworkHost("192.0.2.10", 6789), new NetworkHost("192.0.2.11", 6789)], "nova", Guid.Parse("457eb676-33da-42ec-9a8c-9293d545c337")),
+                            DiskFormat.Raw),
+                    ],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu with { DiskCacheMode = DiskCache.Writeback }),
+        };
+
     public static DomainDefinition Build(string file) => Build(file, Specs.InstanceId, Specs.InstanceDirectory);
 
     public static DomainDefinition Build(string file, Guid instanceId, string directory)
     {
-        var (spec, settings) = All[file];
+        var (spec, settings) = All.TryGetValue(file, out var known) ? known : RootDiskSources[file];
         return GuestConfigBuilder.Build(spec(instanceId, directory), settings, Specs.CreatedAt, CpuFactValues.For(settings));
     }
 }

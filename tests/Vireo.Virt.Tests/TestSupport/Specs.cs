@@ -50,7 +50,7 @@ internal static class Specs
         name,
         flavor ?? Tiny,
         image ?? Image(),
-        new DiskLayout(directory, disks ?? [new GuestDisk(DiskRole.Root, Path.Combine(directory, "disk"), DiskFormat.Qcow2)], Path.Combine(directory, "console.log")));
+        new DiskLayout(directory, disks ?? [GuestDisk.File(DiskRole.Root, Path.Combine(directory, "disk"), DiskFormat.Qcow2)], Path.Combine(directory, "console.log")));
 
     public static HypervisorSettings Qemu { get; } = new() { InstallationId = InstallationId, VirtType = DomainType.Qemu };
 

@@ -1,0 +1,39 @@
+using Vireo.Core.Ports;
+
+namespace Vireo.Storage.Disks.Backends;
+
+/// <summary>What a backend makes a root disk from.</summary>
+/// <param name="InstanceId">The instance the disk is for.</param>
+/// <param name="InstanceLabel">The instance, for messages and logs.</param>
+/// <param name="InstanceDirectory"><c>&lt;instances_path&gt;/&lt;uuid&gt;/</c>, already made, with its owner file.</param>
+/// <param name="Base">The checked base image, held for the duration of the call.</param>
+/// <param name="SizeBytes">The flavor's root disk; null when the flavor says 0 (the image's size). Never smaller than the base (checked before).</param>
+/// <param name="IsCdrom">The root of an ISO image: the guest sees a CD-ROM.</param>
+public sealed record RootDiskRequest(Guid InstanceId, string InstanceLabel, string InstanceDirectory, BaseImageLease Base, long? SizeBytes, bool IsCdrom);
+
+/// <summary>
+/// One <c>[libvirt] images_type</c>: how an instance's root disk is made from the cached base
+/// and where it lives (nova/virt/libvirt/imagebackend.py). Chosen once at start
+/// (<see cref="ImageBackendSelection"/>); <see cref="InstanceDisks"/> asks it for the root disk
+/// and keeps everything else (instance directory, owner file, console log, base cache), so nothing
+/// above the storage layer knows which backend made a disk: the disk's <see cref="DiskSource"/> says
+/// where it is.
+/// </summary>
+public interface IImageBackend
+{
+    ImageBackendKind Kind { get; }
+
+    /// <summary>
+    /// Makes the root disk, all or nothing: on failure nothing it started is left behind.
+    /// The disk is made under a temporary name (or in a way that is atomic) and appears complete.
+    /// </summary>
+    /// <exception cref="Core.VireoException">Failed when qemu-img (or the backend's tool) fails; TooLarge when the disk is full.</exception>
+    Task<GuestDisk> CreateRootDiskAsync(RootDiskRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the disks this backend made for the instance outside its instance directory (an RBD
+    /// image, a logical volume). Idempotent. The file backends keep every disk in the instance
+    /// directory, which <see cref="InstanceDisks"/> removes, so they have nothing to do.
+    /// </summary>
+    Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,84 @@
+using Vireo.Storage.Disks.Backends;
+using Vireo.Storage.HostFacts;
+
+namespace Vireo.Storage.Tests;
+
+/// <summary>Every row of the images_type table, by the facts that select it.</summary>
+public sealed class ImageBackendSelectionTests
+{
+    private static readonly LvmFacts NoDeviceMapper = new("nova-vg", ["nova-vg"], null) { DeviceMapper = false };
+    private static readonly LvmFacts GroupMissing = new("nova-vg", ["other-vg"], null) { DeviceMapper = true };
+    private static readonly LvmFacts Ready = new("nova-vg", ["nova-vg"], null) { DeviceMapper = true };
+
+    public static TheoryData<string, bool, LvmFacts?, ImageBackendKind?, string> Table => new()
+    {
+        { "qcow2", false, null, ImageBackendKind.Qcow2, "qcow2" },
+        { "flat", true, null, ImageBackendKind.Flat, "flat" },
+        { "raw", true, null, ImageBackendKind.Flat, "raw" },
+        { "default", true, null, ImageBackendKind.Qcow2, "default, use_cow_images true" },
+        { "default", false, null, ImageBackendKind.Flat, "default, use_cow_images false" },
+        { "rbd", true, null, ImageBackendKind.Rbd, "rbd" },
+        { "lvm", true, NoDeviceMapper, ImageBackendKind.Lvm, "lvm, no device-mapper" },
+        { "lvm", true, GroupMissing, ImageBackendKind.Lvm, "lvm, volume group missing" },
+        { "lvm", true, Ready, ImageBackendKind.Lvm, "lvm" },
+        { "lvm", true, null, ImageBackendKind.Lvm, "lvm" },
+        { "ploop", true, null, null, "anything else" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void Each_row_is_chosen_by_its_facts(string type, bool useCow, LvmFacts? lvm, ImageBackendKind? backend, string row)
+    {
+        var facts = new ImageBackendFacts(type, useCow, lvm);
+
+        ImageBackendSelection.Rows.First(r => r.When(facts)).Name.ShouldBe(row);
+        ImageBackendSelection.Decide(facts).Backend.ShouldBe(backend);
+    }
+
+    [Fact]
+    public void Every_row_of_the_table_is_covered_by_the_tests()
+    {
+        var covered = Table.Select(row => (string)row.Data.Item5).ToHashSet();
+
+        ImageBackendSelection.Rows.Select(r => r.Name).Where(n => !covered.Contains(n)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("qcow2", true)]
+    [InlineData("flat", true)]
+    [InlineData("default", true)]
+    [InlineData("default", false)]
+    public void Served_types_start_without_a_word(string type, bool useCow)
+    {
+        var decision = ImageBackendSelection.Decide(new ImageBackendFacts(type, useCow));
+
+        decision.Warning.ShouldBeNull();
+        decision.Refusal.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Raw_is_flat_with_a_deprecation_warning_naming_the_option_and_the_new_name()
+    {
+        var decision = ImageBackendSelection.Decide(new ImageBackendFacts("raw", UseCowImages: true));
+
+        decision.Refusal.ShouldBeNull();
+        decision.Warning.ShouldBe("[libvirt] images_type = raw is deprecated (Nova's old name of flat); the flat backend is used: write images_type = flat");
+    }
+
+    [Theory]
+    [InlineData("rbd", "[libvirt] images_type = rbd cannot be used: the rbd image backend is not served by this version yet; set [libvirt] images_type = qcow2 or flat")]
+    [InlineData("lvm", "[libvirt] images_type = lvm cannot be used: the lvm image backend is not served by this version yet; set [libvirt] images_type = qcow2 or flat")]
+    public void Rbd_and_lvm_are_refused_with_the_option_the_value_the_reason_and_the_fix(string type, string sentence)
+    {
+        ImageBackendSelection.Decide(new ImageBackendFacts(type, UseCowImages: true)).Refusal.ShouldBe(sentence);
+    }
+
+    [Fact]
+    public void Lvm_is_refused_with_the_hosts_own_reason_when_its_facts_give_one()
+    {
+        ImageBackendSelection.Decide(new ImageBackendFacts("lvm", true, NoDeviceMapper)).Refusal.ShouldBe(
+            "[libvirt] images_type = lvm cannot be used: this host has no device-mapper (/dev/mapper/control is missing), so no logical volume can be made; set [libvirt] images_type = qcow2 or flat");
+        ImageBackendSelection.Decide(new ImageBackendFacts("lvm", true, GroupMissing)).Refusal.ShouldBe(
+            "[libvirt] images_type = lvm cannot be used: the volume group nova-vg (images_volume_group) is missing on this host; set [libvirt] images_type = qcow2 or flat");
+    }
+}
