@@ -20,6 +20,7 @@ public sealed class InstanceDisks : IInstanceDisks
     private readonly QemuImg _qemuImg;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly EphemeralDisks _ephemeral;
 
     /// <summary>With its own base image cache over <paramref name="images"/>.</summary>
     public InstanceDisks(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null)
@@ -38,6 +39,7 @@ public sealed class InstanceDisks : IInstanceDisks
         _qemuImg = qemuImg;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<InstanceDisks>.Instance;
+        _ephemeral = new EphemeralDisks(settings, qemuImg, timeProvider: _time, logger: _logger);
     }
 
     public string InstanceDirectory(Guid instanceId) => Path.Join(_settings.InstancesPath, instanceId.ToString("D"));
@@ -94,17 +96,20 @@ public sealed class InstanceDisks : IInstanceDisks
             madeFiles = true;
             long? sizeBytes = flavor.RootDiskGiB == 0 ? null : flavor.RootDiskGiB * StorageSettings.BytesPerGiB;
             await _qemuImg.CreateOverlayAsync(disk, lease.Path, lease.Format, sizeBytes, cancellationToken).ConfigureAwait(false);
-            await WriteDiskInfoAsync(diskInfo, new Dictionary<string, string> { [disk] = DiskFormat.Qcow2.QemuName() }, cancellationToken).ConfigureAwait(false);
+            var extra = await _ephemeral.CreateAsync(directory, flavor, image, cancellationToken).ConfigureAwait(false);
+            var formats = new Dictionary<string, string> { [disk] = DiskFormat.Qcow2.QemuName() };
+            extra.ToList().ForEach(e => formats[e.Path] = e.Format.QemuName());
+            await WriteDiskInfoAsync(diskInfo, formats, cancellationToken).ConfigureAwait(false);
             StorageLog.RootDiskCreated(_logger, disk, instance.Label, lease.Path, lease.Format.QemuName(), sizeBytes);
 
             // Nova's blockinfo: the root of an ISO image is a CD-ROM (on hw_cdrom_bus), the same
             // overlay on the cached image, and the guest boots from it.
             var isCdrom = image.DiskFormat == DiskFormat.Iso;
-            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2, isCdrom)], ConsoleLogPath(instance.Id));
+            return new DiskLayout(directory, [new GuestDisk(DiskRole.Root, disk, DiskFormat.Qcow2, isCdrom), .. extra.Select(e => new GuestDisk(e.Role, e.Path, e.Format))], ConsoleLogPath(instance.Id));
         }
         catch
         {
-            Undo(directory, madeDirectory, madeFiles ? [disk, diskInfo] : []);
+            Undo(directory, madeDirectory, madeFiles ? [disk, diskInfo, .. EphemeralDisks.FilesIn(directory)] : []);
             throw;
         }
     }
