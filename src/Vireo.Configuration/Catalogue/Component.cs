@@ -50,6 +50,9 @@ public enum Component
 
     /// <summary>Writing the log to a file (today the service logs to standard error).</summary>
     LogFiles,
+
+    /// <summary>Custom mkfs commands per guest OS type (<c>virt_mkfs</c>).</summary>
+    CustomMkfs,
 }
 
 /// <summary>Which consumers exist today. A later issue that implements one flips one entry here.</summary>
@@ -64,6 +67,7 @@ public static class Components
         Component.ImageCache,
         Component.ImageFormats,
         Component.StateStore,
+        Component.EphemeralDisks,
     };
 
     /// <summary>The phrase used in messages and documents: "Vireo's {Describe} is not implemented yet".</summary>
@@ -85,6 +89,7 @@ public static class Components
         Component.DiskFormatChoice => "choice of instance disk format (every disk is a qcow2 overlay on a cached base image)",
         Component.ImageCacheCleaner => "image cache cleaner (unused base images stay in the cache)",
         Component.LogFiles => "log file output (the service logs to standard error)",
+        Component.CustomMkfs => "custom mkfs command (ephemeral disks are formatted with the standard mkfs of their file system)",
         _ => component.ToString(),
     };
 }
