@@ -4,7 +4,7 @@ using Vireo.Libvirt;
 
 namespace Vireo.IntegrationTests.Service;
 
-/// <summary>A flavor's ephemeral and swap disks, seen from inside the guest through its agent (guest-exec of busybox blkid).</summary>
+/// <summary>A flavor's ephemeral and swap disks, seen from inside the guest through its agent (guest-file-read of the block devices, guest-exec of swapon).</summary>
 public sealed class EphemeralSwapServiceTests
 {
     [Fact]
@@ -37,11 +37,16 @@ public sealed class EphemeralSwapServiceTests
             using var connection = Connection.Open("qemu:///system");
             using var domain = connection.LookupDomainByUuid(id);
 
-            var vdb = await GuestExecAsync(domain, "/bin/busybox", ["blkid", "/dev/vdb"]);
-            vdb.ShouldContain("LABEL=\"ephemeral0\"");
-            vdb.ShouldContain("TYPE=\"ext4\"");
-            var vdc = await GuestExecAsync(domain, "/bin/busybox", ["blkid", "/dev/vdc"]);
-            vdc.ShouldContain("TYPE=\"swap\"");
+            // The guest reads its own disks: the ext4 superblock of vdb (byte 1024 on) and swap's signature at the end of vdc's first page.
+            var superblock = ReadGuestFile(domain, "/dev/vdb", 1024, 1024);
+            BitConverter.ToUInt16(superblock, 0x38).ShouldBe((ushort)0xEF53, "vdb has an ext2/3/4 superblock");
+            (BitConverter.ToUInt32(superblock, 0x60) & 0x40).ShouldBe(0x40u, "vdb uses extents: ext4");
+            Encoding.ASCII.GetString(superblock, 0x78, 16).TrimEnd('\0').ShouldBe("ephemeral0");
+            Encoding.ASCII.GetString(ReadGuestFile(domain, "/dev/vdc", 4086, 10)).ShouldBe("SWAPSPACE2");
+
+            // And its kernel takes vdc as swap.
+            await GuestExecAsync(domain, "/bin/busybox", ["swapon", "/dev/vdc"]);
+            Encoding.ASCII.GetString(ReadGuestFile(domain, "/proc/swaps", 0, 4096)).ShouldContain("/dev/vdc");
         }
         finally
         {
@@ -49,6 +54,31 @@ public sealed class EphemeralSwapServiceTests
         }
 
         ServiceScenario.ShouldLeaveNothing(service, id);
+    }
+
+    /// <summary>guest-file-open, -seek, -read and -close: <paramref name="count"/> bytes at <paramref name="offset"/> of a file inside the guest.</summary>
+    private static byte[] ReadGuestFile(Domain domain, string path, long offset, int count)
+    {
+        using var opened = JsonDocument.Parse(domain.QemuAgentCommand(
+            "{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":" + JsonSerializer.Serialize(path) + ",\"mode\":\"r\"}}", TimeSpan.FromSeconds(10)));
+        var handle = opened.RootElement.GetProperty("return").GetInt64();
+        try
+        {
+            if (offset > 0)
+            {
+                domain.QemuAgentCommand("{\"execute\":\"guest-file-seek\",\"arguments\":{\"handle\":" + handle + ",\"offset\":" + offset + ",\"whence\":\"set\"}}", TimeSpan.FromSeconds(10));
+            }
+
+            using var read = JsonDocument.Parse(domain.QemuAgentCommand(
+                "{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":" + handle + ",\"count\":" + count + "}}", TimeSpan.FromSeconds(10)));
+            var bytes = Convert.FromBase64String(read.RootElement.GetProperty("return").GetProperty("buf-b64").GetString()!);
+            bytes.Length.ShouldBeGreaterThan(0, $"nothing read from {path} at {offset}");
+            return bytes;
+        }
+        finally
+        {
+            domain.QemuAgentCommand("{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":" + handle + "}}", TimeSpan.FromSeconds(10));
+        }
     }
 
     /// <summary>guest-exec, then guest-exec-status until it has exited (deadline: 1 minute); its standard output.</summary>
