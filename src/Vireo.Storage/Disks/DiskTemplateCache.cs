@@ -94,7 +94,22 @@ public sealed partial class DiskTemplateCache
             var file = new FileStream(temporary, UnixFiles.CreateNew(UnixFiles.SharedFile));
             await using (file.ConfigureAwait(false))
             {
-                file.SetLength(template.SizeBytes);
+                try
+                {
+                    file.SetLength(template.SizeBytes);
+                }
+                catch (IOException exception) when (StorageFull.IsDiskFull(exception))
+                {
+                    throw StorageFull.Exception($"making the template {template.Name} in {_settings.BaseDirectory}: {exception.Message}", exception);
+                }
+                catch (Exception exception) when (exception is IOException or ArgumentOutOfRangeException)
+                {
+                    // .NET reports EFBIG (larger than the file system allows) as ArgumentOutOfRangeException.
+                    throw new VireoException(
+                        ErrorKind.Failed,
+                        string.Create(CultureInfo.InvariantCulture, $"cannot make the {template.SizeBytes}-byte template {template.Name} in {_settings.BaseDirectory}: {exception.Message}; use a flavor with a smaller ephemeral disk or swap"),
+                        exception);
+                }
             }
 
             await FormatAsync(template.Format, temporary, cancellationToken).ConfigureAwait(false);

@@ -56,6 +56,17 @@ public sealed class EphemeralSwapServiceTests
         ServiceScenario.ShouldLeaveNothing(service, id);
     }
 
+    [Theory]
+    [InlineData("--ephemeral", "-1")]
+    [InlineData("--swap", "-64")]
+    public async Task Flavor_create_refuses_a_negative_size_naming_the_option_with_exit_64(string option, string value)
+    {
+        var result = await VireoService.RunCliAsync(["flavor", "create", "bad", "--vcpus", "1", "--ram", "64", "--disk", "0", option, value]);
+
+        result.ExitCode.ShouldBe(64, result.ToString());
+        result.Stderr.ShouldContain($"{option} must be at least 0, got {value}");
+    }
+
     /// <summary>guest-file-open, -seek, -read and -close: <paramref name="count"/> bytes at <paramref name="offset"/> of a file inside the guest.</summary>
     private static byte[] ReadGuestFile(Domain domain, string path, long offset, int count)
     {

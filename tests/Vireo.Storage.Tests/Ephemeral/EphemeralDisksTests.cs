@@ -159,6 +159,36 @@ public sealed class EphemeralDisksTests : IDisposable
         Directory.Exists(Path.Join(sandbox.Settings.InstancesPath, instance.Id.ToString("D"))).ShouldBeFalse();
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_template_larger_than_the_file_system_allows_is_a_failure_naming_it_and_leaves_nothing()
+    {
+        // 1 PiB: more than ext4 (16 TiB) allows in one file; skipped where the temporary directory's file system takes it.
+        const long size = 1L << 50;
+        var probe = _sandbox.ScratchPath("probe");
+        using (var file = File.Create(probe))
+        {
+            try
+            {
+                file.SetLength(size);
+                Assert.Skip("the temporary directory's file system takes a 1 PiB file");
+            }
+            catch (Exception exception) when (exception is IOException or ArgumentOutOfRangeException)
+            {
+                // As wanted: too large here.
+            }
+        }
+
+        var cache = new DiskTemplateCache(_sandbox.Settings);
+        var template = new DiskTemplate("swap_1073741824", size, EphemeralTemplates.FormatSwap());
+
+        var error = await Should.ThrowAsync<VireoException>(() => cache.AcquireAsync(template, Ct));
+
+        error.Kind.ShouldBe(ErrorKind.Failed);
+        error.Message.ShouldContain("swap_1073741824");
+        error.Message.ShouldContain("smaller ephemeral disk or swap");
+        BaseEntries().ShouldBeEmpty();
+    }
+
     private IReadOnlyList<string> BaseEntries() =>
         [.. Directory.EnumerateFileSystemEntries(_sandbox.Settings.BaseDirectory).Select(Path.GetFileName).OfType<string>().Where(n => !IsImageBase(n)).Order(StringComparer.Ordinal)];
 
