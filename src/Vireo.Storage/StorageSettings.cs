@@ -80,6 +80,9 @@ public sealed record StorageSettings(string StatePath, string InstancesPath)
     /// </summary>
     public bool ForceRawImages { get; init; } = true;
 
+    /// <summary>Nova's <c>[DEFAULT] default_ephemeral_format</c>: the file system of new ephemeral disks; null: the image's os_type default, else vfat.</summary>
+    public string? DefaultEphemeralFormat { get; init; }
+
     /// <summary>Nova's <c>[compute] vmdk_allowed_types</c>: the VMDK createType values accepted at import and at every use.</summary>
     public IReadOnlyList<string> VmdkAllowedTypes { get; init; } = ImageFormats.InspectOptions.DefaultVmdkAllowedTypes;
 

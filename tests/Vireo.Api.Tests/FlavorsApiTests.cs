@@ -80,6 +80,22 @@ public sealed class FlavorsApiTests
     }
 
     [Fact]
+    public async Task Create_keeps_the_ephemeral_GiB_and_swap_MiB_and_shows_them_as_Nova_does()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var (status, body, _) = await api.PostAsync("/v2.1/flavors", """{"flavor": {"name": "m1.eph", "ram": 128, "vcpus": 1, "disk": 1, "id": "e1", "OS-FLV-EXT-DATA:ephemeral": 1, "swap": 64}}""");
+        var (_, shown, _) = await api.GetAsync("/v2.1/flavors/e1");
+
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        foreach (var flavor in new[] { body.GetProperty("flavor"), shown.GetProperty("flavor") })
+        {
+            flavor.GetProperty("OS-FLV-EXT-DATA:ephemeral").GetInt32().ShouldBe(1);
+            flavor.GetProperty("swap").GetInt32().ShouldBe(64);
+        }
+    }
+
+    [Fact]
     public async Task Create_without_an_id_makes_a_uuid()
     {
         await using var api = await ApiHost.StartAsync();
@@ -107,6 +123,11 @@ public sealed class FlavorsApiTests
     [InlineData("""{"flavor": {"name": " x", "ram": 64, "vcpus": 1, "disk": 1}}""", "'flavor.name' must not begin or end with white space")]
     [InlineData("""{"flavor": {"name": "x", "ram": 64, "vcpus": 1, "disk": 1, "id": "a/b"}}""", "'flavor.id' must be")]
     [InlineData("""{"flavor": {"name": "x", "ram": 64, "vcpus": 1, "disk": 1, "os-flavor-access:is_public": "maybe"}}""", "must be true or false")]
+    [InlineData("""{"flavor": {"name": "x", "ram": 64, "vcpus": 1, "disk": 1, "OS-FLV-EXT-DATA:ephemeral": -1}}""", "'flavor.OS-FLV-EXT-DATA:ephemeral' must be at least 0, got -1")]
+    [InlineData("""{"flavor": {"name": "x", "ram": 64, "vcpus": 1, "disk": 1, "OS-FLV-EXT-DATA:ephemeral": 1.5}}""", "'flavor.OS-FLV-EXT-DATA:ephemeral' must be an integer")]
+    [InlineData("""{"flavor": {"name": "x", "ram": 64, "vcpus": 1, "disk": 1, "swap": -5}}""", "'flavor.swap' must be at least 0, got -5")]
+    [InlineData("""{"flavor": {"name": "x", "ram": 64, "vcpus": 1, "disk": 1, "swap": "big"}}""", "'flavor.swap' must be an integer")]
+    [InlineData("""{"flavor": {"name": "x", "ram": 64, "vcpus": 1, "disk": 1, "swap": 2147483648}}""", "'flavor.swap' must be an integer")]
     public async Task Create_with_a_bad_field_is_a_400_naming_it(string json, string message)
     {
         await using var api = await ApiHost.StartAsync();

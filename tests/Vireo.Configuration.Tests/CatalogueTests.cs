@@ -57,7 +57,7 @@ public class CatalogueTests
     public void Implemented_components_match_the_issue()
     {
         Components.Implemented.ShouldBe(
-            [Component.Service, Component.Api, Component.LibvirtDriver, Component.ImageBackends, Component.ImageCache, Component.ImageFormats, Component.StateStore, Component.DiskFormatChoice],
+            [Component.Service, Component.Api, Component.LibvirtDriver, Component.ImageBackends, Component.ImageCache, Component.ImageFormats, Component.StateStore, Component.DiskFormatChoice, Component.EphemeralDisks],
             ignoreOrder: true);
     }
 }

@@ -39,6 +39,7 @@ public static class HostComposition
             Host = HostName(options),
             BaseSubdirectory = options.ImageCache.SubdirectoryName,
             ForceRawImages = options.Default.ForceRawImages,
+            DefaultEphemeralFormat = options.Default.DefaultEphemeralFormat,
             VmdkAllowedTypes = options.Compute.VmdkAllowedTypes,
             ImageSizeCapBytes = options.Image.ImageSizeCapBytes,
             ImagePropertyQuota = options.Image.ImagePropertyQuota,

@@ -50,6 +50,9 @@ public enum Component
 
     /// <summary>Writing the log to a file (today the service logs to standard error).</summary>
     LogFiles,
+
+    /// <summary>Custom mkfs commands per guest OS type (<c>virt_mkfs</c>).</summary>
+    CustomMkfs,
 }
 
 /// <summary>Which consumers exist today. A later issue that implements one flips one entry here.</summary>
@@ -65,6 +68,7 @@ public static class Components
         Component.ImageFormats,
         Component.StateStore,
         Component.DiskFormatChoice,
+        Component.EphemeralDisks,
     };
 
     /// <summary>The phrase used in messages and documents: "Vireo's {Describe} is not implemented yet".</summary>
@@ -86,6 +90,7 @@ public static class Components
         Component.DiskFormatChoice => "choice of the image backend for instance disks",
         Component.ImageCacheCleaner => "image cache cleaner (unused base images stay in the cache)",
         Component.LogFiles => "log file output (the service logs to standard error)",
+        Component.CustomMkfs => "custom mkfs command (ephemeral disks are formatted with the standard mkfs of their file system)",
         _ => component.ToString(),
     };
 }

@@ -106,7 +106,7 @@ public static partial class NovaOptions
             Group = DefaultGroup,
             Name = "default_ephemeral_format",
             Type = OptionType.String,
-            DynamicDefault = "ext4 for Linux guests, ntfs for Windows guests",
+            DynamicDefault = "ext4 for images with os_type linux, ntfs for os_type windows, else vfat",
             Help = "The file system created on new ephemeral disks.",
             Choices =
             [
@@ -114,7 +114,8 @@ public static partial class NovaOptions
                 OptionChoice.Supported("ext3", "ext3"),
                 OptionChoice.Supported("ext4", "ext4"),
                 OptionChoice.Supported("xfs", "XFS"),
-                OptionChoice.Supported("ntfs", "NTFS, for Windows guests"),
+                OptionChoice.Supported("ntfs", "NTFS, for Windows guests (needs the Debian package ntfs-3g)"),
+                OptionChoice.Supported("vfat", "VFAT, what an image without os_type gets"),
             ],
             Consumer = Component.EphemeralDisks,
         };
@@ -125,7 +126,7 @@ public static partial class NovaOptions
             Name = "virt_mkfs",
             Type = OptionType.MultiString,
             Help = "A custom mkfs command per guest OS type, written os_type=command; repeat the key for each OS type.",
-            Consumer = Component.EphemeralDisks,
+            Consumer = Component.CustomMkfs,
             Example = "linux=mkfs.ext4 -L %(fs_label)s -F %(target)s",
         };
 

@@ -22,6 +22,7 @@ public sealed class InstanceDisks : IInstanceDisks
     private readonly IImageBackend _backend;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly EphemeralDisks _ephemeral;
 
     /// <summary>With its own base image cache over <paramref name="images"/>.</summary>
     /// <param name="backend">The image backend making root disks; null: qcow2.</param>
@@ -42,6 +43,7 @@ public sealed class InstanceDisks : IInstanceDisks
         _backend = backend ?? new Qcow2Backend(qemuImg);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<InstanceDisks>.Instance;
+        _ephemeral = new EphemeralDisks(settings, qemuImg, timeProvider: _time, logger: _logger);
     }
 
     public string InstanceDirectory(Guid instanceId) => Path.Join(_settings.InstancesPath, instanceId.ToString("D"));
@@ -106,7 +108,9 @@ public sealed class InstanceDisks : IInstanceDisks
                 new RootDiskRequest(instance.Id, instance.Label, directory, lease, sizeBytes, isCdrom), cancellationToken).ConfigureAwait(false);
             List<GuestDisk> disks = [root];
 
-            // Ephemeral and swap disks of the flavor are added here, after the root disk.
+            // The flavor's ephemeral and swap disks, after the root disk (vdb, then the next).
+            var extra = await _ephemeral.CreateAsync(directory, flavor, image, cancellationToken).ConfigureAwait(false);
+            disks.AddRange(extra.Select(e => GuestDisk.File(e.Role, e.Path, e.Format)));
             await WriteDiskInfoAsync(diskInfo, FileFormats(disks), cancellationToken).ConfigureAwait(false);
             StorageLog.RootDiskCreated(_logger, root.Source.Describe(), instance.Label, lease.Path, lease.Format.QemuName(), sizeBytes);
             return new DiskLayout(directory, disks, ConsoleLogPath(instance.Id));
@@ -118,7 +122,7 @@ public sealed class InstanceDisks : IInstanceDisks
                 await UndoOutsideAsync(instance.Id, root).ConfigureAwait(false);
             }
 
-            Undo(directory, madeDirectory, madeFiles ? [disk, diskInfo] : []);
+            Undo(directory, madeDirectory, madeFiles ? [disk, diskInfo, .. EphemeralDisks.FilesIn(directory)] : []);
             throw;
         }
     }

@@ -59,6 +59,20 @@ public abstract class InstanceDisksContract
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task A_flavor_with_ephemeral_and_swap_gets_them_after_the_root_disk_as_qcow2_disks_in_the_instance_directory()
+    {
+        var image = await AnImageAsync();
+        var instance = AnInstance(image);
+        var flavor = Tiny with { Id = "eph", Name = "m1.eph", EphemeralGiB = 1, SwapMiB = 64 };
+
+        var layout = await Disks.CreateRootDiskAsync(instance, image, flavor, null, Ct);
+
+        layout.Disks.Select(d => d.Role).ShouldBe([DiskRole.Root, DiskRole.Ephemeral, DiskRole.Swap]);
+        layout.Disks.ShouldAllBe(d => d.Format == DiskFormat.Qcow2 && !d.IsCdrom);
+        layout.Disks.Select(d => d.Path).ShouldBe([layout.InstanceDirectory + "/disk", layout.InstanceDirectory + "/disk.local", layout.InstanceDirectory + "/disk.swap"]);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task The_listing_reports_the_directory_with_this_installation_as_its_owner()
     {
         var (instance, layout) = await CreateAsync();

@@ -61,6 +61,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
     public async Task<DiskLayout> CreateRootDiskAsync(Instance instance, ImageRecord image, Flavor flavor, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(flavor);
         await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();
         process.EnsureAlive();
@@ -81,7 +82,18 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
 
         var directory = DirectoryOf(instance.Id);
-        return new DiskLayout(directory, [GuestDisk.File(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)], directory + "/console.log");
+        List<GuestDisk> disks = [GuestDisk.File(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)];
+        if (flavor.EphemeralGiB > 0)
+        {
+            disks.Add(GuestDisk.File(DiskRole.Ephemeral, directory + "/disk.local", DiskFormat.Qcow2));
+        }
+
+        if (flavor.SwapMiB > 0)
+        {
+            disks.Add(GuestDisk.File(DiskRole.Swap, directory + "/disk.swap", DiskFormat.Qcow2));
+        }
+
+        return new DiskLayout(directory, disks, directory + "/console.log");
     }
 
     public async Task DeleteInstanceFilesAsync(Guid instanceId, CancellationToken cancellationToken)

@@ -25,6 +25,19 @@ internal static class GoldenCases
                     instanceId: id,
                     directory: dir),
                 Specs.Kvm),
+            ["qemu-guest-ephemeral-swap.xml"] = (
+                (id, dir) => Specs.Spec(
+                    flavor: new Flavor("3", "m1.eph", Vcpus: 1, MemoryMiB: 128, RootDiskGiB: 1, EphemeralGiB: 1, SwapMiB: 64, Flavor.NoExtraSpecs),
+                    image: Specs.ImageWithAgent(),
+                    disks:
+                    [
+                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
+                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Qcow2),
+                    ],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu),
             ["mem-stats-period-0.xml"] = (
                 (id, dir) => Specs.Spec(instanceId: id, directory: dir),
                 Specs.Qemu with { MemStatsPeriodSeconds = 0 }),
