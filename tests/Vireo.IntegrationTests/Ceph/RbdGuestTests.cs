@@ -1,4 +1,5 @@
 using Vireo.Core;
+using Vireo.Core.Ports;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -49,9 +50,10 @@ public sealed class RbdGuestTests(CephClusterFixture cluster, ITestOutputHelper 
                 .ShouldBe((await rbd.InfoAsync(@base, ct)).SizeBytes);
 
             var console = Path.Combine(dir.FullName, "console.log");
-            var xml = WithRbdRoot(
-                DomainXmlWriter.Format(Guest(name, uuid, Path.Combine(dir.FullName, "unused"), console, Path.Combine(dir.FullName, "qga.sock"))),
-                $"{cluster.Pool}/{disk}");
+            // The network disk as the product writes it (DomainXml's rbd source, Nova's shape from
+            // nova/virt/libvirt/config.py LibvirtConfigGuestDisk), opened by the real QEMU with the cephx secret.
+            var source = new DiskSource.Rbd(cluster.Pool, disk, [new NetworkHost(cluster.MonitorHost, cluster.MonitorPort)], cluster.User, cluster.SecretUuid);
+            var xml = DomainXmlWriter.Format(Guest(name, uuid, source, console, Path.Combine(dir.FullName, "qga.sock")));
             output.WriteLine(XDocument.Parse(xml).Descendants("disk").Single().ToString());
             clock.Restart();
             using var domain = connection.DefineDomain(xml, validate: true);
@@ -85,27 +87,7 @@ public sealed class RbdGuestTests(CephClusterFixture cluster, ITestOutputHelper 
         }
     }
 
-    /// <summary>The guest's file root disk replaced by the network disk Nova writes for rbd (nova/virt/libvirt/config.py LibvirtConfigGuestDisk).</summary>
-    private string WithRbdRoot(string domainXml, string imageName)
-    {
-        var doc = XDocument.Parse(domainXml);
-        var root = doc.Descendants("disk").Single();
-        root.ReplaceWith(XElement.Parse($"""
-            <disk type='network' device='disk'>
-              <driver name='qemu' type='raw' cache='writeback' discard='unmap'/>
-              <auth username='{cluster.User}'>
-                <secret type='ceph' uuid='{cluster.SecretUuid:D}'/>
-              </auth>
-              <source protocol='rbd' name='{imageName}'>
-                <host name='{cluster.MonitorHost}' port='{cluster.MonitorPort}'/>
-              </source>
-              <target dev='vda' bus='virtio'/>
-            </disk>
-            """));
-        return doc.ToString();
-    }
-
-    private static DomainDefinition Guest(string name, Guid uuid, string disk, string console, string agent) => new()
+    private static DomainDefinition Guest(string name, Guid uuid, DiskSource disk, string console, string agent) => new()
     {
         Type = DomainType.Qemu,
         Name = name,
@@ -117,7 +99,7 @@ public sealed class RbdGuestTests(CephClusterFixture cluster, ITestOutputHelper 
         Features = ["acpi", "apic"],
         Devices = new DeviceConfig
         {
-            Disks = [new DiskConfig { Format = DiskFormat.Raw, SourceFile = disk, TargetDev = "vda" }],
+            Disks = [new DiskConfig { Format = DiskFormat.Raw, Source = disk, TargetDev = "vda" }],
             Serials = [new SerialConfig(console)],
             Channels = [new ChannelConfig(agent)],
         },

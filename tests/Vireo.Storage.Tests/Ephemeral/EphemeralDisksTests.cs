@@ -4,6 +4,7 @@ using Vireo.Core;
 using Vireo.Core.Ports;
 using Vireo.Storage.Disks;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests.Ephemeral;
 
@@ -94,9 +95,9 @@ public sealed class EphemeralDisksTests : IDisposable
         var swap = Path.Join(layout.InstanceDirectory, "disk.swap");
         layout.Disks.ShouldBe(
         [
-            new GuestDisk(DiskRole.Root, Path.Join(layout.InstanceDirectory, "disk"), DiskFormat.Qcow2),
-            new GuestDisk(DiskRole.Ephemeral, local, DiskFormat.Qcow2),
-            new GuestDisk(DiskRole.Swap, swap, DiskFormat.Qcow2),
+            GuestDisk.File(DiskRole.Root, Path.Join(layout.InstanceDirectory, "disk"), DiskFormat.Qcow2),
+            GuestDisk.File(DiskRole.Ephemeral, local, DiskFormat.Qcow2),
+            GuestDisk.File(DiskRole.Swap, swap, DiskFormat.Qcow2),
         ]);
         var localInfo = await _sandbox.QemuImg.InfoAsync(local, DiskFormat.Qcow2, cancellationToken: Ct);
         localInfo.BackingFilename.ShouldBe(Path.Join(_sandbox.Settings.BaseDirectory, "ephemeral_1_40d1d2c"));
@@ -108,7 +109,7 @@ public sealed class EphemeralDisksTests : IDisposable
         swapInfo.VirtualSizeBytes.ShouldBe(64L << 20);
         (await BlkidAsync(localInfo.BackingFilename!))["LABEL"].ShouldBe("ephemeral0");
         var diskInfo = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Join(layout.InstanceDirectory, "disk.info"), Ct));
-        diskInfo.ShouldBe(new Dictionary<string, string> { [layout.Disks[0].Path] = "qcow2", [local] = "qcow2", [swap] = "qcow2" }, ignoreOrder: true);
+        diskInfo.ShouldBe(new Dictionary<string, string> { [layout.Disks[0].FilePath()] = "qcow2", [local] = "qcow2", [swap] = "qcow2" }, ignoreOrder: true);
     }
 
     [Fact(Timeout = 180_000)]

@@ -68,8 +68,9 @@ public abstract class InstanceDisksContract
         var layout = await Disks.CreateRootDiskAsync(instance, image, flavor, null, Ct);
 
         layout.Disks.Select(d => d.Role).ShouldBe([DiskRole.Root, DiskRole.Ephemeral, DiskRole.Swap]);
-        layout.Disks.ShouldAllBe(d => d.Format == DiskFormat.Qcow2 && !d.IsCdrom);
-        layout.Disks.Select(d => d.Path).ShouldBe([layout.InstanceDirectory + "/disk", layout.InstanceDirectory + "/disk.local", layout.InstanceDirectory + "/disk.swap"]);
+        layout.Disks.Select(d => d.Format).ShouldBe([RootFormat, DiskFormat.Qcow2, DiskFormat.Qcow2]);
+        layout.Disks.ShouldAllBe(d => !d.IsCdrom);
+        layout.Disks.Select(d => d.FilePath()).ShouldBe([layout.InstanceDirectory + "/disk", layout.InstanceDirectory + "/disk.local", layout.InstanceDirectory + "/disk.swap"]);
     }
 
     [Fact(Timeout = 120_000)]

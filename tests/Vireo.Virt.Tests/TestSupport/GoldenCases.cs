@@ -31,9 +31,9 @@ internal static class GoldenCases
                     image: Specs.ImageWithAgent(),
                     disks:
                     [
-                        new GuestDisk(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
-                        new GuestDisk(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
-                        new GuestDisk(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.Root, Path.Combine(dir, "disk"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.Ephemeral, Path.Combine(dir, "disk.local"), DiskFormat.Qcow2),
+                        GuestDisk.File(DiskRole.Swap, Path.Combine(dir, "disk.swap"), DiskFormat.Qcow2),
                     ],
                     instanceId: id,
                     directory: dir),
