@@ -56,7 +56,7 @@ public sealed class OptionConsumerTests
         read.ShouldContain("LibvirtOptions.EffectiveConnectionUri");
         read.ShouldNotContain("LibvirtOptions.ImagesType");
         read.ShouldNotContain("DefaultOptions.UseCowImages");
-        read.ShouldNotContain("ImageCacheOptions.ManagerIntervalSeconds");
+        read.ShouldContain("ImageCacheOptions.ManagerIntervalSeconds");
 
         Unconsumed(["Libvirt.ConnectionUri"]).ShouldBeEmpty("EffectiveConnectionUri, which reads ConnectionUri, is read by the composition root");
         Names(Unconsumed(["Libvirt.ImagesType", "Default.UseCowImages"])).ShouldBe("Default.UseCowImages Libvirt.ImagesType", "only the host check reads them");

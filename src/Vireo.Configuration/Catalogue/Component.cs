@@ -64,6 +64,7 @@ public static class Components
         Component.ImageCache,
         Component.ImageFormats,
         Component.StateStore,
+        Component.ImageCacheCleaner,
     };
 
     /// <summary>The phrase used in messages and documents: "Vireo's {Describe} is not implemented yet".</summary>

@@ -42,6 +42,27 @@ public static partial class ImageCacheDecision
         };
     }
 
+    /// <summary>A kind's name in the API, the CLI and the removal metric's tag.</summary>
+    public static string KindName(CachedFileKind kind) => kind switch
+    {
+        CachedFileKind.Base => "base",
+        CachedFileKind.ResizedBase => "resized_base",
+        CachedFileKind.EphemeralTemplate => "ephemeral_template",
+        CachedFileKind.SwapTemplate => "swap_template",
+        CachedFileKind.Filling => "filling",
+        _ => "unknown",
+    };
+
+    /// <summary>An action's name in the API and the CLI.</summary>
+    public static string ActionName(CacheAction action) => action switch
+    {
+        CacheAction.InUse => "in_use",
+        CacheAction.Keep => "keep",
+        CacheAction.Remove => "remove",
+        CacheAction.Filling => "filling",
+        _ => "unknown",
+    };
+
     private static CacheVerdict Judge(
         CachedFile file, ImageCacheFacts facts, ImageCacheRules rules, Dictionary<string, List<string>> users, HashSet<string> filling)
     {

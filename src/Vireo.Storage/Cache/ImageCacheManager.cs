@@ -39,6 +39,9 @@ public sealed partial class ImageCacheManager : IImageCacheManager
         _logger = logger ?? NullLogger<ImageCacheManager>.Instance;
     }
 
+    /// <summary>How often the pass runs; null when it never does (<c>manager_interval = -1</c>).</summary>
+    public TimeSpan? Interval => _interval;
+
     public async Task<ImageCacheReport> InspectAsync(CancellationToken cancellationToken)
     {
         var facts = await _facts.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -108,22 +111,11 @@ public sealed partial class ImageCacheManager : IImageCacheManager
             return false;
         }
 
-        var what = verdict.Image is { } image ? string.Create(CultureInfo.InvariantCulture, $"image {image.Id:D} ({image.Name})") : KindName(verdict.Kind);
+        var what = verdict.Image is { } image ? string.Create(CultureInfo.InvariantCulture, $"image {image.Id:D} ({image.Name})") : ImageCacheDecision.KindName(verdict.Kind);
         LogRemoved(_logger, path, what, verdict.SizeBytes, (long)verdict.Age.TotalSeconds, verdict.Reason);
-        VireoMetrics.RecordImageCacheRemoval(KindName(verdict.Kind));
+        VireoMetrics.RecordImageCacheRemoval(ImageCacheDecision.KindName(verdict.Kind));
         return true;
     }
-
-    /// <summary>The metric tag and the words for a kind.</summary>
-    public static string KindName(CachedFileKind kind) => kind switch
-    {
-        CachedFileKind.Base => "base",
-        CachedFileKind.ResizedBase => "resized_base",
-        CachedFileKind.EphemeralTemplate => "ephemeral_template",
-        CachedFileKind.SwapTemplate => "swap_template",
-        CachedFileKind.Filling => "filling",
-        _ => "unknown",
-    };
 
     [LoggerMessage(EventId = 3800, EventName = "ImageCachePass", Level = LogLevel.Debug,
         Message = "image cache manager: {Entries} entries in the base directory, {InUse} in use, {Candidates} to remove")]
