@@ -57,7 +57,8 @@ public class CatalogueTests
     public void Implemented_components_match_the_issue()
     {
         Components.Implemented.ShouldBe(
-            [Component.Service, Component.Api, Component.LibvirtDriver, Component.ImageBackends, Component.ImageCache, Component.ImageFormats, Component.StateStore],
+            [Component.Service, Component.Api, Component.LibvirtDriver, Component.ImageBackends, Component.ImageCache, Component.ImageFormats, Component.StateStore,
+                Component.ImageCacheCleaner],
             ignoreOrder: true);
     }
 }

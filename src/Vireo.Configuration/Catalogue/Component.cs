@@ -84,7 +84,7 @@ public static class Components
         Component.LiveMigration => "live migration",
         Component.KeystoneAuth => "Keystone authentication",
         Component.DiskFormatChoice => "choice of instance disk format (every disk is a qcow2 overlay on a cached base image)",
-        Component.ImageCacheCleaner => "image cache cleaner (unused base images stay in the cache)",
+        Component.ImageCacheCleaner => "image cache cleaner",
         Component.LogFiles => "log file output (the service logs to standard error)",
         _ => component.ToString(),
     };
