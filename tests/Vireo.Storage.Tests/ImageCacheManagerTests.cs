@@ -110,6 +110,27 @@ public sealed class ImageCacheManagerTests : IDisposable
         Qcow2BackingName.Read(usedBase).ShouldBeNull();
     }
 
+    [Fact]
+    public async Task A_socket_or_fifo_in_an_instance_directory_is_not_opened()
+    {
+        var (instance, usedBase) = await CreateAsync("socket");
+        var directory = _sandbox.Disks.InstanceDirectory(instance.Id);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        // Bound at a short path (sun_path holds 108 bytes), then moved in beside the disk.
+        var shortPath = Path.Join(Path.GetTempPath(), $"v{Guid.NewGuid():N}"[..12] + ".sock");
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(shortPath));
+        File.Move(shortPath, Path.Join(directory, "qga.sock"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Join(directory, "serial.fifo")]))
+        {
+            await mkfifo.WaitForExitAsync(Ct);
+            mkfifo.ExitCode.ShouldBe(0);
+        }
+
+        var report = await Manager().InspectAsync(Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
+
+        report.Entries.Single(e => e.Name == Path.GetFileName(usedBase)).Action.ShouldBe(CacheAction.InUse);
+    }
+
     private static CacheAction Action(ImageCacheReport report, string path) => report.Entries.Single(e => e.Name == Path.GetFileName(path)).Action;
 
     private ImageCacheManager Manager(BaseImageCache? bases = null, ImageCacheRules? rules = null) =>

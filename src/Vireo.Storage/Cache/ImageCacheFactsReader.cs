@@ -98,7 +98,9 @@ public sealed class ImageCacheFactsReader(StorageSettings settings, BaseImageCac
     {
         try
         {
-            return [.. directory.EnumerateFiles().Where(file => file.LinkTarget is null)];
+            // Sockets, FIFOs and devices (the agent socket among them) report a size of 0; only a
+            // file at least a qcow2 header long is opened, so nothing blocks on a FIFO.
+            return [.. directory.EnumerateFiles().Where(file => file.LinkTarget is null && file.Length >= Qcow2BackingName.HeaderLength)];
         }
         catch (DirectoryNotFoundException)
         {

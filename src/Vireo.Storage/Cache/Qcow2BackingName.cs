@@ -12,6 +12,9 @@ namespace Vireo.Storage.Cache;
 /// </summary>
 public static class Qcow2BackingName
 {
+    /// <summary>The bytes of the header read: magic to backing_file_size.</summary>
+    public const int HeaderLength = 20;
+
     private const uint Magic = 0x514649fb;
     private const int MaxNameLength = 1023;
 
@@ -20,7 +23,7 @@ public static class Qcow2BackingName
     public static string? Read(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-        Span<byte> head = stackalloc byte[20];
+        Span<byte> head = stackalloc byte[HeaderLength];
         if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length
             || BinaryPrimitives.ReadUInt32BigEndian(head) != Magic)
         {

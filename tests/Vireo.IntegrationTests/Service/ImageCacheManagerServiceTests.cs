@@ -21,6 +21,11 @@ public sealed class ImageCacheManagerServiceTests
             remove_unused_original_minimum_age_seconds = 1
             """);
         await service.StartAsync();
+        try { await Body(service, suffix); } finally { File.WriteAllText("/tmp/wt14-cache-it.log", service.Log); }
+    }
+
+    private static async Task Body(VireoService service, string suffix)
+    {
         var usedImage = await ImportAsync(service, "cache-used-" + suffix);
         var unusedImage = await ImportAsync(service, "cache-unused-" + suffix);
         var usedBase = Path.Combine(service.InstancesPath, "_base", BaseName(usedImage));
@@ -53,7 +58,7 @@ public sealed class ImageCacheManagerServiceTests
 
         // Across further passes the used base stays and its server still stops and starts on it.
         await ServiceScenario.PowerAsync(service, keeper, on: false);
-        await Task.Delay(TimeSpan.FromSeconds(12));
+        await Task.Delay(TimeSpan.FromSeconds(12), TestContext.Current.CancellationToken);
         File.Exists(usedBase).ShouldBeTrue("a base in use is never removed");
         await ServiceScenario.PowerAsync(service, keeper, on: true);
         File.Exists(usedBase).ShouldBeTrue();
