@@ -21,11 +21,6 @@ public sealed class ImageCacheManagerServiceTests
             remove_unused_original_minimum_age_seconds = 1
             """);
         await service.StartAsync();
-        try { await Body(service, suffix); } finally { File.WriteAllText("/tmp/wt14-cache-it.log", service.Log); }
-    }
-
-    private static async Task Body(VireoService service, string suffix)
-    {
         var usedImage = await ImportAsync(service, "cache-used-" + suffix);
         var unusedImage = await ImportAsync(service, "cache-unused-" + suffix);
         var usedBase = Path.Combine(service.InstancesPath, "_base", BaseName(usedImage));
@@ -51,6 +46,8 @@ public sealed class ImageCacheManagerServiceTests
         await BootTestImageTests.WaitFor(() => !File.Exists(unusedBase), TimeSpan.FromMinutes(3),
             () => $"the unused base {unusedBase} was never removed; service log: {service.Log}");
         service.Log.ShouldContain($"removed {unusedBase} (image {unusedImage} (cache-unused-{suffix})");
+        var metrics = await MetricsTests.ScrapeAsync(service);
+        MetricsTests.Value(metrics, "vireo_image_cache_removed_total", ("kind", "base")).ShouldBe(1, metrics);
         var after = await CacheAsync(service);
         after.ShouldNotContainKey(BaseName(unusedImage));
         after[BaseName(usedImage)].GetProperty("next_pass").GetString().ShouldBe("in_use");
