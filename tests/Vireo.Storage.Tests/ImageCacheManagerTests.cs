@@ -72,6 +72,19 @@ public sealed class ImageCacheManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_directory_whose_name_starts_like_the_base_directory_is_still_read()
+    {
+        var (instance, usedBase) = await CreateAsync("prefix", keepInstance: false, keepDirectory: true);
+        var renamed = Path.Join(_sandbox.Settings.InstancesPath, "_ba");
+        Directory.Move(_sandbox.Disks.InstanceDirectory(instance.Id), renamed);
+
+        var entry = (await Manager().InspectAsync(Ct)).Entries.Single(e => e.Name == Path.GetFileName(usedBase));
+
+        entry.Action.ShouldBe(CacheAction.InUse);
+        entry.Users.ShouldBe(["directory _ba (quarantined orphan): disk"]);
+    }
+
+    [Fact]
     public async Task A_base_a_create_holds_is_not_removed_until_it_lets_go()
     {
         var image = await ImportAsync("held");

@@ -56,7 +56,9 @@ public sealed class ImageCacheFactsReader(StorageSettings settings, BaseImageCac
         {
             cancellationToken.ThrowIfCancellationRequested();
             var full = Path.TrimEndingDirectorySeparator(directory.FullName);
-            if (directory.LinkTarget is not null || baseDirectory.StartsWith(full, StringComparison.Ordinal))
+            // The base directory itself, and a directory holding it (subdirectory_name = "cache/_base"), hold no instance disks.
+            if (directory.LinkTarget is not null || string.Equals(baseDirectory, full, StringComparison.Ordinal)
+                || baseDirectory.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 continue;
             }
