@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Vireo.Api.Flavors;
 using Vireo.Api.Http;
 using Vireo.Api.Images;
+using Vireo.Api.ImageCache;
 using Vireo.Api.Orphans;
 using Vireo.Api.Servers;
 using Vireo.Api.Versions;
@@ -73,6 +74,7 @@ public static class ComputeApi
         ServerEndpoints.Map(v21);
         FlavorEndpoints.Map(v21);
         OrphanEndpoints.Map(v21);
+        ImageCacheEndpoints.Map(v21);
 
         var imageRoot = app.MapGroup("/image");
         imageRoot.AddEndpointFilter(errors);

@@ -57,6 +57,7 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton<IFlavorStore>(fakes.Flavors);
         builder.Services.AddSingleton<IImageCatalog>(fakes.Images);
         builder.Services.AddSingleton<IImageStore>(fakes.Images);
+        builder.Services.AddSingleton<IImageCacheManager>(fakes.ImageCache);
         if (readiness is not null)
         {
             builder.Services.AddSingleton(readiness);
@@ -138,6 +139,9 @@ public sealed class ApiFakes
     }
 
     public InMemoryStore Store { get; } = new();
+
+    /// <summary>What <c>/v2.1/vireo-image-cache</c> reports.</summary>
+    public FakeImageCacheManager ImageCache { get; } = new();
 
     public InMemoryStore Instances => Store;
 

@@ -56,7 +56,7 @@ public sealed class OptionConsumerTests
         read.ShouldContain("LibvirtOptions.EffectiveConnectionUri");
         read.ShouldContain("LibvirtOptions.ImagesTypeName");
         read.ShouldContain("DefaultOptions.UseCowImages");
-        read.ShouldNotContain("ImageCacheOptions.ManagerIntervalSeconds");
+        read.ShouldContain("ImageCacheOptions.ManagerIntervalSeconds");
 
         Unconsumed(["Libvirt.ConnectionUri"]).ShouldBeEmpty("EffectiveConnectionUri, which reads ConnectionUri, is read by the composition root");
         Unconsumed(["Libvirt.ImagesType", "Default.UseCowImages"]).ShouldBeEmpty("the composition root chooses the image backend from them");

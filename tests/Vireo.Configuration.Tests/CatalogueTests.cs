@@ -57,7 +57,8 @@ public class CatalogueTests
     public void Implemented_components_match_the_issue()
     {
         Components.Implemented.ShouldBe(
-            [Component.Service, Component.Api, Component.LibvirtDriver, Component.ImageBackends, Component.ImageCache, Component.ImageFormats, Component.StateStore, Component.DiskFormatChoice, Component.EphemeralDisks],
+            [Component.Service, Component.Api, Component.LibvirtDriver, Component.ImageBackends, Component.ImageCache, Component.ImageFormats, Component.StateStore, Component.DiskFormatChoice, Component.EphemeralDisks,
+                Component.ImageCacheCleaner],
             ignoreOrder: true);
     }
 }

@@ -218,10 +218,6 @@ public class LoaderTests
     }
 
     [Theory]
-    [InlineData("image_cache", "manager_interval", "60", "image cache cleaner")]
-    [InlineData("image_cache", "remove_unused_base_images", "false", "image cache cleaner")]
-    [InlineData("image_cache", "remove_unused_original_minimum_age_seconds", "10", "image cache cleaner")]
-    [InlineData("image_cache", "remove_unused_resized_minimum_age_seconds", "10", "image cache cleaner")]
     [InlineData("DEFAULT", "log_dir", "/var/log/nova", "logs to standard error")]
     [InlineData("DEFAULT", "log_file", "nova-compute.log", "logs to standard error")]
     public void Option_nothing_acts_on_yet_warns_that_it_has_no_effect_and_to_remove_it(string group, string name, string value, string why)

@@ -24,6 +24,7 @@ namespace Vireo.Api.Http;
 [JsonSerializable(typeof(GuestCpuResponse))]
 [JsonSerializable(typeof(AgentPingResponse))]
 [JsonSerializable(typeof(OrphanListResponse))]
+[JsonSerializable(typeof(ImageCacheResponse))]
 [JsonSerializable(typeof(ServerListResponse))]
 [JsonSerializable(typeof(ServerDetailListResponse))]
 [JsonSerializable(typeof(ServerResponse))]

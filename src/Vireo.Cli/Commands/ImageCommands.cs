@@ -18,12 +18,13 @@ public static class ImageCommands
     public static void AddTo(RootCommand root, ClientSetup setup)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var image = new Command("image", "Import, list, show, delete and inspect images.");
+        var image = new Command("image", "Import, list, show, delete and inspect images; list the base image cache.");
         image.Subcommands.Add(Import(setup));
         image.Subcommands.Add(List(setup));
         image.Subcommands.Add(Show(setup));
         image.Subcommands.Add(Delete(setup));
         image.Subcommands.Add(ImageInspectCommand.Create());
+        image.Subcommands.Add(ImageCacheCommand.Create(setup));
         root.Subcommands.Add(image);
     }
 

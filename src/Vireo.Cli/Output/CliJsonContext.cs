@@ -24,6 +24,7 @@ namespace Vireo.Cli.Output;
 [JsonSerializable(typeof(ImageView))]
 [JsonSerializable(typeof(IReadOnlyList<OrphanView>))]
 [JsonSerializable(typeof(OrphanView))]
+[JsonSerializable(typeof(ImageCacheView))]
 [JsonSerializable(typeof(IReadOnlyList<ServerDetail>))]
 [JsonSerializable(typeof(ConsoleOutputResponse))]
 [JsonSerializable(typeof(JsonObject))]

@@ -1,5 +1,6 @@
 using Vireo.Configuration.Options;
 using Vireo.Core.Compute;
+using Vireo.Core.ImageCache;
 using DiskCache = Vireo.DomainXml.DiskCache;
 using DomainType = Vireo.DomainXml.DomainType;
 using CpuFeaturePolicy = Vireo.Configuration.Options.CpuFeaturePolicy;
@@ -46,6 +47,35 @@ public static class HostComposition
             MaxConcurrentUploads = options.Image.MaxConcurrentUploads,
         };
     }
+
+    /// <summary>The cache manager's removal rules from <c>[image_cache]</c>.</summary>
+    public static ImageCacheRules ImageCacheRules(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var cache = options.ImageCache;
+        return new ImageCacheRules(
+            cache.RemoveUnusedBaseImages,
+            TimeSpan.FromSeconds(cache.RemoveUnusedOriginalMinimumAgeSeconds),
+            TimeSpan.FromSeconds(cache.RemoveUnusedResizedMinimumAgeSeconds));
+    }
+
+    /// <summary>
+    /// <c>[image_cache] manager_interval</c> as Nova documents it: seconds between passes, 0 the
+    /// default periodic interval (60 s), a negative value never (null).
+    /// </summary>
+    public static TimeSpan? ImageCacheInterval(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.ImageCache.ManagerIntervalSeconds switch
+        {
+            < 0 => null,
+            0 => DefaultPeriodicInterval,
+            var seconds => TimeSpan.FromSeconds(seconds),
+        };
+    }
+
+    /// <summary>Nova's default periodic task spacing (oslo.service), used when manager_interval is 0.</summary>
+    public static readonly TimeSpan DefaultPeriodicInterval = TimeSpan.FromSeconds(60);
 
     public static ComputeServiceOptions Compute(VireoOptions options, string installationId)
     {

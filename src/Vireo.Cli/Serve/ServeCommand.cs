@@ -21,6 +21,7 @@ using Vireo.HostCheck;
 using Vireo.Storage.Disks.Backends;
 using Vireo.State;
 using Vireo.Storage;
+using Vireo.Storage.Cache;
 using Vireo.Storage.Disks;
 using Vireo.Storage.HostFacts;
 using Vireo.Storage.Images;
@@ -166,6 +167,11 @@ public static partial class ServeCommand
         builder.Services.AddSingleton<IImageStore>(sp => sp.GetRequiredService<FileImageStore>());
         builder.Services.AddSingleton<ComputeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
+        builder.Services.AddSingleton(sp => new ImageCacheManager(
+            storage, sp.GetRequiredService<BaseImageCache>(), store.Instances, store.Images, HostComposition.ImageCacheRules(options),
+            HostComposition.ImageCacheInterval(options), TimeProvider.System, sp.GetRequiredService<ILogger<ImageCacheManager>>()));
+        builder.Services.AddSingleton<IImageCacheManager>(sp => sp.GetRequiredService<ImageCacheManager>());
+        builder.Services.AddHostedService<ImageCacheWorker>();
         builder.Services.AddComputeApi(new ComputeApiOptions
         {
             AllowedHosts = HostAllowList.For(options.Default.OsapiComputeListen, options.Vireo.AllowedHosts),

@@ -69,6 +69,7 @@ public static class Components
         Component.StateStore,
         Component.DiskFormatChoice,
         Component.EphemeralDisks,
+        Component.ImageCacheCleaner,
     };
 
     /// <summary>The phrase used in messages and documents: "Vireo's {Describe} is not implemented yet".</summary>
@@ -88,7 +89,7 @@ public static class Components
         Component.LiveMigration => "live migration",
         Component.KeystoneAuth => "Keystone authentication",
         Component.DiskFormatChoice => "choice of the image backend for instance disks",
-        Component.ImageCacheCleaner => "image cache cleaner (unused base images stay in the cache)",
+        Component.ImageCacheCleaner => "image cache cleaner",
         Component.LogFiles => "log file output (the service logs to standard error)",
         Component.CustomMkfs => "custom mkfs command (ephemeral disks are formatted with the standard mkfs of their file system)",
         _ => component.ToString(),

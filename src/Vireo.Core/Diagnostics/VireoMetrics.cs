@@ -35,6 +35,13 @@ public static class VireoMetrics
     public static readonly Counter<long> ImageBytesStored =
         Meter.CreateCounter<long>("vireo.image.stored", unit: "By", description: "Image bytes stored by imports and uploads.");
 
+    /// <summary>Entries the image cache manager removed from the base directory, by kind (base, resized_base, ephemeral_template, swap_template).</summary>
+    public static readonly Counter<long> ImageCacheRemovals =
+        Meter.CreateCounter<long>("vireo.image_cache.removed", unit: "{file}", description: "Unused bases and templates the image cache manager removed, by kind.");
+
+    /// <summary>The kinds <see cref="ImageCacheRemovals"/> is tagged with.</summary>
+    public static IReadOnlyList<string> ImageCacheKinds { get; } = ["base", "resized_base", "ephemeral_template", "swap_template"];
+
     /// <summary>Owned guests and instance directories with no row, left untouched for an operator (<c>vireo host orphans</c>).</summary>
     public static readonly ObservableGauge<long> QuarantinedOrphans =
         Meter.CreateObservableGauge("vireo.orphans.quarantined", () => Interlocked.Read(ref quarantinedOrphans), unit: "{orphan}",
@@ -78,7 +85,15 @@ public static class VireoMetrics
 
         LibvirtReconnects.Add(0);
         ImageBytesStored.Add(0);
+        foreach (var kind in ImageCacheKinds)
+        {
+            ImageCacheRemovals.Add(0, new TagList { { "kind", kind } });
+        }
     }
+
+    /// <summary>Counts one entry the image cache manager removed.</summary>
+    public static void RecordImageCacheRemoval(string kind) =>
+        ImageCacheRemovals.Add(1, new TagList { { "kind", kind } });
 
     /// <summary>Counts one reconciliation action by its name and outcome.</summary>
     public static void RecordReconcile(string action, string outcome) =>

@@ -16,6 +16,7 @@ public sealed partial class MetricsTests
         var atStart = await ScrapeAsync(service);
         Value(atStart, "vireo_operations_total", ("kind", "create"), ("result", "success")).ShouldBe(0, atStart);
         Value(atStart, "vireo_image_stored_bytes_total").ShouldBe(0, atStart);
+        Value(atStart, "vireo_image_cache_removed_total", ("kind", "base")).ShouldBe(0, atStart);
 
         await ServiceScenario.ImportTestImageAsync(service);
         var id = await ServiceScenario.CreateServerAsync(service, "metrics1");
@@ -67,7 +68,7 @@ public sealed partial class MetricsTests
         Value(text, "vireo_operations_total", ("kind", "delete"), ("result", "refused")).ShouldBe(1, text);
     }
 
-    private static async Task<string> ScrapeAsync(VireoService service)
+    internal static async Task<string> ScrapeAsync(VireoService service)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{service.Port}/metrics"));
@@ -78,7 +79,7 @@ public sealed partial class MetricsTests
     }
 
     /// <summary>The value of the one sample of <paramref name="name"/> whose labels include <paramref name="labels"/>; -1 when there is none.</summary>
-    private static double Value(string text, string name, params (string Key, string Value)[] labels)
+    internal static double Value(string text, string name, params (string Key, string Value)[] labels)
     {
         var matches = text.Split('\n')
             .Select(line => Sample().Match(line.Trim()))
