@@ -1,5 +1,6 @@
 using System.Text;
 using Vireo.CpuModels;
+using Vireo.Testing;
 
 namespace Vireo.CpuModels.Tests;
 

@@ -1,7 +1,8 @@
 using Vireo.Core;
 using Vireo.CpuModels;
 using Vireo.DomainXml;
-using static Vireo.CpuModels.Tests.FixtureCpuMap;
+using static Vireo.Testing.FixtureCpuMap;
+using Vireo.Testing;
 
 namespace Vireo.CpuModels.Tests;
 

@@ -1,5 +1,6 @@
 using Vireo.CpuModels;
-using static Vireo.CpuModels.Tests.FixtureCpuMap;
+using static Vireo.Testing.FixtureCpuMap;
+using Vireo.Testing;
 
 namespace Vireo.CpuModels.Tests;
 

@@ -1,5 +1,6 @@
 using Vireo.Core;
 using Vireo.CpuModels;
+using Vireo.Testing;
 
 namespace Vireo.CpuModels.Tests;
 

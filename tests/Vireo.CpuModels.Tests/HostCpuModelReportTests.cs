@@ -1,6 +1,7 @@
 using Vireo.CpuModels;
 using Vireo.DomainXml;
-using static Vireo.CpuModels.Tests.FixtureCpuMap;
+using static Vireo.Testing.FixtureCpuMap;
+using Vireo.Testing;
 
 namespace Vireo.CpuModels.Tests;
 

@@ -1,6 +1,7 @@
 using Vireo.Core;
 using Vireo.CpuModels;
 using Vireo.DomainXml;
+using Vireo.Testing;
 
 namespace Vireo.CpuModels.Tests;
 

@@ -1,4 +1,5 @@
 using Vireo.Virt.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Virt.Tests.CpuModels;
 

@@ -1,3 +1,5 @@
+using Vireo.Testing;
+
 namespace Vireo.Virt.Tests.CpuModels;
 
 /// <summary>

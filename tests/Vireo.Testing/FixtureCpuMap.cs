@@ -1,11 +1,12 @@
+using Vireo.CpuModels;
 
-namespace Vireo.Virt.Tests.CpuModels;
+namespace Vireo.Testing;
 
 /// <summary>
-/// libvirt 9.0's CPU map as kept in Fixtures/cpu_map (copied beside the test assembly), so CPU tests give the same
-/// answers whatever libvirt is installed. Only the tests that compare with the live libvirt (virsh) read the installed map.
+/// libvirt 9.0's CPU map as kept in tests/Vireo.Virt.Tests/Fixtures/cpu_map (each CPU test project copies it beside its assembly), so CPU tests give the
+/// same answers whatever libvirt is installed. Only the tests that compare with the live libvirt (virsh) read the installed map.
 /// </summary>
-internal static class FixtureCpuMap
+public static class FixtureCpuMap
 {
     public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "cpu_map");
 
