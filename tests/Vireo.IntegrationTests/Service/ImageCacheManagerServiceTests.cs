@@ -43,10 +43,17 @@ public sealed class ImageCacheManagerServiceTests
         var deleted = await service.CliAsync("server", "delete", passer, "--wait", "--timeout", "300");
         deleted.ExitCode.ShouldBe(0, deleted.ToString());
 
-        await BootTestImageTests.WaitFor(() => !File.Exists(unusedBase), TimeSpan.FromMinutes(3),
-            () => $"the unused base {unusedBase} was never removed; service log: {service.Log}");
-        service.Log.ShouldContain($"removed {unusedBase} (image {unusedImage} (cache-unused-{suffix})");
-        var metrics = await MetricsTests.ScrapeAsync(service);
+        // The file goes first, then the pass logs and counts it; the log reaches the test through the
+        // service's output pipe, so each is waited for, not read at the instant the file is gone.
+        var removedLine = $"removed {unusedBase} (image {unusedImage} (cache-unused-{suffix})";
+        await BootTestImageTests.WaitFor(() => !File.Exists(unusedBase) && service.Log.Contains(removedLine, StringComparison.OrdinalIgnoreCase),
+            TimeSpan.FromMinutes(3), () => $"the unused base {unusedBase} was never removed and logged; service log: {service.Log}");
+        string metrics = "";
+        await BootTestImageTests.WaitFor(() =>
+        {
+            metrics = MetricsTests.ScrapeAsync(service).GetAwaiter().GetResult();
+            return MetricsTests.Value(metrics, "vireo_image_cache_removed_total", ("kind", "base")) >= 1;
+        }, TimeSpan.FromMinutes(1), () => $"the removal was never counted: {metrics}");
         MetricsTests.Value(metrics, "vireo_image_cache_removed_total", ("kind", "base")).ShouldBe(1, metrics);
         var after = await CacheAsync(service);
         after.ShouldNotContainKey(BaseName(unusedImage));
