@@ -21,7 +21,7 @@ public sealed class ImageBackendSelectionTests
         { "lvm", true, NoDeviceMapper, ImageBackendKind.Lvm, "lvm, no device-mapper" },
         { "lvm", true, GroupMissing, ImageBackendKind.Lvm, "lvm, volume group missing" },
         { "lvm", true, Ready, ImageBackendKind.Lvm, "lvm" },
-        { "lvm", true, null, ImageBackendKind.Lvm, "lvm" },
+        { "lvm", true, null, ImageBackendKind.Lvm, "lvm, facts unknown" },
         { "ploop", true, null, null, "anything else" },
     };
 
@@ -67,10 +67,17 @@ public sealed class ImageBackendSelectionTests
 
     [Theory]
     [InlineData("rbd", "[libvirt] images_type = rbd cannot be used: the rbd image backend is not served by this version yet; set [libvirt] images_type = qcow2 or flat")]
-    [InlineData("lvm", "[libvirt] images_type = lvm cannot be used: the lvm image backend is not served by this version yet; set [libvirt] images_type = qcow2 or flat")]
+    [InlineData("lvm", "[libvirt] images_type = lvm cannot be used: this host's volume groups could not be read (no LVM facts); install lvm2 and check that vgs lists images_volume_group, or set [libvirt] images_type = qcow2 or flat")]
     public void Rbd_and_lvm_are_refused_with_the_option_the_value_the_reason_and_the_fix(string type, string sentence)
     {
         ImageBackendSelection.Decide(new ImageBackendFacts(type, UseCowImages: true)).Refusal.ShouldBe(sentence);
+    }
+
+    [Fact]
+    public void Lvm_is_served_on_a_host_with_device_mapper_and_the_volume_group()
+    {
+        ImageBackendSelection.Decide(new ImageBackendFacts("lvm", true, Ready)).ShouldBe(new ImageBackendDecision(ImageBackendKind.Lvm));
+        ImageBackendSelection.Decide(new ImageBackendFacts("lvm", true, Ready with { DeviceMapper = null })).Refusal.ShouldNotBeNull();
     }
 
     [Fact]

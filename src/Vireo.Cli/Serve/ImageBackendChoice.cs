@@ -30,7 +30,8 @@ public static class ImageBackendChoice
     }
 
     /// <summary>The backend a served decision names.</summary>
-    public static IImageBackend Create(ImageBackendKind kind, QemuImg qemuImg, StorageSettings storage, ILoggerFactory loggers)
+    /// <param name="options">nova.conf, for the lvm backend's images_volume_group, volume_clear and volume_clear_size.</param>
+    public static IImageBackend Create(ImageBackendKind kind, QemuImg qemuImg, StorageSettings storage, ILoggerFactory loggers, VireoOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -38,7 +39,22 @@ public static class ImageBackendChoice
         {
             ImageBackendKind.Qcow2 => new Qcow2Backend(qemuImg),
             ImageBackendKind.Flat => new FlatBackend(qemuImg, storage.ForceRawImages, loggers.CreateLogger<FlatBackend>()),
+            ImageBackendKind.Lvm when options is not null => new LvmBackend(
+                new LimitedCommandRunner(storage, storage.ConvertLimits), LvmTools.Resolve(storage.QemuImgPath), LvmSettings(options), loggers.CreateLogger<LvmBackend>()),
             _ => throw new InvalidOperationException($"the {kind} image backend is not served; the start-up choice refuses it"),
         };
+    }
+
+    /// <summary>The lvm backend's settings: <c>[libvirt] images_volume_group</c>, <c>volume_clear</c>, <c>volume_clear_size</c>.</summary>
+    public static LvmSettings LvmSettings(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clear = options.Libvirt.VolumeClear.Trim() switch
+        {
+            "shred" => VolumeClear.Shred,
+            "none" => VolumeClear.None,
+            _ => VolumeClear.Zero,
+        };
+        return new LvmSettings(options.Libvirt.ImagesVolumeGroup ?? "", clear, options.Libvirt.VolumeClearSizeMiB);
     }
 }

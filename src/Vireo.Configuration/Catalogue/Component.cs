@@ -70,6 +70,7 @@ public static class Components
         Component.DiskFormatChoice,
         Component.EphemeralDisks,
         Component.ImageCacheCleaner,
+        Component.LvmStorage,
     };
 
     /// <summary>The phrase used in messages and documents: "Vireo's {Describe} is not implemented yet".</summary>

@@ -35,6 +35,33 @@ public static partial class NovaOptions
             Example = "nova-vg",
         };
 
+        public static readonly OptionDefinition VolumeClear = new()
+        {
+            Group = Group,
+            Name = "volume_clear",
+            Type = OptionType.String,
+            Default = "zero",
+            Help = "How a logical volume of images_type = lvm is wiped before it is removed.",
+            Choices =
+            [
+                OptionChoice.Supported("zero", "write zeros over it (dd)"),
+                OptionChoice.Supported("shred", "overwrite it three times with random data (shred -n3)"),
+                OptionChoice.Supported("none", "remove it without wiping"),
+            ],
+            Consumer = Component.LvmStorage,
+        };
+
+        public static readonly OptionDefinition VolumeClearSize = new()
+        {
+            Group = Group,
+            Name = "volume_clear_size",
+            Type = OptionType.Integer,
+            Default = "0",
+            Minimum = 0,
+            Help = "MiB wiped from the start of a logical volume by volume_clear; 0 wipes all of it.",
+            Consumer = Component.LvmStorage,
+        };
+
         public static readonly OptionDefinition ImagesRbdPool = new()
         {
             Group = Group,
@@ -105,7 +132,7 @@ public static partial class NovaOptions
 
         private static IReadOnlyList<OptionDefinition> StorageOptions =>
         [
-            ImagesType, ImagesVolumeGroup, ImagesRbdPool, ImagesRbdCephConf, RbdUser, RbdSecretUuid, DiskCachemodes, HwDiskDiscard,
+            ImagesType, ImagesVolumeGroup, VolumeClear, VolumeClearSize, ImagesRbdPool, ImagesRbdCephConf, RbdUser, RbdSecretUuid, DiskCachemodes, HwDiskDiscard,
         ];
     }
 }

@@ -89,6 +89,8 @@ internal static class OptionsBinder
         },
         ImagesTypeName = v.String(L.ImagesType) ?? "default",
         ImagesVolumeGroup = NullIfEmpty(v.String(L.ImagesVolumeGroup)),
+        VolumeClear = v.String(L.VolumeClear) ?? "zero",
+        VolumeClearSizeMiB = Int(v, L.VolumeClearSize),
         ImagesRbdPool = v.String(L.ImagesRbdPool) ?? "rbd",
         ImagesRbdCephConf = v.String(L.ImagesRbdCephConf) ?? "",
         RbdUser = NullIfEmpty(v.String(L.RbdUser)),

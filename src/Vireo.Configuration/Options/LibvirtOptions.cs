@@ -33,6 +33,12 @@ public sealed record LibvirtOptions
 
     public string? ImagesVolumeGroup { get; init; }
 
+    /// <summary><c>volume_clear</c> as written: zero, shred or none.</summary>
+    public string VolumeClear { get; init; } = "zero";
+
+    /// <summary><c>volume_clear_size</c> in MiB; 0: the whole volume.</summary>
+    public int VolumeClearSizeMiB { get; init; }
+
     public string ImagesRbdPool { get; init; } = "rbd";
 
     public string ImagesRbdCephConf { get; init; } = "";

@@ -25,8 +25,9 @@ public sealed record ImageBackendDecision(ImageBackendKind? Backend, string? War
 /// The image backend, chosen once from the configuration: a table of rows over
 /// <see cref="ImageBackendFacts"/>, the first that matches decides. Nova's
 /// <c>imagebackend.Backend.__init__</c>: <c>raw</c> is the old name of flat, <c>default</c> is
-/// qcow2 when use_cow_images is true, else flat. lvm and rbd are refused until their backends
-/// are served, with the host's own reason for lvm when its facts give one.
+/// qcow2 when use_cow_images is true, else flat. lvm is served when the host has device-mapper
+/// and the volume group, and refused with the host's own reason otherwise; rbd is refused until
+/// its backend is served.
 /// </summary>
 public static class ImageBackendSelection
 {
@@ -53,9 +54,11 @@ public static class ImageBackendSelection
         new("lvm, volume group missing", f => Is(f, "lvm") && f.Lvm is { VolumeGroups: { } groups, VolumeGroup: { } group } && !groups.Contains(group, StringComparer.Ordinal), f => new(
             ImageBackendKind.Lvm,
             Refusal: $"[libvirt] images_type = lvm cannot be used: the volume group {f.Lvm!.VolumeGroup} (images_volume_group) is missing on this host; {Fix}")),
-        new("lvm", f => Is(f, "lvm"), _ => new(
+        new("lvm", f => Is(f, "lvm") && f.Lvm is { DeviceMapper: true, VolumeGroups: { } groups, VolumeGroup: { } group } && groups.Contains(group, StringComparer.Ordinal),
+            _ => new(ImageBackendKind.Lvm)),
+        new("lvm, facts unknown", f => Is(f, "lvm"), f => new(
             ImageBackendKind.Lvm,
-            Refusal: $"[libvirt] images_type = lvm cannot be used: the lvm image backend is not served by this version yet; {Fix}")),
+            Refusal: $"[libvirt] images_type = lvm cannot be used: this host's volume groups could not be read ({f.Lvm?.Error ?? "no LVM facts"}); install lvm2 and check that vgs lists images_volume_group, or {Fix}")),
         new("anything else", _ => true, f => new(
             null,
             Refusal: $"[libvirt] images_type = {f.ImagesType} cannot be used: it is not an image backend Vireo knows; {Fix}")),
