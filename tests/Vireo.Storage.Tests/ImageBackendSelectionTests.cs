@@ -65,9 +65,9 @@ public sealed class ImageBackendSelectionTests
         Refusal(new(null, "/etc/ceph/ceph.conf", null, Secret)).ShouldBe(
             "[libvirt] images_type = rbd cannot be used: the rbd tool is missing on this host; install the Debian package ceph-common or set [libvirt] images_type = qcow2 or flat");
         Refusal(new("/usr/bin/rbd", "/etc/ceph/c.conf", "has no mon_host in its [global] section", Secret)).ShouldBe(
-            "[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = /etc/ceph/c.conf has no mon_host in its [global] section; point images_rbd_ceph_conf at the cluster's ceph.conf with its mon_host");
+            "[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = /etc/ceph/c.conf has no mon_host in its [global] section; point images_rbd_ceph_conf at the cluster's ceph.conf with its mon_host or set [libvirt] images_type = qcow2 or flat");
         Refusal(new("/usr/bin/rbd", "/etc/ceph/ceph.conf", null, null)).ShouldBe(
-            "[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key");
+            "[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key or set [libvirt] images_type = qcow2 or flat");
     }
 
     [Fact]

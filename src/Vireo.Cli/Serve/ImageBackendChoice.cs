@@ -59,6 +59,10 @@ public static class ImageBackendChoice
         {
             error = "is not an absolute path";
         }
+        else if (!File.Exists(conf))
+        {
+            error = "does not exist";
+        }
         else
         {
             try
@@ -67,7 +71,7 @@ public static class ImageBackendChoice
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                error = $"cannot be read ({e.Message})";
+                error = $"cannot be read ({e.Message.TrimEnd('.')})";
             }
         }
 

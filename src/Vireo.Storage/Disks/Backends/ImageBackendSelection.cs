@@ -58,10 +58,10 @@ public static class ImageBackendSelection
             Refusal: $"[libvirt] images_type = rbd cannot be used: the rbd tool is missing on this host; install the Debian package ceph-common or {Fix}")),
         new("rbd, ceph.conf unusable", f => Is(f, "rbd") && f.Rbd is { CephConfError: not null }, f => new(
             ImageBackendKind.Rbd,
-            Refusal: $"[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = {f.Rbd!.CephConf} {f.Rbd.CephConfError}; point images_rbd_ceph_conf at the cluster's ceph.conf with its mon_host")),
+            Refusal: $"[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = {f.Rbd!.CephConf} {f.Rbd.CephConfError}; point images_rbd_ceph_conf at the cluster's ceph.conf with its mon_host or {Fix}")),
         new("rbd, no secret", f => Is(f, "rbd") && f.Rbd is { SecretUuid: null }, _ => new(
             ImageBackendKind.Rbd,
-            Refusal: "[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key")),
+            Refusal: $"[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key or {Fix}")),
         new("rbd", f => Is(f, "rbd"), _ => new(ImageBackendKind.Rbd)),
         new("lvm, no device-mapper", f => Is(f, "lvm") && f.Lvm?.DeviceMapper == false, _ => new(
             ImageBackendKind.Lvm,
