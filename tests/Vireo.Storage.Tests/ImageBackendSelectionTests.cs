@@ -17,7 +17,6 @@ public sealed class ImageBackendSelectionTests
         { "raw", true, null, ImageBackendKind.Flat, "raw" },
         { "default", true, null, ImageBackendKind.Qcow2, "default, use_cow_images true" },
         { "default", false, null, ImageBackendKind.Flat, "default, use_cow_images false" },
-        { "rbd", true, null, ImageBackendKind.Rbd, "rbd" },
         { "lvm", true, NoDeviceMapper, ImageBackendKind.Lvm, "lvm, no device-mapper" },
         { "lvm", true, GroupMissing, ImageBackendKind.Lvm, "lvm, volume group missing" },
         { "lvm", true, Ready, ImageBackendKind.Lvm, "lvm" },
@@ -35,10 +34,46 @@ public sealed class ImageBackendSelectionTests
         ImageBackendSelection.Decide(facts).Backend.ShouldBe(backend);
     }
 
+    private static readonly Guid Secret = Guid.Parse("457eb676-33da-42ec-9a8c-9293d545c337");
+
+    public static TheoryData<RbdBackendFacts?, string> RbdTable => new()
+    {
+        { new RbdBackendFacts(null, "/etc/ceph/ceph.conf", null, Secret), "rbd, no rbd tool" },
+        { new RbdBackendFacts("/usr/bin/rbd", "/etc/ceph/ceph.conf", "cannot be read (no such file)", Secret), "rbd, ceph.conf unusable" },
+        { new RbdBackendFacts("/usr/bin/rbd", "/etc/ceph/ceph.conf", null, null), "rbd, no secret" },
+        { new RbdBackendFacts("/usr/bin/rbd", "/etc/ceph/ceph.conf", null, Secret), "rbd" },
+        { null, "rbd" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RbdTable))]
+    public void Each_rbd_row_is_chosen_by_its_facts(RbdBackendFacts? rbd, string row)
+    {
+        var facts = new ImageBackendFacts("rbd", true, Rbd: rbd);
+
+        ImageBackendSelection.Rows.First(r => r.When(facts)).Name.ShouldBe(row);
+        var decision = ImageBackendSelection.Decide(facts);
+        decision.Backend.ShouldBe(ImageBackendKind.Rbd);
+        (decision.Refusal is null).ShouldBe(row == "rbd");
+    }
+
+    [Fact]
+    public void Rbd_refusals_name_the_option_the_value_and_the_fix()
+    {
+        string Refusal(RbdBackendFacts facts) => ImageBackendSelection.Decide(new ImageBackendFacts("rbd", true, Rbd: facts)).Refusal!;
+
+        Refusal(new(null, "/etc/ceph/ceph.conf", null, Secret)).ShouldBe(
+            "[libvirt] images_type = rbd cannot be used: the rbd tool is missing on this host; install the Debian package ceph-common or set [libvirt] images_type = qcow2 or flat");
+        Refusal(new("/usr/bin/rbd", "/etc/ceph/c.conf", "has no mon_host in its [global] section", Secret)).ShouldBe(
+            "[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = /etc/ceph/c.conf has no mon_host in its [global] section; point images_rbd_ceph_conf at the cluster's ceph.conf with its mon_host or set [libvirt] images_type = qcow2 or flat");
+        Refusal(new("/usr/bin/rbd", "/etc/ceph/ceph.conf", null, null)).ShouldBe(
+            "[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key or set [libvirt] images_type = qcow2 or flat");
+    }
+
     [Fact]
     public void Every_row_of_the_table_is_covered_by_the_tests()
     {
-        var covered = Table.Select(row => (string)row.Data.Item5).ToHashSet();
+        var covered = Table.Select(row => (string)row.Data.Item5).Concat(RbdTable.Select(row => row.Data.Item2)).ToHashSet();
 
         ImageBackendSelection.Rows.Select(r => r.Name).Where(n => !covered.Contains(n)).ShouldBeEmpty();
     }
@@ -66,9 +101,8 @@ public sealed class ImageBackendSelectionTests
     }
 
     [Theory]
-    [InlineData("rbd", "[libvirt] images_type = rbd cannot be used: the rbd image backend is not served by this version yet; set [libvirt] images_type = qcow2 or flat")]
     [InlineData("lvm", "[libvirt] images_type = lvm cannot be used: this host's volume groups could not be read (no LVM facts); install lvm2 and check that vgs lists images_volume_group, or set [libvirt] images_type = qcow2 or flat")]
-    public void Rbd_and_lvm_are_refused_with_the_option_the_value_the_reason_and_the_fix(string type, string sentence)
+    public void Lvm_is_refused_with_the_option_the_value_the_reason_and_the_fix(string type, string sentence)
     {
         ImageBackendSelection.Decide(new ImageBackendFacts(type, UseCowImages: true)).Refusal.ShouldBe(sentence);
     }

@@ -157,7 +157,7 @@ public static partial class ServeCommand
         builder.Services.AddSingleton(sp => new ComputeService(
             store.Instances, store.Flavors, store.Images, sp.GetRequiredService<LibvirtHypervisor>(),
             new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<InstanceDisks>>(),
-                ImageBackendChoice.Create(backend.Backend!.Value, qemuImg, storage, sp.GetRequiredService<ILoggerFactory>(), options)),
+                ImageBackendChoice.Create(backend.Backend!.Value, options, qemuImg, storage, sp.GetRequiredService<ILoggerFactory>())),
             faults.FaultPoints(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>()));
         builder.Services.AddSingleton(new ServiceReadiness());
         builder.Services.AddSingleton(faults);

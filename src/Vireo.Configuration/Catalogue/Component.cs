@@ -68,6 +68,7 @@ public static class Components
         Component.ImageFormats,
         Component.StateStore,
         Component.DiskFormatChoice,
+        Component.RbdStorage,
         Component.EphemeralDisks,
         Component.ImageCacheCleaner,
         Component.LvmStorage,

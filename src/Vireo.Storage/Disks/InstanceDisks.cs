@@ -105,7 +105,7 @@ public sealed class InstanceDisks : IInstanceDisks
             // cached image like any root disk, and the guest boots from it.
             var isCdrom = image.DiskFormat == DiskFormat.Iso;
             root = await _backend.CreateRootDiskAsync(
-                new RootDiskRequest(instance.Id, instance.Label, directory, lease, sizeBytes, isCdrom), cancellationToken).ConfigureAwait(false);
+                new RootDiskRequest(instance.Id, instance.Label, directory, lease, sizeBytes, isCdrom) { ImageId = image.Id }, cancellationToken).ConfigureAwait(false);
             List<GuestDisk> disks = [root];
 
             // The flavor's ephemeral and swap disks, after the root disk (vdb, then the next).

@@ -54,7 +54,7 @@ public sealed class ImageBackendServiceTests
     }
 
     [Theory(Timeout = 300_000)]
-    [InlineData("rbd", "[libvirt] images_type = rbd cannot be used: the rbd image backend is not served by this version yet; set [libvirt] images_type = qcow2 or flat")]
+    [InlineData("rbd\nimages_rbd_ceph_conf = /nonexistent/ceph.conf\nrbd_secret_uuid = 457eb676-33da-42ec-9a8c-9293d545c337", "[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = /nonexistent/ceph.conf does not exist; ")]
     [InlineData("lvm\nimages_volume_group = nova-vg", "[libvirt] images_type = lvm cannot be used: ")]
     public async Task Lvm_and_rbd_are_refused_at_start_with_one_sentence_and_exit_78(string type, string sentence)
     {

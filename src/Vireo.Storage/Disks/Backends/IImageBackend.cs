@@ -9,7 +9,11 @@ namespace Vireo.Storage.Disks.Backends;
 /// <param name="Base">The checked base image, held for the duration of the call.</param>
 /// <param name="SizeBytes">The flavor's root disk; null when the flavor says 0 (the image's size). Never smaller than the base (checked before).</param>
 /// <param name="IsCdrom">The root of an ISO image: the guest sees a CD-ROM.</param>
-public sealed record RootDiskRequest(Guid InstanceId, string InstanceLabel, string InstanceDirectory, BaseImageLease Base, long? SizeBytes, bool IsCdrom);
+public sealed record RootDiskRequest(Guid InstanceId, string InstanceLabel, string InstanceDirectory, BaseImageLease Base, long? SizeBytes, bool IsCdrom)
+{
+    /// <summary>The image the base is of (the rbd backend names its base after it).</summary>
+    public Guid ImageId { get; init; }
+}
 
 /// <summary>
 /// One <c>[libvirt] images_type</c>: how an instance's root disk is made from the cached base

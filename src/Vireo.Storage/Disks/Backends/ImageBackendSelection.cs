@@ -15,7 +15,15 @@ public enum ImageBackendKind
 /// <param name="ImagesType"><c>[libvirt] images_type</c> as written (default, qcow2, flat, raw, lvm, rbd).</param>
 /// <param name="UseCowImages"><c>[DEFAULT] use_cow_images</c>: what <c>default</c> means.</param>
 /// <param name="Lvm">The storage host facts for lvm (volume groups, device-mapper); null when not read.</param>
-public sealed record ImageBackendFacts(string ImagesType, bool UseCowImages, LvmFacts? Lvm = null);
+/// <param name="Rbd">What rbd needs on this host; null when not read.</param>
+public sealed record ImageBackendFacts(string ImagesType, bool UseCowImages, LvmFacts? Lvm = null, RbdBackendFacts? Rbd = null);
+
+/// <summary>What images_type = rbd needs, read at start.</summary>
+/// <param name="RbdTool">The rbd executable found (Debian's ceph-common); null when it is missing.</param>
+/// <param name="CephConf">The effective <c>images_rbd_ceph_conf</c>.</param>
+/// <param name="CephConfError">What is wrong with that file (missing, unreadable, no usable mon_host), as a clause; null when its monitors were read.</param>
+/// <param name="SecretUuid"><c>[libvirt] rbd_secret_uuid</c>; null when unset.</param>
+public sealed record RbdBackendFacts(string? RbdTool, string CephConf, string? CephConfError, Guid? SecretUuid);
 
 /// <summary>The backend, a warning to log once at start, or why the service must not start with it.</summary>
 /// <param name="Refusal">One sentence naming the option, the value, the reason and the fix; null when the backend is served.</param>
@@ -26,8 +34,8 @@ public sealed record ImageBackendDecision(ImageBackendKind? Backend, string? War
 /// <see cref="ImageBackendFacts"/>, the first that matches decides. Nova's
 /// <c>imagebackend.Backend.__init__</c>: <c>raw</c> is the old name of flat, <c>default</c> is
 /// qcow2 when use_cow_images is true, else flat. lvm is served when the host has device-mapper
-/// and the volume group, and refused with the host's own reason otherwise; rbd is refused until
-/// its backend is served.
+/// and the volume group, and refused with the host's own reason otherwise; rbd is served when the
+/// rbd tool, a ceph.conf with monitors and rbd_secret_uuid are there.
 /// </summary>
 public static class ImageBackendSelection
 {
@@ -45,9 +53,16 @@ public static class ImageBackendSelection
             Warning: "[libvirt] images_type = raw is deprecated (Nova's old name of flat); the flat backend is used: write images_type = flat")),
         new("default, use_cow_images true", f => Is(f, "default") && f.UseCowImages, _ => new(ImageBackendKind.Qcow2)),
         new("default, use_cow_images false", f => Is(f, "default") && !f.UseCowImages, _ => new(ImageBackendKind.Flat)),
-        new("rbd", f => Is(f, "rbd"), _ => new(
+        new("rbd, no rbd tool", f => Is(f, "rbd") && f.Rbd is { RbdTool: null }, _ => new(
             ImageBackendKind.Rbd,
-            Refusal: $"[libvirt] images_type = rbd cannot be used: the rbd image backend is not served by this version yet; {Fix}")),
+            Refusal: $"[libvirt] images_type = rbd cannot be used: the rbd tool is missing on this host; install the Debian package ceph-common or {Fix}")),
+        new("rbd, ceph.conf unusable", f => Is(f, "rbd") && f.Rbd is { CephConfError: not null }, f => new(
+            ImageBackendKind.Rbd,
+            Refusal: $"[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = {f.Rbd!.CephConf} {f.Rbd.CephConfError}; point images_rbd_ceph_conf at the cluster's ceph.conf with its mon_host or {Fix}")),
+        new("rbd, no secret", f => Is(f, "rbd") && f.Rbd is { SecretUuid: null }, _ => new(
+            ImageBackendKind.Rbd,
+            Refusal: $"[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key or {Fix}")),
+        new("rbd", f => Is(f, "rbd"), _ => new(ImageBackendKind.Rbd)),
         new("lvm, no device-mapper", f => Is(f, "lvm") && f.Lvm?.DeviceMapper == false, _ => new(
             ImageBackendKind.Lvm,
             Refusal: $"[libvirt] images_type = lvm cannot be used: this host has no device-mapper (/dev/mapper/control is missing), so no logical volume can be made; {Fix}")),

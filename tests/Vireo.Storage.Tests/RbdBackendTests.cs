@@ -1,0 +1,202 @@
+using Vireo.Core;
+using Vireo.Core.Ports;
+using Vireo.Storage.Disks;
+using Vireo.Storage.Disks.Backends;
+using Vireo.Storage.Qemu;
+using Vireo.Storage.Rbd;
+using Vireo.Storage.Tests.TestSupport;
+
+namespace Vireo.Storage.Tests;
+
+/// <summary>
+/// The rbd backend over a fake rbd that keeps a pool's images and protected snapshots as files and
+/// logs every call, so the order of import, snapshot, protect, rename, clone and resize, the undo
+/// of a failed step and the removal of an instance's images are seen (the real cluster runs in
+/// tests/Vireo.IntegrationTests/Ceph).
+/// </summary>
+public sealed class RbdBackendTests : IDisposable
+{
+    private static readonly Guid Secret = Guid.Parse("457eb676-33da-42ec-9a8c-9293d545c337");
+    private static readonly Guid ImageId = Guid.Parse("0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11");
+    private static readonly Guid InstanceId = Guid.Parse("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+    private static readonly NetworkHost[] Monitors = [new("10.0.0.1", 6789), new("10.0.0.2", 6789)];
+
+    private readonly StorageSandbox _sandbox = new();
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("vireo-rbd-backend-");
+    private readonly string _pool;
+    private readonly string _log;
+    private readonly RbdBackend _backend;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public RbdBackendTests()
+    {
+        _pool = Directory.CreateDirectory(Path.Join(_dir.FullName, "pool")).FullName;
+        _log = Path.Join(_dir.FullName, "log");
+        var fake = Path.Join(_dir.FullName, "rbd");
+        File.WriteAllText(fake, Script(_dir.FullName));
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var client = new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "vms", "vireo") { RbdPath = fake, Keyring = "/etc/ceph/k.keyring" });
+        _backend = new RbdBackend(client, _sandbox.QemuImg, new RbdBackendSettings(Monitors, Secret) { BaseWait = TimeSpan.FromSeconds(3), BasePoll = TimeSpan.FromMilliseconds(100) });
+    }
+
+    /// <summary>rbd's arguments after --conf, --id and --keyring; a file fail-&lt;verb&gt; makes that verb fail as rbd does.</summary>
+    private static string Script(string dir) => $$"""
+        #!/bin/sh
+        PATH=/usr/bin:/bin
+        S='{{dir}}'
+        P="$S/pool"
+        shift 6
+        printf '%s\n' "$*" >> "$S/log"
+        eval last=\${$#}
+        name=${last#*/}
+        img=${name%@*}
+        verb="$1"
+        [ "$1" = snap ] && verb="snap-$2"
+        if [ -e "$S/fail-$verb" ]; then echo "rbd: $verb failed: (5) Input/output error" >&2; exit 5; fi
+        missing() { echo "rbd: error opening image $img: (2) No such file or directory" >&2; exit 2; }
+        case "$verb" in
+          import|clone) if [ -e "$P/$img" ]; then echo "rbd: create error: (17) File exists" >&2; exit 17; fi; : > "$P/$img" ;;
+          snap-create) [ -e "$P/$img" ] || missing; echo made > "$P/$img.snap" ;;
+          snap-protect) [ -e "$P/$img.snap" ] || missing; echo protected > "$P/$img.snap" ;;
+          snap-unprotect) [ -e "$P/$img.snap" ] || missing; echo made > "$P/$img.snap" ;;
+          snap-rm) [ -e "$P/$img.snap" ] || missing; rm "$P/$img.snap" ;;
+          snap-ls) [ -e "$P/$img" ] || missing
+            if grep -q protected "$P/$img.snap" 2>/dev/null; then echo '[{"id":4,"name":"snap","size":64,"protected":"true"}]';
+            elif [ -e "$P/$img.snap" ]; then echo '[{"id":4,"name":"snap","size":64,"protected":"false"}]'; else echo '[]'; fi ;;
+          resize) [ -e "$P/$img" ] || missing ;;
+          rename) eval from=\${$(($# - 1))}; from=${from#*/}
+            if [ -e "$P/$img" ]; then echo "rbd: rename error: (17) File exists" >&2; exit 17; fi
+            mv "$P/$from" "$P/$img"; if [ -e "$P/$from.snap" ]; then mv "$P/$from.snap" "$P/$img.snap"; fi ;;
+          rm) [ -e "$P/$img" ] || missing; rm "$P/$img" ;;
+          ls) out=; for f in "$P"/*; do [ -e "$f" ] || continue; b=${f##*/}; case "$b" in *.snap) continue ;; esac; out="$out${out:+,}\"$b\""; done; echo "[$out]" ;;
+          *) echo "rbd: unknown verb $verb" >&2; exit 22 ;;
+        esac
+        """.Replace("\r", "", StringComparison.Ordinal);
+
+    private string[] Calls => File.Exists(_log) ? File.ReadAllLines(_log) : [];
+
+    private string[] PoolFiles => [.. Directory.GetFiles(_pool).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    private RootDiskRequest Request(long? sizeBytes, Guid? instance = null)
+    {
+        var basePath = _sandbox.ScratchPath("base-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(basePath, new byte[1 << 20]);
+        var info = new ImageInfo("raw", 1 << 20, null, null, null, null, null, null, null, "{}");
+        var lease = new BaseImageLease(basePath, DiskFormat.Raw, info, new SemaphoreSlim(0, 1));
+        var id = instance ?? InstanceId;
+        return new RootDiskRequest(id, "vm", _sandbox.ScratchPath(id.ToString("N")), lease, sizeBytes, false) { ImageId = ImageId };
+    }
+
+    [Fact]
+    public async Task The_base_is_imported_once_under_a_temporary_name_snapshotted_protected_renamed_and_cloned_per_instance()
+    {
+        var disk = await _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct);
+
+        disk.Format.ShouldBe(DiskFormat.Raw);
+        disk.Role.ShouldBe(DiskRole.Root);
+        disk.Source.ShouldBe(new DiskSource.Rbd("vms", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", Monitors, "vireo", Secret));
+        var calls = Calls;
+        calls[0].ShouldBe("snap ls --format json vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11");
+        calls[1].ShouldStartWith("import --no-progress --image-format 2 /");
+        var temporary = calls[1].Split(' ')[^1];
+        temporary.ShouldStartWith("vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11-importing-");
+        calls[2..].ShouldBe([
+            $"snap create --no-progress {temporary}@snap",
+            $"snap protect {temporary}@snap",
+            $"rename {temporary} vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11",
+            "clone vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11@snap vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk"]);
+
+        // A second instance of the same image only clones: no second import.
+        var second = Guid.NewGuid();
+        await _backend.CreateRootDiskAsync(Request(sizeBytes: null, second), Ct);
+        Calls.Count(c => c.StartsWith("import", StringComparison.Ordinal)).ShouldBe(1);
+        PoolFiles.ShouldBe(new[] { "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", second + "_disk" }.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_clone_is_grown_to_a_larger_flavor_root_disk_and_kept_at_the_base_size_otherwise()
+    {
+        await _backend.CreateRootDiskAsync(Request(sizeBytes: 2L << 30), Ct);
+        Calls[^1].ShouldBe("resize --no-progress --size 2147483648B vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk");
+
+        await _backend.CreateRootDiskAsync(Request(sizeBytes: 1 << 20, Guid.NewGuid()), Ct);
+        Calls[^1].ShouldStartWith("clone ");
+    }
+
+    [Fact]
+    public async Task A_failed_resize_removes_the_clone_and_keeps_the_base()
+    {
+        File.WriteAllText(Path.Join(_dir.FullName, "fail-resize"), "");
+
+        var failure = await Should.ThrowAsync<VireoException>(() => _backend.CreateRootDiskAsync(Request(sizeBytes: 2L << 30), Ct));
+
+        failure.Kind.ShouldBe(ErrorKind.Failed);
+        Calls[^1].ShouldBe("rm --no-progress vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk");
+        PoolFiles.ShouldBe(["0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap"]);
+    }
+
+    [Fact]
+    public async Task A_failed_protect_undoes_the_half_made_base_and_nothing_is_cloned()
+    {
+        File.WriteAllText(Path.Join(_dir.FullName, "fail-snap-protect"), "");
+
+        await Should.ThrowAsync<VireoException>(() => _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct));
+
+        PoolFiles.ShouldBeEmpty();
+        Calls.ShouldNotContain(c => c.StartsWith("clone", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_base_another_creator_renamed_first_is_used_and_the_own_import_undone()
+    {
+        // The other creator's base appears between our look and our rename.
+        var request = Request(sizeBytes: null);
+        var racing = Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11");
+        var script = File.ReadAllText(Path.Join(_dir.FullName, "rbd"));
+        File.WriteAllText(Path.Join(_dir.FullName, "rbd"), script.Replace(
+            "  rename) eval", $"  rename) : > '{racing}'; echo protected > '{racing}.snap'; eval", StringComparison.Ordinal));
+
+        var disk = await _backend.CreateRootDiskAsync(request, Ct);
+
+        disk.Source.Describe().ShouldBe("rbd:vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk");
+        PoolFiles.ShouldBe(["0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk"]);
+        Calls.ShouldContain(c => c.StartsWith("snap unprotect vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11-importing-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_base_being_made_elsewhere_is_waited_for_until_its_snapshot_is_protected_and_then_a_deadline()
+    {
+        File.WriteAllText(Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11"), "");
+
+        var failure = await Should.ThrowAsync<VireoException>(() => _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct));
+
+        failure.Kind.ShouldBe(ErrorKind.Unavailable);
+        failure.Message.ShouldStartWith("the RBD base vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11 of image 0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11 has no protected snapshot 'snap' after 3 s");
+        Calls.ShouldNotContain(c => c.StartsWith("import", StringComparison.Ordinal));
+
+        File.WriteAllText(Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap"), "protected");
+        (await _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct)).Format.ShouldBe(DiskFormat.Raw);
+        Calls.ShouldNotContain(c => c.StartsWith("import", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Removing_an_instance_removes_each_of_its_images_and_nothing_else_and_is_idempotent()
+    {
+        foreach (var name in new[] { "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.local", "2b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11" })
+        {
+            File.WriteAllText(Path.Join(_pool, name), "");
+        }
+
+        await _backend.RemoveDisksAsync(InstanceId, Ct);
+        await _backend.RemoveDisksAsync(InstanceId, Ct);
+
+        PoolFiles.ShouldBe(["0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "2b4e28ba-2fa1-11d2-883f-0016d3cca427_disk"]);
+    }
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        _dir.Delete(recursive: true);
+    }
+}
