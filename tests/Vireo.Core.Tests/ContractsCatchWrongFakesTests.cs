@@ -87,6 +87,16 @@ public sealed class ContractsCatchWrongFakesTests
         e.Message.ShouldContain("NotFound");
     }
 
+    [Fact]
+    public async Task An_image_cache_manager_reporting_a_frozen_time_fails_the_image_cache_manager_contract()
+    {
+        var contract = new FrozenClockImageCacheContract();
+
+        var e = (await FailureOf(() => contract.Each_inspection_reads_afresh_a_deleted_user_and_the_passing_time_change_the_verdict())).ShouldBeOfType<ShouldAssertException>();
+
+        e.Message.ShouldContain("second.At");
+    }
+
     /// <summary>What a contract test threw (Shouldly's own assertions pass through <c>Should.Throw</c>, so caught here).</summary>
     private static async Task<Exception> FailureOf(Func<Task> contractTest)
     {
@@ -339,5 +349,11 @@ public sealed class ContractsCatchWrongFakesTests
 
         public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken) =>
             Task.FromResult<Stream>(new MemoryStream("fake image content"u8.ToArray()));
+    }
+
+    /// <summary>The fake image cache manager reporting the time its facts were set at, as it did before it read a clock.</summary>
+    private sealed class FrozenClockImageCacheContract : FakeImageCacheManagerContractTests
+    {
+        public FrozenClockImageCacheContract() => Fake.Time = null;
     }
 }

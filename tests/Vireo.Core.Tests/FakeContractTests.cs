@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using Vireo.Core.ImageCache;
 using Vireo.Core.Ports;
 using Vireo.Testing.Contracts;
 
@@ -67,4 +69,67 @@ public sealed class FakeImageStoreContractTests : ImageStoreContract
     protected override IImageStore Store => _store;
 
     protected override IImageCatalog Catalog => _store;
+}
+
+/// <summary>The fake image cache manager keeps the contract Storage's ImageCacheManager keeps (tests/Vireo.Storage.Tests/ImageCacheManagerContractTests.cs).</summary>
+public class FakeImageCacheManagerContractTests : ImageCacheManagerContract
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+    private readonly FakeImageCacheManager _manager = new();
+
+    public FakeImageCacheManagerContractTests() => _manager.Time = _clock;
+
+    /// <summary>The fake under the contract (ContractsCatchWrongFakesTests puts a wrong setting back into it).</summary>
+    protected FakeImageCacheManager Fake => _manager;
+
+    protected override DateTimeOffset Now => _clock.GetUtcNow();
+
+    protected override IImageCacheManager Manager(ImageCacheRules rules)
+    {
+        _manager.Rules = rules;
+        _manager.Interval = Interval;
+        return _manager;
+    }
+
+    protected override void Advance(TimeSpan by) => _clock.Advance(by);
+
+    protected override Task<(string Name, Guid ImageId)> AddBaseAsync(string imageName, TimeSpan unusedFor)
+    {
+        var id = Guid.NewGuid();
+        var name = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(id.ToString("D"))));
+        _manager.Facts = _manager.Facts with
+        {
+            Files = [.. _manager.Facts.Files, new CachedFile(name, 1 << 20, Now - unusedFor)],
+            Images = new Dictionary<string, CachedImage>(_manager.Facts.Images) { [name] = new CachedImage(id, imageName) },
+        };
+        return Task.FromResult((name, id));
+    }
+
+    protected override Task<Guid> AddInstanceAsync(string baseName)
+    {
+        var id = Guid.NewGuid();
+        AddUsers(new CacheUser(baseName, $"instance {id:D}"), new CacheUser(baseName, $"directory {id:D}: disk"));
+        return Task.FromResult(id);
+    }
+
+    protected override Task<Guid> AddOrphanDirectoryAsync(string baseName)
+    {
+        var id = Guid.NewGuid();
+        AddUsers(new CacheUser(baseName, $"directory {id:D} (quarantined orphan): disk"));
+        return Task.FromResult(id);
+    }
+
+    protected override Task RemoveInstanceAsync(Guid instanceId)
+    {
+        _manager.Facts = _manager.Facts with { Users = [.. _manager.Facts.Users.Where(user => !user.Who.Contains(instanceId.ToString("D"), StringComparison.Ordinal))] };
+        return Task.CompletedTask;
+    }
+
+    protected override Task AddFileAsync(string name, TimeSpan unusedFor)
+    {
+        _manager.Facts = _manager.Facts with { Files = [.. _manager.Facts.Files, new CachedFile(name, 7, Now - unusedFor)] };
+        return Task.CompletedTask;
+    }
+
+    private void AddUsers(params CacheUser[] users) => _manager.Facts = _manager.Facts with { Users = [.. _manager.Facts.Users, .. users] };
 }

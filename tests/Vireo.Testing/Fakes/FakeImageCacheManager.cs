@@ -6,7 +6,8 @@ namespace Vireo.Testing.Fakes;
 /// <summary>
 /// The image cache manager as a value: <see cref="InspectAsync"/> decides over <see cref="Facts"/>
 /// with <see cref="Rules"/> through the real <see cref="ImageCacheDecision"/>, so only the reading
-/// of files is faked. Failure injection: "InspectAsync".
+/// of files is faked; the report's time comes from <see cref="Time"/> at each call when it is set,
+/// as the real manager reads its clock afresh. Failure injection: "InspectAsync".
 /// </summary>
 public sealed class FakeImageCacheManager : IImageCacheManager
 {
@@ -18,9 +19,13 @@ public sealed class FakeImageCacheManager : IImageCacheManager
 
     public TimeSpan? Interval { get; set; } = TimeSpan.FromSeconds(2400);
 
+    /// <summary>The clock each inspection reads; null: <see cref="ImageCacheFacts.Now"/> of <see cref="Facts"/> as set.</summary>
+    public TimeProvider? Time { get; set; }
+
     public Task<ImageCacheReport> InspectAsync(CancellationToken cancellationToken)
     {
         Failures.ThrowIfFailing(nameof(InspectAsync));
-        return Task.FromResult(new ImageCacheReport(Facts.Now, Interval, ImageCacheDecision.Decide(Facts, Rules)));
+        var facts = Time is null ? Facts : Facts with { Now = Time.GetUtcNow() };
+        return Task.FromResult(new ImageCacheReport(facts.Now, Interval, ImageCacheDecision.Decide(facts, Rules)));
     }
 }
