@@ -29,7 +29,7 @@ public sealed class BootTestImageTests(ITestOutputHelper output)
         try
         {
             Processes.Run("qemu-img", ["create", "-f", "qcow2", "-F", "qcow2", "-b", TestImage.Qcow2Path, overlay], TimeSpan.FromMinutes(1));
-            var xml = DomainXmlWriter.Format(Guest(name, uuid, overlay, console, agent));
+            var xml = DomainXmlWriter.Format(Guest(name, uuid, new DiskSource.File(overlay), DiskFormat.Qcow2, console, agent, new MemballoonConfig { StatsPeriodSeconds = 10 }));
             var clock = Stopwatch.StartNew();
             using var domain = connection.DefineDomain(xml, validate: true);
             domain.Start();
@@ -38,21 +38,9 @@ public sealed class BootTestImageTests(ITestOutputHelper output)
                 BootDeadline, () => $"no boot marker in {console}: {Tail(console)}");
             var marker = clock.Elapsed;
 
-            string? reply = null;
-            await WaitFor(() =>
-            {
-                try
-                {
-                    reply = domain.QemuAgentCommand("""{"execute":"guest-ping"}""", TimeSpan.FromSeconds(5));
-                    return true;
-                }
-                catch (LibvirtException)
-                {
-                    return false;
-                }
-            }, BootDeadline, () => "the guest agent never answered guest-ping");
+            var reply = await WaitForAgentAsync(domain, BootDeadline, "the guest agent never answered guest-ping");
             var agentReady = clock.Elapsed;
-            JsonDocument.Parse(reply!).RootElement.TryGetProperty("return", out _).ShouldBeTrue();
+            JsonDocument.Parse(reply).RootElement.TryGetProperty("return", out _).ShouldBeTrue();
 
             var info = JsonDocument.Parse(domain.QemuAgentCommand("""{"execute":"guest-info"}""", TimeSpan.FromSeconds(10)));
             info.RootElement.GetProperty("return").GetProperty("version").GetString().ShouldNotBeNullOrWhiteSpace();
@@ -71,7 +59,27 @@ public sealed class BootTestImageTests(ITestOutputHelper output)
         }
     }
 
-    private static DomainDefinition Guest(string name, Guid uuid, string disk, string console, string agent) => new()
+    /// <summary>Waits until the guest's agent answers guest-ping through libvirt; returns the reply.</summary>
+    internal static async Task<string> WaitForAgentAsync(Domain domain, TimeSpan deadline, string failure)
+    {
+        string? reply = null;
+        await WaitFor(() =>
+        {
+            try
+            {
+                reply = domain.QemuAgentCommand("""{"execute":"guest-ping"}""", TimeSpan.FromSeconds(5));
+                return true;
+            }
+            catch (LibvirtException)
+            {
+                return false;
+            }
+        }, deadline, () => failure);
+        return reply!;
+    }
+
+    /// <summary>A minimal TCG guest of the test image: one disk on vda, the serial console to a file, the agent channel.</summary>
+    internal static DomainDefinition Guest(string name, Guid uuid, DiskSource disk, DiskFormat format, string console, string agent, MemballoonConfig? memballoon = null) => new()
     {
         Type = DomainType.Qemu,
         Name = name,
@@ -83,10 +91,10 @@ public sealed class BootTestImageTests(ITestOutputHelper output)
         Features = ["acpi", "apic"],
         Devices = new DeviceConfig
         {
-            Disks = [new DiskConfig { Format = DiskFormat.Qcow2, Source = new DiskSource.File(disk), TargetDev = "vda" }],
+            Disks = [new DiskConfig { Format = format, Source = disk, TargetDev = "vda" }],
             Serials = [new SerialConfig(console)],
             Channels = [new ChannelConfig(agent)],
-            Memballoon = new MemballoonConfig { StatsPeriodSeconds = 10 },
+            Memballoon = memballoon,
         },
     };
 

@@ -53,7 +53,7 @@ public sealed class RbdGuestTests(CephClusterFixture cluster, ITestOutputHelper 
             // The network disk as the product writes it (DomainXml's rbd source, Nova's shape from
             // nova/virt/libvirt/config.py LibvirtConfigGuestDisk), opened by the real QEMU with the cephx secret.
             var source = new DiskSource.Rbd(cluster.Pool, disk, [new NetworkHost(cluster.MonitorHost, cluster.MonitorPort)], cluster.User, cluster.SecretUuid);
-            var xml = DomainXmlWriter.Format(Guest(name, uuid, source, console, Path.Combine(dir.FullName, "qga.sock")));
+            var xml = DomainXmlWriter.Format(BootTestImageTests.Guest(name, uuid, source, DiskFormat.Raw, console, Path.Combine(dir.FullName, "qga.sock")));
             output.WriteLine(XDocument.Parse(xml).Descendants("disk").Single().ToString());
             clock.Restart();
             using var domain = connection.DefineDomain(xml, validate: true);
@@ -61,18 +61,7 @@ public sealed class RbdGuestTests(CephClusterFixture cluster, ITestOutputHelper 
             await BootTestImageTests.WaitFor(() => File.Exists(console) && File.ReadAllText(console).Contains(TestImage.BootMarker, StringComparison.Ordinal),
                 BootDeadline, () => $"no boot marker from the RBD disk in {console}: {BootTestImageTests.Tail(console)}");
             var marker = clock.Elapsed;
-            await BootTestImageTests.WaitFor(() =>
-            {
-                try
-                {
-                    domain.QemuAgentCommand("""{"execute":"guest-ping"}""", TimeSpan.FromSeconds(5));
-                    return true;
-                }
-                catch (LibvirtException)
-                {
-                    return false;
-                }
-            }, BootDeadline, () => "the guest booted from RBD never answered guest-ping");
+            await BootTestImageTests.WaitForAgentAsync(domain, BootDeadline, "the guest booted from RBD never answered guest-ping");
             output.WriteLine($"import {import.TotalSeconds:F1} s, clone {cloneTime.TotalMilliseconds:F0} ms, boot->marker {marker.TotalSeconds:F1} s, boot->agent {clock.Elapsed.TotalSeconds:F1} s");
 
             // The guest wrote to its clone (copy-on-write), never to the base.
@@ -86,24 +75,6 @@ public sealed class RbdGuestTests(CephClusterFixture cluster, ITestOutputHelper 
             dir.Delete(recursive: true);
         }
     }
-
-    private static DomainDefinition Guest(string name, Guid uuid, DiskSource disk, string console, string agent) => new()
-    {
-        Type = DomainType.Qemu,
-        Name = name,
-        Uuid = uuid,
-        Metadata = new VireoMetadata("integration-tests", uuid, name),
-        MemoryKiB = 128 * 1024,
-        Vcpus = 1,
-        Os = new OsConfig { Arch = "x86_64", Machine = "pc", BootDevices = [BootDevice.Hd] },
-        Features = ["acpi", "apic"],
-        Devices = new DeviceConfig
-        {
-            Disks = [new DiskConfig { Format = DiskFormat.Raw, Source = disk, TargetDev = "vda" }],
-            Serials = [new SerialConfig(console)],
-            Channels = [new ChannelConfig(agent)],
-        },
-    };
 
     private async Task RemoveQuietly(Vireo.Storage.Rbd.RbdClient rbd, string disk, string @base)
     {

@@ -54,18 +54,7 @@ public static class ServiceScenario
     {
         using var connection = Connection.Open("qemu:///system");
         using var domain = connection.LookupDomainByUuid(instanceId);
-        await BootTestImageTests.WaitFor(() =>
-        {
-            try
-            {
-                domain.QemuAgentCommand("""{"execute":"guest-ping"}""", TimeSpan.FromSeconds(5));
-                return true;
-            }
-            catch (LibvirtException)
-            {
-                return false;
-            }
-        }, deadline, () => $"the guest agent of {instanceId} never answered");
+        await BootTestImageTests.WaitForAgentAsync(domain, deadline, $"the guest agent of {instanceId} never answered");
     }
 
     /// <summary>Nothing of the instance is left: no domain, no instance folder (the shared _base may stay).</summary>
