@@ -6,9 +6,12 @@ namespace Vireo.Storage.Disks;
 /// </summary>
 public sealed partial class BaseImageCache
 {
+    /// <summary>The gates of the base directory, which the template cache of the same service shares.</summary>
+    public BaseDirectoryGates Gates => _gates;
+
     /// <summary>The names in the base directory whose gate a fill or lease of this service holds now.</summary>
     public IReadOnlySet<string> HeldNames() =>
-        _locks.Where(pair => pair.Value.CurrentCount == 0).Select(pair => Path.GetFileName(pair.Key)).ToHashSet(StringComparer.Ordinal);
+        _gates.Held().Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Takes the gate of <c>&lt;base directory&gt;/<paramref name="name"/></c> when nobody holds it;
@@ -17,7 +20,7 @@ public sealed partial class BaseImageCache
     public IDisposable? TryHold(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var gate = _locks.GetOrAdd(Path.Join(_settings.BaseDirectory, name), static _ => new SemaphoreSlim(1, 1));
+        var gate = _gates.For(Path.Join(_settings.BaseDirectory, name));
         return gate.Wait(TimeSpan.Zero) ? new Held(gate) : null;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,7 +31,7 @@ public sealed partial class BaseImageCache
     private readonly ImageContentCheck _check;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly BaseDirectoryGates _gates = new();
     private int _fills;
 
     public BaseImageCache(StorageSettings settings, IImageStore images, QemuImg qemuImg, TimeProvider? timeProvider = null, ILogger<BaseImageCache>? logger = null)
@@ -77,7 +76,7 @@ public sealed partial class BaseImageCache
         }
 
         var path = BasePath(image.Id);
-        var gate = _locks.GetOrAdd(path, static _ => new SemaphoreSlim(1, 1));
+        var gate = _gates.For(path);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

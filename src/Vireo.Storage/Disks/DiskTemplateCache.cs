@@ -25,14 +25,16 @@ public sealed partial class DiskTemplateCache
     private readonly ProcessRunner _runner;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly BaseDirectoryGates _gates;
     private readonly ConcurrentDictionary<string, string> _programs = new(StringComparer.Ordinal);
     private int _creations;
 
-    public DiskTemplateCache(StorageSettings settings, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <param name="gates">The base directory's gates, shared with the base image cache so the image cache manager never removes a template being made or leased; null: gates of its own.</param>
+    public DiskTemplateCache(StorageSettings settings, TimeProvider? timeProvider = null, ILogger? logger = null, BaseDirectoryGates? gates = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
+        _gates = gates ?? new BaseDirectoryGates();
         _runner = new ProcessRunner(settings.PrlimitPath);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -58,7 +60,7 @@ public sealed partial class DiskTemplateCache
     public async Task<DiskTemplateLease> AcquireAsync(DiskTemplate template, CancellationToken cancellationToken)
     {
         var path = PathOf(template);
-        var gate = _locks.GetOrAdd(path, static _ => new SemaphoreSlim(1, 1));
+        var gate = _gates.For(path);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -43,7 +43,7 @@ public sealed class InstanceDisks : IInstanceDisks
         _backend = backend ?? new Qcow2Backend(qemuImg);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<InstanceDisks>.Instance;
-        _ephemeral = new EphemeralDisks(settings, qemuImg, timeProvider: _time, logger: _logger);
+        _ephemeral = new EphemeralDisks(settings, qemuImg, new DiskTemplateCache(settings, _time, _logger, bases.Gates), logger: _logger);
     }
 
     public string InstanceDirectory(Guid instanceId) => Path.Join(_settings.InstancesPath, instanceId.ToString("D"));

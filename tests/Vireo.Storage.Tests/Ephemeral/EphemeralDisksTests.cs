@@ -52,6 +52,22 @@ public sealed class EphemeralDisksTests : IDisposable
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task A_template_leased_through_the_base_caches_gates_cannot_be_held_by_the_cache_manager_meanwhile()
+    {
+        var bases = new BaseImageCache(_sandbox.Settings, _sandbox.Store, _sandbox.QemuImg);
+        var cache = new DiskTemplateCache(_sandbox.Settings, gates: bases.Gates);
+
+        using (var lease = await cache.AcquireAsync(new DiskTemplate("swap_16", 16L << 20, EphemeralTemplates.FormatSwap()), Ct))
+        {
+            bases.HeldNames().ShouldContain("swap_16");
+            bases.TryHold("swap_16").ShouldBeNull("the image cache manager must not remove a template a create holds");
+        }
+
+        using var held = bases.TryHold("swap_16");
+        held.ShouldNotBeNull("once the lease is gone the manager may take the template's gate");
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Concurrent_users_of_one_name_make_one_template()
     {
         var cache = new DiskTemplateCache(_sandbox.Settings);
