@@ -10,6 +10,12 @@ namespace Vireo.DomainXml;
 /// </summary>
 public static class CpuXml
 {
+    /// <summary>libvirt's spelling of a CPU mode, as the <c>mode</c> attribute carries it (none has none: it throws).</summary>
+    public static string ModeName(CpuMode mode) => Vocabulary.CpuModes.ToXml(mode);
+
+    /// <summary>libvirt's spelling of a feature policy, as the <c>policy</c> attribute carries it.</summary>
+    public static string PolicyName(CpuFeaturePolicy policy) => Vocabulary.FeaturePolicies.ToXml(policy);
+
     /// <summary>
     /// Nova's shape (config.py LibvirtConfigGuestCPU): mode, then match='exact' only for a named
     /// custom model (libvirt ignores match for host-model/host-passthrough, formatdomain "match");

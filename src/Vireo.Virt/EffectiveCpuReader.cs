@@ -133,15 +133,10 @@ public static class EffectiveCpuReader
         }
     }
 
-    private static string ModeName(CpuMode mode) => mode switch
-    {
-        CpuMode.HostModel => "host-model",
-        CpuMode.HostPassthrough => "host-passthrough",
-        CpuMode.Maximum => "maximum",
-        _ => "custom",
-    };
+    // Modes and policies as libvirt spells them in the XML they were read from (a parsed <cpu> is never mode none).
+    private static string ModeName(CpuMode mode) => CpuXml.ModeName(mode);
 
-    private static string PolicyName(CpuFeaturePolicy policy) => policy.ToString().ToLowerInvariant();
+    private static string PolicyName(CpuFeaturePolicy policy) => CpuXml.PolicyName(policy);
 }
 
 /// <summary>The named model of a running guest's CPU, with the virt type and architecture libvirt runs it under.</summary>

@@ -95,7 +95,7 @@ public static class CpuCommands
                         CpuModeConfigured: settings.CpuMode is not null,
                         Model: cpu.Model,
                         Topology: cpu.Topology is { } t ? new CpuTopologyDocument(t.Sockets, t.Cores, t.Threads) : null,
-                        Features: cpu.Features.Select(f => new CpuFeatureDocument(f.Name, f.Policy.ToString().ToLowerInvariant())),
+                        Features: cpu.Features.Select(f => new CpuFeatureDocument(f.Name, CpuXml.PolicyName(f.Policy))),
                         Cpu: xml,
                         Nested: CpuNestedOutput.Json(nested)));
                 }
