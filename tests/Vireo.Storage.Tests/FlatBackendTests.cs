@@ -134,6 +134,30 @@ public sealed class FlatBackendTests : IDisposable
         Directory.GetFileSystemEntries(directory).ShouldBeEmpty();
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Ephemeral_and_swap_are_raw_copies_of_their_templates_without_backing_file()
+    {
+        using var sandbox = new StorageSandbox(settings => settings with { DefaultEphemeralFormat = "ext4" }, Flat);
+        var image = await sandbox.ImportFileAsync(Tool.MakeRaw(sandbox.ScratchPath("i.raw"), 1 << 20), DiskFormat.Raw);
+
+        var layout = await sandbox.Disks.CreateRootDiskAsync(
+            NewInstance(image), image, new Flavor("2", "m1.eph", 1, 128, 1, EphemeralGiB: 1, SwapMiB: 16, Core.Flavor.NoExtraSpecs), null, Ct);
+
+        layout.Disks.Select(d => (d.Role, d.Format, d.FilePath())).ShouldBe([
+            (DiskRole.Root, DiskFormat.Raw, Path.Join(layout.InstanceDirectory, "disk")),
+            (DiskRole.Ephemeral, DiskFormat.Raw, Path.Join(layout.InstanceDirectory, "disk.local")),
+            (DiskRole.Swap, DiskFormat.Raw, Path.Join(layout.InstanceDirectory, "disk.swap")),
+        ]);
+        foreach (var (disk, template) in new[] { (layout.Disks[1], "ephemeral_1_40d1d2c"), (layout.Disks[2], "swap_16") })
+        {
+            var info = await sandbox.QemuImg.InfoAsync(disk.FilePath(), DiskFormat.Raw, cancellationToken: Ct);
+            info.HasBackingFile.ShouldBeFalse();
+            await Tool.QemuImgAsync("compare", "-f", "raw", "-F", "raw", disk.FilePath(), Path.Join(sandbox.Settings.BaseDirectory, template));
+        }
+
+        Directory.GetFiles(layout.InstanceDirectory, "*.part").ShouldBeEmpty();
+    }
+
     private static Instance NewInstance(ImageRecord image)
     {
         var now = DateTimeOffset.UtcNow;
@@ -179,6 +203,9 @@ public sealed class BackendUndoTests : IDisposable
             File.WriteAllText(Path.Join(request.InstanceDirectory, "disk.info.tmp"), "");
             return Task.FromResult(new GuestDisk(DiskRole.Root, new DiskSource.Block($"/dev/vg/{request.InstanceId:D}_disk"), DiskFormat.Raw));
         }
+
+        public Task<GuestDisk> CreateExtraDiskAsync(ExtraDiskRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new GuestDisk(request.Role, new DiskSource.Block($"/dev/vg/{request.InstanceId:D}_{request.DiskName}"), DiskFormat.Raw));
 
         public Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken)
         {

@@ -107,6 +107,43 @@ public sealed class LvmBackendTests
         runner.Calls.Count.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData(DiskRole.Ephemeral, "disk.local", "/var/lib/vireo/instances/_base/ephemeral_1_40d1d2c", 1 * GiB)]
+    [InlineData(DiskRole.Swap, "disk.swap", "/var/lib/vireo/instances/_base/swap_64", 64 * MiB)]
+    public async Task An_ephemeral_or_swap_disk_is_a_volume_of_the_templates_size_written_from_the_raw_template(DiskRole role, string name, string template, long size)
+    {
+        var runner = new FakeCommandRunner();
+        var request = new ExtraDiskRequest(Id, "vm-1", "/var/lib/vireo/instances/" + Id, role, name, Path.GetFileName(template), template, size);
+
+        var disk = await Backend(runner).CreateExtraDiskAsync(request, Ct);
+
+        var device = $"/dev/{Vg}/{Id}_{name}";
+        runner.Calls.ShouldBe([
+            ["/sbin/lvcreate", "-L", size + "b", "-n", $"{Id}_{name}", Vg],
+            ["/usr/bin/qemu-img", "convert", "-t", "none", "-f", "raw", "-O", "raw", template, device],
+        ]);
+        disk.ShouldBe(new GuestDisk(role, new DiskSource.Block(device), DiskFormat.Raw));
+    }
+
+    [Fact]
+    public async Task A_failed_write_of_a_swap_volume_removes_it()
+    {
+        var device = $"/dev/{Vg}/{Id}_disk.swap";
+        var runner = new FakeCommandRunner((program, _) => program switch
+        {
+            "/usr/bin/qemu-img" => new CommandResult(1, "", "qemu-img: Could not open '/dev/nova-vg/x': No such device\n"),
+            "/sbin/blockdev" => new CommandResult(0, "67108864\n", ""),
+            _ => null,
+        });
+        var request = new ExtraDiskRequest(Id, "vm-1", "/var/lib/vireo/instances/" + Id, DiskRole.Swap, "disk.swap", "swap_64", "/b/swap_64", 64 * MiB);
+
+        var failure = await Should.ThrowAsync<VireoException>(() => Backend(runner).CreateExtraDiskAsync(request, Ct));
+
+        failure.Kind.ShouldBe(ErrorKind.Failed);
+        runner.Calls[^1].ShouldBe(["/sbin/lvremove", "-f", device]);
+        runner.Calls[^2].ShouldBe(["/bin/dd", "bs=1048576", "if=/dev/zero", "of=" + device, "seek=0", "count=64", "oflag=direct"]);
+    }
+
     [Fact]
     public async Task Remove_lists_the_group_and_wipes_and_removes_only_this_instances_volumes()
     {

@@ -181,6 +181,40 @@ public sealed class RbdBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task An_ephemeral_or_swap_template_is_imported_once_as_a_base_and_each_instance_gets_a_clone_named_as_Nova_does()
+    {
+        var template = _sandbox.ScratchPath("swap_64");
+        File.WriteAllBytes(template, new byte[1 << 16]);
+        var second = Guid.NewGuid();
+        ExtraDiskRequest Swap(Guid instance) => new(instance, "vm", _sandbox.ScratchPath(instance.ToString("N")), DiskRole.Swap, "disk.swap", "swap_64", template, 64L << 20);
+
+        var disk = await _backend.CreateExtraDiskAsync(Swap(InstanceId), Ct);
+        await _backend.CreateExtraDiskAsync(Swap(second), Ct);
+
+        disk.ShouldBe(new GuestDisk(DiskRole.Swap, new DiskSource.Rbd("vms", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.swap", Monitors, "vireo", Secret), DiskFormat.Raw));
+        Calls.Count(c => c.StartsWith("import", StringComparison.Ordinal)).ShouldBe(1);
+        Calls.ShouldContain(c => c.StartsWith("import --no-progress --image-format 2 " + template + " vms/swap_64-importing-", StringComparison.Ordinal));
+        Calls.ShouldContain("clone vms/swap_64@snap vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.swap");
+        Calls.ShouldContain($"clone vms/swap_64@snap vms/{second}_disk.swap");
+        PoolFiles.ShouldBe(new[] { "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.swap", second + "_disk.swap", "swap_64", "swap_64.snap" }.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_base_held_by_the_cache_manager_is_not_cloned_until_it_is_let_go_and_a_create_holds_its_base()
+    {
+        var hold = _backend.TryHoldBase("0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11").ShouldNotBeNull();
+        var create = _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct);
+        await Task.Delay(300, Ct);
+        create.IsCompleted.ShouldBeFalse("a create waits for the manager's hold on its base");
+        Calls.ShouldBeEmpty();
+
+        hold.Dispose();
+        await create;
+        Calls[^1].ShouldStartWith("clone vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11@snap");
+        _backend.TryHoldBase("0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11").ShouldNotBeNull().Dispose();
+    }
+
+    [Fact]
     public async Task Removing_an_instance_removes_each_of_its_images_and_nothing_else_and_is_idempotent()
     {
         foreach (var name in new[] { "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.local", "2b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11" })

@@ -2,19 +2,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core;
 using Vireo.Core.Ports;
+using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Qemu;
 
 namespace Vireo.Storage.Disks;
-
-/// <summary>One disk <see cref="EphemeralDisks"/> made: a qcow2 overlay file on a raw template.</summary>
-public sealed record EphemeralDisk(DiskRole Role, string Path, DiskFormat Format);
 
 /// <summary>
 /// The flavor's ephemeral and swap disks (nova/virt/libvirt/driver.py <c>_create_image</c>): in the
 /// instance directory, <c>disk.local</c> (the flavor's ephemeral disk, formatted as
 /// <see cref="EphemeralTemplates.ChooseFileSystem"/> decides, labelled <c>ephemeral0</c>) and
-/// <c>disk.swap</c>, each a qcow2 overlay with an explicit raw backing format over its template in
-/// the base cache (<see cref="DiskTemplateCache"/>); only when the flavor's size is above 0.
+/// <c>disk.swap</c>, each made by the image backend from its template in the base cache
+/// (<see cref="DiskTemplateCache"/>; <see cref="IImageBackend.CreateExtraDiskAsync"/>: a qcow2 overlay,
+/// a raw copy, a logical volume or an RBD clone); only when the flavor's size is above 0.
 /// </summary>
 public sealed partial class EphemeralDisks
 {
@@ -27,7 +26,6 @@ public sealed partial class EphemeralDisks
     private const long BytesPerMiB = 1L << 20;
 
     private readonly StorageSettings _settings;
-    private readonly QemuImg _qemuImg;
     private readonly DiskTemplateCache _templates;
     private readonly ILogger _logger;
 
@@ -36,7 +34,6 @@ public sealed partial class EphemeralDisks
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(qemuImg);
         _settings = settings;
-        _qemuImg = qemuImg;
         _logger = logger ?? NullLogger.Instance;
         _templates = templates ?? new DiskTemplateCache(settings, timeProvider, _logger);
     }
@@ -73,19 +70,23 @@ public sealed partial class EphemeralDisks
     }
 
     /// <summary>
-    /// Makes the flavor's ephemeral and swap disks in <paramref name="instanceDirectory"/> (which
-    /// exists) and returns them, ephemeral first; none when the flavor asks for none. On failure it
-    /// removes the disks it made, never a template.
+    /// Makes the flavor's ephemeral and swap disks from their templates through the image backend
+    /// that made the root disk (a file in <paramref name="instanceDirectory"/>, a logical volume or
+    /// an RBD image, as the backend keeps disks) and returns them, ephemeral first; none when the
+    /// flavor asks for none. On failure it removes the files it made, never a template; disks a
+    /// backend keeps elsewhere go with the backend's own removal of the instance's disks.
     /// </summary>
     /// <exception cref="VireoException">
     /// InvalidInput for a file system Vireo cannot make; Conflict when a disk is already there;
-    /// Failed when mkfs, mkswap or qemu-img fails; Configuration when a program is missing.
+    /// Failed when mkfs, mkswap, qemu-img or the backend's tool fails; Configuration when a program is missing.
     /// </exception>
-    public async Task<IReadOnlyList<EphemeralDisk>> CreateAsync(string instanceDirectory, Flavor flavor, ImageRecord image, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GuestDisk>> CreateAsync(
+        IImageBackend backend, Guid instanceId, string instanceLabel, string instanceDirectory, Flavor flavor, ImageRecord image, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(backend);
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceDirectory);
         var plan = Plan(flavor, image);
-        var made = new List<EphemeralDisk>();
+        var made = new List<GuestDisk>();
         try
         {
             foreach (var (role, file, template) in plan)
@@ -97,9 +98,10 @@ public sealed partial class EphemeralDisks
                 }
 
                 using var lease = await _templates.AcquireAsync(template, cancellationToken).ConfigureAwait(false);
-                await _qemuImg.CreateOverlayAsync(path, lease.Path, DiskFormat.Raw, template.SizeBytes, cancellationToken).ConfigureAwait(false);
-                made.Add(new EphemeralDisk(role, path, DiskFormat.Qcow2));
-                LogDiskCreated(_logger, path, role, lease.Path);
+                var disk = await backend.CreateExtraDiskAsync(
+                    new ExtraDiskRequest(instanceId, instanceLabel, instanceDirectory, role, file, template.Name, lease.Path, template.SizeBytes), cancellationToken).ConfigureAwait(false);
+                made.Add(disk);
+                LogDiskCreated(_logger, disk.Source.Describe(), role, lease.Path);
             }
 
             return made;
@@ -111,23 +113,28 @@ public sealed partial class EphemeralDisks
         }
     }
 
-    private void Undo(List<EphemeralDisk> made)
+    private void Undo(List<GuestDisk> made)
     {
         foreach (var disk in made)
         {
+            if (disk.Source is not DiskSource.File file)
+            {
+                continue;
+            }
+
             try
             {
-                File.Delete(disk.Path);
+                File.Delete(file.Path);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // The caller removes the instance directory it made, or its delete does.
-                LogUndoIncomplete(_logger, disk.Path, exception.Message);
+                LogUndoIncomplete(_logger, file.Path, exception.Message);
             }
         }
     }
 
-    [LoggerMessage(EventId = 3753, EventName = "EphemeralDiskCreated", Level = LogLevel.Debug, Message = "made {Role} disk {Path} over template {Template}")]
+    [LoggerMessage(EventId = 3753, EventName = "EphemeralDiskCreated", Level = LogLevel.Debug, Message = "made {Role} disk {Path} from template {Template}")]
     private static partial void LogDiskCreated(ILogger logger, string path, DiskRole role, string template);
 
     [LoggerMessage(EventId = 3754, EventName = "EphemeralDiskUndoIncomplete", Level = LogLevel.Warning, Message = "could not remove {Path} after a failed create: {Reason}")]

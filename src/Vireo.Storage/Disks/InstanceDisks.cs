@@ -109,8 +109,7 @@ public sealed class InstanceDisks : IInstanceDisks
             List<GuestDisk> disks = [root];
 
             // The flavor's ephemeral and swap disks, after the root disk (vdb, then the next).
-            var extra = await _ephemeral.CreateAsync(directory, flavor, image, cancellationToken).ConfigureAwait(false);
-            disks.AddRange(extra.Select(e => GuestDisk.File(e.Role, e.Path, e.Format)));
+            disks.AddRange(await _ephemeral.CreateAsync(_backend, instance.Id, instance.Label, directory, flavor, image, cancellationToken).ConfigureAwait(false));
             await WriteDiskInfoAsync(diskInfo, FileFormats(disks), cancellationToken).ConfigureAwait(false);
             StorageLog.RootDiskCreated(_logger, root.Source.Describe(), instance.Label, lease.Path, lease.Format.QemuName(), sizeBytes);
             return new DiskLayout(directory, disks, ConsoleLogPath(instance.Id));

@@ -115,7 +115,34 @@ internal static class GoldenCases
                     instanceId: id,
                     directory: dir),
                 Specs.Qemu with { DiskCacheMode = DiskCache.Writeback }),
+            ["ephemeral-swap-rbd.xml"] = (
+                (id, dir) => Specs.Spec(
+                    flavor: new Flavor("3", "m1.eph", Vcpus: 1, MemoryMiB: 128, RootDiskGiB: 1, EphemeralGiB: 1, SwapMiB: 64, Flavor.NoExtraSpecs),
+                    disks:
+                    [
+                        new GuestDisk(DiskRole.Root, Rbd($"{id:D}_disk"), DiskFormat.Raw),
+                        new GuestDisk(DiskRole.Ephemeral, Rbd($"{id:D}_disk.local"), DiskFormat.Raw),
+                        new GuestDisk(DiskRole.Swap, Rbd($"{id:D}_disk.swap"), DiskFormat.Raw),
+                    ],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu with { DiskCacheMode = DiskCache.Writeback }),
+            ["ephemeral-swap-block-lvm.xml"] = (
+                (id, dir) => Specs.Spec(
+                    flavor: new Flavor("3", "m1.eph", Vcpus: 1, MemoryMiB: 128, RootDiskGiB: 1, EphemeralGiB: 1, SwapMiB: 64, Flavor.NoExtraSpecs),
+                    disks:
+                    [
+                        new GuestDisk(DiskRole.Root, new DiskSource.Block($"/dev/nova-vg/{id:D}_disk"), DiskFormat.Raw),
+                        new GuestDisk(DiskRole.Ephemeral, new DiskSource.Block($"/dev/nova-vg/{id:D}_disk.local"), DiskFormat.Raw),
+                        new GuestDisk(DiskRole.Swap, new DiskSource.Block($"/dev/nova-vg/{id:D}_disk.swap"), DiskFormat.Raw),
+                    ],
+                    instanceId: id,
+                    directory: dir),
+                Specs.Qemu),
         };
+
+    private static DiskSource.Rbd Rbd(string image) =>
+        new("vms", image, [new NetworkHost("192.0.2.10", 6789), new NetworkHost("192.0.2.11", 6789)], "nova", Guid.Parse("457eb676-33da-42ec-9a8c-9293d545c337"));
 
     public static DomainDefinition Build(string file) => Build(file, Specs.InstanceId, Specs.InstanceDirectory);
 

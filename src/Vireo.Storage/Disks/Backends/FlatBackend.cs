@@ -73,6 +73,34 @@ public sealed partial class FlatBackend : IImageBackend
         return GuestDisk.File(DiskRole.Root, disk, plan.TargetFormat, request.IsCdrom);
     }
 
+    /// <summary>
+    /// A raw copy of the template as <c>disk.local</c> / <c>disk.swap</c> in the instance directory
+    /// (<c>qemu-img convert -f raw -O raw</c>, sparse), without backing file. Nova's Flat formats
+    /// these disks in place (imagebackend.py Flat.create_image without image_id calls the template's
+    /// maker on the disk itself); copying the template made once gives the same bytes with one mkfs
+    /// per template.
+    /// </summary>
+    public async Task<GuestDisk> CreateExtraDiskAsync(ExtraDiskRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var disk = Path.Join(request.InstanceDirectory, request.DiskName);
+        var temporary = Path.Join(request.InstanceDirectory, $".{request.DiskName}.{Guid.NewGuid():N}.part");
+        try
+        {
+            await _qemuImg.ConvertAsync(request.TemplatePath, DiskFormat.Raw, temporary, DiskFormat.Raw, progress: null, cancellationToken).ConfigureAwait(false);
+            UnixFiles.SetMode(temporary, UnixFiles.SharedFile);
+            File.Move(temporary, disk, overwrite: false);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+
+        LogFlatDiskCreated(_logger, disk, request.InstanceLabel, request.TemplatePath, "raw", "raw", null);
+        return GuestDisk.File(request.Role, disk, DiskFormat.Raw);
+    }
+
     public Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 3700, EventName = "FlatRootDiskCreated", Level = LogLevel.Debug,

@@ -15,6 +15,18 @@ public sealed record RootDiskRequest(Guid InstanceId, string InstanceLabel, stri
     public Guid ImageId { get; init; }
 }
 
+/// <summary>What a backend makes a flavor's ephemeral or swap disk from: a formatted raw template in the base cache.</summary>
+/// <param name="InstanceId">The instance the disk is for.</param>
+/// <param name="InstanceLabel">The instance, for messages and logs.</param>
+/// <param name="InstanceDirectory"><c>&lt;instances_path&gt;/&lt;uuid&gt;/</c>, already made, with its owner file.</param>
+/// <param name="Role">Ephemeral or swap.</param>
+/// <param name="DiskName">Nova's name of the disk: <c>disk.local</c> or <c>disk.swap</c> (the file in the instance directory, the suffix of <c>&lt;uuid&gt;_disk.local</c> elsewhere).</param>
+/// <param name="TemplateName">The template's name in the base cache (<c>ephemeral_&lt;GiB&gt;_&lt;hash&gt;</c>, <c>swap_&lt;MiB&gt;</c>).</param>
+/// <param name="TemplatePath">The raw template, held for the duration of the call.</param>
+/// <param name="SizeBytes">The template's (and the disk's) size.</param>
+public sealed record ExtraDiskRequest(
+    Guid InstanceId, string InstanceLabel, string InstanceDirectory, DiskRole Role, string DiskName, string TemplateName, string TemplatePath, long SizeBytes);
+
 /// <summary>
 /// One <c>[libvirt] images_type</c>: how an instance's root disk is made from the cached base
 /// and where it lives (nova/virt/libvirt/imagebackend.py). Chosen once at start
@@ -33,6 +45,14 @@ public interface IImageBackend
     /// </summary>
     /// <exception cref="Core.VireoException">Failed when qemu-img (or the backend's tool) fails; TooLarge when the disk is full.</exception>
     Task<GuestDisk> CreateRootDiskAsync(RootDiskRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the flavor's ephemeral or swap disk from its template where this backend keeps disks
+    /// (nova/virt/libvirt/driver.py _create_ephemeral/_create_swap go through the same image backend
+    /// as the root disk), all or nothing.
+    /// </summary>
+    /// <exception cref="Core.VireoException">Failed when qemu-img (or the backend's tool) fails; TooLarge when the disk is full.</exception>
+    Task<GuestDisk> CreateExtraDiskAsync(ExtraDiskRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes the disks this backend made for the instance outside its instance directory (an RBD

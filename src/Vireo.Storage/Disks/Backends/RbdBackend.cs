@@ -38,6 +38,7 @@ public sealed partial class RbdBackend : IImageBackend
     private readonly QemuImg _qemuImg;
     private readonly RbdBackendSettings _settings;
     private readonly ILogger _logger;
+    private readonly BaseDirectoryGates _gates = new();
 
     public RbdBackend(RbdClient rbd, QemuImg qemuImg, RbdBackendSettings settings, ILogger<RbdBackend>? logger = null)
     {
@@ -67,10 +68,9 @@ public sealed partial class RbdBackend : IImageBackend
         }
 
         var baseName = BaseName(request.ImageId);
-        await EnsureBaseAsync(request, baseName, cancellationToken).ConfigureAwait(false);
-
         var disk = DiskName(request.InstanceId);
-        await _rbd.CloneAsync(baseName, BaseSnapshot, disk, cancellationToken).ConfigureAwait(false);
+        var source = new BaseSource(request.Base.Path, request.Base.Format, request.InstanceDirectory, $"image {request.ImageId:D}");
+        await CloneFromBaseAsync(baseName, source, disk, cancellationToken).ConfigureAwait(false);
         try
         {
             if (request.SizeBytes is { } size && size > request.Base.Info.VirtualSizeBytes)
@@ -84,10 +84,61 @@ public sealed partial class RbdBackend : IImageBackend
             throw;
         }
 
+        LogCloneCreated(_logger, _rbd.Settings.Pool, disk, request.InstanceLabel, baseName, request.SizeBytes);
+        return new GuestDisk(DiskRole.Root, Source(disk), DiskFormat.Raw, request.IsCdrom);
+    }
+
+    /// <summary>
+    /// The flavor's ephemeral or swap disk as <c>&lt;uuid&gt;_disk.local</c> / <c>&lt;uuid&gt;_disk.swap</c>
+    /// in the pool (Nova's names). Nova's Rbd imports the template per instance (imagebackend.py
+    /// Rbd.create_image, rbd_utils.import_image); here the template is imported once, like an image's
+    /// base, under its own name (<c>ephemeral_&lt;GiB&gt;_&lt;hash&gt;</c>, <c>swap_&lt;MiB&gt;</c>) with a
+    /// protected snapshot, and each instance's disk is a copy-on-write clone of it: one small metadata
+    /// write per instance instead of a copy, and the template is a cache entry the cleaner sees.
+    /// </summary>
+    public async Task<GuestDisk> CreateExtraDiskAsync(ExtraDiskRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var disk = ExtraDiskName(request.InstanceId, request.DiskName);
+        var source = new BaseSource(request.TemplatePath, DiskFormat.Raw, request.InstanceDirectory, $"template {request.TemplateName}");
+        await CloneFromBaseAsync(request.TemplateName, source, disk, cancellationToken).ConfigureAwait(false);
+        LogCloneCreated(_logger, _rbd.Settings.Pool, disk, request.InstanceLabel, request.TemplateName, null);
+        return new GuestDisk(request.Role, Source(disk), DiskFormat.Raw);
+    }
+
+    /// <summary>The RBD name of an instance's ephemeral or swap disk: <c>&lt;uuid&gt;_disk.local</c>, <c>&lt;uuid&gt;_disk.swap</c>.</summary>
+    public static string ExtraDiskName(Guid instanceId, string diskName) => instanceId.ToString("D") + "_" + diskName;
+
+    /// <summary>
+    /// Holds the gate a create takes around making (or finding) a base and cloning it, so the
+    /// image cache manager can remove an unused base without a create in this service losing it
+    /// between its look and its clone; null when a create holds it now.
+    /// </summary>
+    public IDisposable? TryHoldBase(string baseName) => _gates.For(baseName) is var gate && gate.Wait(0) ? new GateHold(gate) : null;
+
+    /// <summary>The bases a create holds now.</summary>
+    public IReadOnlySet<string> HeldBases() => _gates.Held().ToHashSet(StringComparer.Ordinal);
+
+    private DiskSource.Rbd Source(string disk)
+    {
         var settings = _rbd.Settings;
-        LogCloneCreated(_logger, settings.Pool, disk, request.InstanceLabel, baseName, request.SizeBytes);
-        var source = new DiskSource.Rbd(settings.Pool, disk, _settings.Monitors, settings.User, _settings.SecretUuid);
-        return new GuestDisk(DiskRole.Root, source, DiskFormat.Raw, request.IsCdrom);
+        return new DiskSource.Rbd(settings.Pool, disk, _settings.Monitors, settings.User, _settings.SecretUuid);
+    }
+
+    /// <summary>Makes the base when missing and clones <paramref name="disk"/> from its snapshot, under the base's gate.</summary>
+    private async Task CloneFromBaseAsync(string baseName, BaseSource source, string disk, CancellationToken cancellationToken)
+    {
+        var gate = _gates.For(baseName);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureBaseAsync(baseName, source, cancellationToken).ConfigureAwait(false);
+            await _rbd.CloneAsync(baseName, BaseSnapshot, disk, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>Removes every <c>&lt;uuid&gt;_*</c> image of the instance in the pool; none there is fine.</summary>
@@ -110,11 +161,11 @@ public sealed partial class RbdBackend : IImageBackend
     }
 
     /// <summary>Makes the image's base with its protected snapshot unless it is there; waits for one another creator is making.</summary>
-    private async Task EnsureBaseAsync(RootDiskRequest request, string baseName, CancellationToken cancellationToken)
+    private async Task EnsureBaseAsync(string baseName, BaseSource source, CancellationToken cancellationToken)
     {
         var state = await BaseStateAsync(baseName, cancellationToken).ConfigureAwait(false);
         if (state is BaseState.Ready
-            || (state is BaseState.Missing && await ImportBaseAsync(request, baseName, cancellationToken).ConfigureAwait(false)))
+            || (state is BaseState.Missing && await ImportBaseAsync(baseName, source, cancellationToken).ConfigureAwait(false)))
         {
             return;
         }
@@ -129,11 +180,21 @@ public sealed partial class RbdBackend : IImageBackend
             {
                 throw new VireoException(
                     ErrorKind.Unavailable,
-                    $"the RBD base {_rbd.Settings.Pool}/{baseName} of image {request.ImageId} has no protected snapshot '{BaseSnapshot}' after {_settings.BaseWait.TotalSeconds:0} s; remove it (rbd rm) so the next create imports it again");
+                    $"the RBD base {_rbd.Settings.Pool}/{baseName} of {source.What} has no protected snapshot '{BaseSnapshot}' after {_settings.BaseWait.TotalSeconds:0} s; remove it (rbd rm) so the next create imports it again");
             }
 
             await Task.Delay(_settings.BasePoll, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>What a base is imported from: a cached image base or an ephemeral/swap template; <paramref name="What"/> names it in messages.</summary>
+    private sealed record BaseSource(string Path, DiskFormat Format, string ScratchDirectory, string What);
+
+    private sealed class GateHold(SemaphoreSlim gate) : IDisposable
+    {
+        private SemaphoreSlim? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
     }
 
     private enum BaseState
@@ -160,19 +221,19 @@ public sealed partial class RbdBackend : IImageBackend
     /// Import, snapshot, protect under a temporary name, then rename: true when this call made
     /// the base, false when another creator's rename came first (ours is then undone).
     /// </summary>
-    private async Task<bool> ImportBaseAsync(RootDiskRequest request, string baseName, CancellationToken cancellationToken)
+    private async Task<bool> ImportBaseAsync(string baseName, BaseSource from, CancellationToken cancellationToken)
     {
         var temporary = $"{baseName}-importing-{Guid.NewGuid():N}";
         string? rawCopy = null;
         var protectedSnapshot = false;
         try
         {
-            var source = request.Base.Path;
-            if (request.Base.Format != DiskFormat.Raw)
+            var source = from.Path;
+            if (from.Format != DiskFormat.Raw)
             {
                 // rbd imports bytes as they are: a qcow2 base (force_raw_images = false) becomes raw first.
-                rawCopy = Path.Join(request.InstanceDirectory, $".rbd-base.{Guid.NewGuid():N}.raw");
-                await _qemuImg.ConvertAsync(source, request.Base.Format, rawCopy, DiskFormat.Raw, progress: null, cancellationToken).ConfigureAwait(false);
+                rawCopy = Path.Join(from.ScratchDirectory, $".rbd-base.{Guid.NewGuid():N}.raw");
+                await _qemuImg.ConvertAsync(source, from.Format, rawCopy, DiskFormat.Raw, progress: null, cancellationToken).ConfigureAwait(false);
                 source = rawCopy;
             }
 
@@ -200,7 +261,7 @@ public sealed partial class RbdBackend : IImageBackend
             }
         }
 
-        LogBaseImported(_logger, _rbd.Settings.Pool, baseName, request.Base.Path, request.Base.Format.QemuName());
+        LogBaseImported(_logger, _rbd.Settings.Pool, baseName, from.Path, from.Format.QemuName());
         return true;
     }
 
