@@ -32,7 +32,7 @@ public sealed record ImageCacheEntryView
     [JsonPropertyName("name")]
     public required string Name { get; init; }
 
-    /// <summary>base, resized_base, ephemeral_template, swap_template, filling or unknown.</summary>
+    /// <summary>base, resized_base, ephemeral_template, swap_template, filling, unknown, or rbd_base (an RBD base in images_rbd_pool, named pool/image).</summary>
     [JsonPropertyName("kind")]
     public required string Kind { get; init; }
 

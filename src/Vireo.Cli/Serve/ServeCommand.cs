@@ -154,10 +154,12 @@ public static partial class ServeCommand
         builder.Services.AddSingleton(sp => new LibvirtHypervisor(
             HostComposition.Hypervisor(options, installationId, cacheMode), TimeProvider.System, sp.GetRequiredService<ILogger<LibvirtHypervisor>>()));
         builder.Services.AddSingleton(sp => new BaseImageCache(storage, sp.GetRequiredService<FileImageStore>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<BaseImageCache>>()));
+        // One backend for the disks and the image cache manager: the rbd backend's base gates keep a create and a removal of its base apart.
+        builder.Services.AddSingleton(sp => ImageBackendChoice.Create(backend.Backend!.Value, options, qemuImg, storage, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => new ComputeService(
             store.Instances, store.Flavors, store.Images, sp.GetRequiredService<LibvirtHypervisor>(),
             new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<InstanceDisks>>(),
-                ImageBackendChoice.Create(backend.Backend!.Value, options, qemuImg, storage, sp.GetRequiredService<ILoggerFactory>())),
+                sp.GetRequiredService<IImageBackend>()),
             faults.FaultPoints(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>()));
         builder.Services.AddSingleton(new ServiceReadiness());
         builder.Services.AddSingleton(faults);
@@ -169,7 +171,8 @@ public static partial class ServeCommand
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComputeWorker>());
         builder.Services.AddSingleton(sp => new ImageCacheManager(
             storage, sp.GetRequiredService<BaseImageCache>(), store.Instances, store.Images, HostComposition.ImageCacheRules(options),
-            HostComposition.ImageCacheInterval(options), TimeProvider.System, sp.GetRequiredService<ILogger<ImageCacheManager>>()));
+            HostComposition.ImageCacheInterval(options), TimeProvider.System, sp.GetRequiredService<ILogger<ImageCacheManager>>(),
+            sp.GetRequiredService<IImageBackend>() is RbdBackend rbd ? new RbdBaseCache(rbd, sp.GetRequiredService<ILogger<RbdBaseCache>>()) : null));
         builder.Services.AddSingleton<IImageCacheManager>(sp => sp.GetRequiredService<ImageCacheManager>());
         builder.Services.AddHostedService<ImageCacheWorker>();
         builder.Services.AddComputeApi(new ComputeApiOptions

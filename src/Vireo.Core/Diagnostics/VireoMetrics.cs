@@ -35,12 +35,12 @@ public static class VireoMetrics
     public static readonly Counter<long> ImageBytesStored =
         Meter.CreateCounter<long>("vireo.image.stored", unit: "By", description: "Image bytes stored by imports and uploads.");
 
-    /// <summary>Entries the image cache manager removed from the base directory, by kind (base, resized_base, ephemeral_template, swap_template).</summary>
+    /// <summary>Entries the image cache manager removed from the base directory, by kind (base, resized_base, ephemeral_template, swap_template), and RBD bases from the pool (rbd_base).</summary>
     public static readonly Counter<long> ImageCacheRemovals =
         Meter.CreateCounter<long>("vireo.image_cache.removed", unit: "{file}", description: "Unused bases and templates the image cache manager removed, by kind.");
 
     /// <summary>The kinds <see cref="ImageCacheRemovals"/> is tagged with.</summary>
-    public static IReadOnlyList<string> ImageCacheKinds { get; } = ["base", "resized_base", "ephemeral_template", "swap_template"];
+    public static IReadOnlyList<string> ImageCacheKinds { get; } = ["base", "resized_base", "ephemeral_template", "swap_template", "rbd_base"];
 
     /// <summary>Owned guests and instance directories with no row, left untouched for an operator (<c>vireo host orphans</c>).</summary>
     public static readonly ObservableGauge<long> QuarantinedOrphans =

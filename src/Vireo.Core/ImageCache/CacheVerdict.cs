@@ -20,6 +20,13 @@ public enum CachedFileKind
 
     /// <summary>Anything else: reported, never removed.</summary>
     Unknown,
+
+    /// <summary>
+    /// An RBD base in <c>images_rbd_pool</c> (images_type = rbd): an image's base named by its id, or
+    /// an ephemeral/swap template named as in the base directory, each with the protected snapshot
+    /// <c>snap</c> its clones hang from. Its verdict's name is <c>&lt;pool&gt;/&lt;image&gt;</c>.
+    /// </summary>
+    RbdBase,
 }
 
 /// <summary>What the next pass does with an entry.</summary>

@@ -50,6 +50,7 @@ public static partial class ImageCacheDecision
         CachedFileKind.EphemeralTemplate => "ephemeral_template",
         CachedFileKind.SwapTemplate => "swap_template",
         CachedFileKind.Filling => "filling",
+        CachedFileKind.RbdBase => "rbd_base",
         _ => "unknown",
     };
 

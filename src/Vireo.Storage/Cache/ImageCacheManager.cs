@@ -12,7 +12,8 @@ namespace Vireo.Storage.Cache;
 /// Nova's image cache manager for the file bases: reads the facts, decides with
 /// <see cref="ImageCacheDecision"/>, and in a pass removes what the decision says, each entry
 /// under the same gate the base cache fills and leases it under, after reading the facts again
-/// while holding it (so a create that started meanwhile is seen as a user).
+/// while holding it (so a create that started meanwhile is seen as a user). With images_type = rbd
+/// the pool's RBD bases are entries too (<see cref="RbdBaseCache"/>, <see cref="RbdBaseDecision"/>).
 /// </summary>
 public sealed partial class ImageCacheManager : IImageCacheManager
 {
@@ -22,12 +23,15 @@ public sealed partial class ImageCacheManager : IImageCacheManager
     private readonly ImageCacheRules _rules;
     private readonly TimeSpan? _interval;
     private readonly ILogger _logger;
+    private readonly RbdBaseCache? _rbdBases;
 
     /// <param name="interval">How often the pass runs; null when it never does (only reported).</param>
+    /// <param name="rbdBases">With images_type = rbd: the RBD bases of the pool, judged and removed as cache entries too.</param>
     public ImageCacheManager(
         StorageSettings settings, BaseImageCache bases, IInstanceStore instances, IImageCatalog images, ImageCacheRules rules, TimeSpan? interval,
-        TimeProvider? time = null, ILogger<ImageCacheManager>? logger = null)
+        TimeProvider? time = null, ILogger<ImageCacheManager>? logger = null, RbdBaseCache? rbdBases = null)
     {
+        _rbdBases = rbdBases;
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(rules);
@@ -45,14 +49,69 @@ public sealed partial class ImageCacheManager : IImageCacheManager
     public async Task<ImageCacheReport> InspectAsync(CancellationToken cancellationToken)
     {
         var facts = await _facts.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new ImageCacheReport(facts.Now, _interval, ImageCacheDecision.Decide(facts, _rules));
+        var entries = ImageCacheDecision.Decide(facts, _rules);
+        if (_rbdBases is not null)
+        {
+            var bases = await _rbdBases.ReadAsync(ImagesById(facts), facts.Now, cancellationToken).ConfigureAwait(false);
+            entries = [.. entries, .. RbdBaseDecision.Decide(bases, _rbdBases.Held(), facts.Now, _rules)];
+        }
+
+        return new ImageCacheReport(facts.Now, _interval, entries);
     }
+
+    private static Dictionary<Guid, CachedImage> ImagesById(ImageCacheFacts facts) =>
+        facts.Images.Values.GroupBy(image => image.Id).ToDictionary(group => group.Key, group => group.First());
 
     /// <summary>One pass: removes every entry the decision says to remove; returns what it removed.</summary>
     public async Task<IReadOnlyList<CacheVerdict>> RunPassAsync(CancellationToken cancellationToken)
     {
         var first = await InspectAsync(cancellationToken).ConfigureAwait(false);
-        var candidates = first.Entries.Where(entry => entry.Action == CacheAction.Remove).ToList();
+        var removed = new List<CacheVerdict>(await RemoveFilesAsync(first, cancellationToken).ConfigureAwait(false));
+        if (_rbdBases is not null)
+        {
+            removed.AddRange(await RemoveRbdBasesAsync(_rbdBases, first, cancellationToken).ConfigureAwait(false));
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Each RBD base the first look says to remove, under the rbd backend's gate of it, judged again
+    /// from its clones read while holding the gate.
+    /// </summary>
+    private async Task<IReadOnlyList<CacheVerdict>> RemoveRbdBasesAsync(RbdBaseCache rbd, ImageCacheReport first, CancellationToken cancellationToken)
+    {
+        var removed = new List<CacheVerdict>();
+        var prefix = rbd.Pool + "/";
+        foreach (var candidate in first.Entries.Where(e => e.Kind == CachedFileKind.RbdBase && e.Action == CacheAction.Remove))
+        {
+            var name = candidate.Name[prefix.Length..];
+            using var hold = rbd.TryHold(name);
+            if (hold is null)
+            {
+                LogBusy(_logger, candidate.Name);
+                continue;
+            }
+
+            var images = candidate.Image is { } image ? new Dictionary<Guid, CachedImage> { [image.Id] = image } : [];
+            if (await rbd.ReadOneAsync(name, images, first.At, cancellationToken).ConfigureAwait(false) is not { } fact)
+            {
+                continue;
+            }
+
+            var again = RbdBaseDecision.Decide([fact], new HashSet<string>(StringComparer.Ordinal), first.At, _rules).Single();
+            if (again.Action == CacheAction.Remove && await rbd.RemoveAsync(again, name, cancellationToken).ConfigureAwait(false))
+            {
+                removed.Add(again);
+            }
+        }
+
+        return removed;
+    }
+
+    private async Task<IReadOnlyList<CacheVerdict>> RemoveFilesAsync(ImageCacheReport first, CancellationToken cancellationToken)
+    {
+        var candidates = first.Entries.Where(entry => entry.Kind != CachedFileKind.RbdBase && entry.Action == CacheAction.Remove).ToList();
         LogPass(_logger, first.Entries.Count, first.Entries.Count(e => e.Action == CacheAction.InUse), candidates.Count);
         if (candidates.Count == 0)
         {

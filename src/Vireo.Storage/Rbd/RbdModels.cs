@@ -7,7 +7,11 @@ public sealed record RbdParent(string Pool, string Image, string Snapshot);
 
 /// <summary>What <c>rbd info</c> says of one image.</summary>
 /// <param name="Format">RBD image format (2 for every image Vireo makes; clones need it).</param>
-public sealed record RbdImageInfo(string Name, string Id, long SizeBytes, int Format, IReadOnlyList<string> Features, RbdParent? Parent);
+public sealed record RbdImageInfo(string Name, string Id, long SizeBytes, int Format, IReadOnlyList<string> Features, RbdParent? Parent)
+{
+    /// <summary>When the image was created (its <c>create_timestamp</c>); null when rbd does not say.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+}
 
 /// <summary>One snapshot of an image (<c>rbd snap ls</c>).</summary>
 public sealed record RbdSnapshot(string Name, long SizeBytes, bool IsProtected);
@@ -24,7 +28,12 @@ internal sealed record RbdInfoJson(
     [property: JsonPropertyName("size")] long Size,
     [property: JsonPropertyName("format")] int Format,
     [property: JsonPropertyName("features")] List<string>? Features,
-    [property: JsonPropertyName("parent")] RbdParentJson? Parent);
+    [property: JsonPropertyName("parent")] RbdParentJson? Parent)
+{
+    /// <summary>ctime(3) text in the rbd process's local time, e.g. "Mon Dec  7 19:41:43 2026" (src/tools/rbd/action/Info.cc).</summary>
+    [JsonPropertyName("create_timestamp")]
+    public string? CreateTimestamp { get; init; }
+}
 
 internal sealed record RbdParentJson(
     [property: JsonPropertyName("pool")] string Pool,

@@ -53,6 +53,9 @@ public sealed partial class RbdBackend : IImageBackend
 
     public ImageBackendKind Kind => ImageBackendKind.Rbd;
 
+    /// <summary>The client of the pool this backend makes disks in.</summary>
+    public RbdClient Client => _rbd;
+
     /// <summary>The RBD name of an image's base.</summary>
     public static string BaseName(Guid imageId) => imageId.ToString("D");
 
