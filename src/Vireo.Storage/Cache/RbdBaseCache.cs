@@ -23,10 +23,13 @@ public sealed partial class RbdBaseCache
     private readonly RbdClient _rbd;
     private readonly RbdBackend _backend;
     private readonly ILogger _logger;
+    private readonly TimeZoneInfo? _zone;
 
-    public RbdBaseCache(RbdBackend backend, ILogger<RbdBaseCache>? logger = null)
+    /// <param name="zone">The zone rbd prints its time stamps in; null: the host's (<see cref="RbdTimestamps"/>).</param>
+    public RbdBaseCache(RbdBackend backend, ILogger<RbdBaseCache>? logger = null, TimeZoneInfo? zone = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
+        _zone = zone;
         _backend = backend;
         _rbd = backend.Client;
         _logger = logger ?? NullLogger<RbdBaseCache>.Instance;
@@ -72,10 +75,11 @@ public sealed partial class RbdBaseCache
             var ready = snapshots.Any(s => s.Name == RbdBackend.BaseSnapshot && s.IsProtected);
             IReadOnlyList<string> children = ready ? await _rbd.ChildrenAsync(name, RbdBackend.BaseSnapshot, cancellationToken).ConfigureAwait(false) : [];
             var info = await _rbd.InfoAsync(name, cancellationToken).ConfigureAwait(false);
+            var created = _zone is null ? info.CreatedAt : RbdTimestamps.Parse(info.CreateTimestampText, _zone);
 
             // Without a creation time it counts as made now: never old enough to remove.
             var image = Guid.TryParseExact(name, "D", out var id) ? images.GetValueOrDefault(id) : null;
-            return new RbdBaseFact(Pool, name, info.SizeBytes, info.CreatedAt ?? now, ready, children, image);
+            return new RbdBaseFact(Pool, name, info.SizeBytes, created ?? now, ready, children, image);
         }
         catch (VireoException e) when (e.Kind == ErrorKind.NotFound)
         {

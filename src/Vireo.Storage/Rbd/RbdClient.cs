@@ -121,7 +121,11 @@ public sealed partial class RbdClient
         var output = await RunAsync("info", Spec(image), ["info", "--format", "json", Spec(image)], cancellationToken).ConfigureAwait(false);
         var info = Parse(output, RbdJson.Default.RbdInfoJson, "info", Spec(image));
         var parent = info.Parent is { } p && p.Image.Length > 0 ? new RbdParent(p.Pool, p.Image, p.Snapshot) : null;
-        return new RbdImageInfo(info.Name, info.Id ?? "", info.Size, info.Format, info.Features ?? [], parent) { CreatedAt = RbdTimestamps.Parse(info.CreateTimestamp) };
+        return new RbdImageInfo(info.Name, info.Id ?? "", info.Size, info.Format, info.Features ?? [], parent)
+        {
+            CreatedAt = RbdTimestamps.Parse(info.CreateTimestamp),
+            CreateTimestampText = info.CreateTimestamp,
+        };
     }
 
     /// <summary><c>rbd du --format json</c> of one image (its snapshots too) or, with null, of the whole pool.</summary>

@@ -11,6 +11,9 @@ public sealed record RbdImageInfo(string Name, string Id, long SizeBytes, int Fo
 {
     /// <summary>When the image was created (its <c>create_timestamp</c>); null when rbd does not say.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>The <c>create_timestamp</c> text as rbd printed it (ctime, rbd's local time).</summary>
+    public string? CreateTimestampText { get; init; }
 }
 
 /// <summary>One snapshot of an image (<c>rbd snap ls</c>).</summary>
