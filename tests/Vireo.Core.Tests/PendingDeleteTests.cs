@@ -166,6 +166,23 @@ public sealed class PendingDeleteTests
         _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(server.Id);
     }
 
+    [Fact]
+    public async Task When_outside_disks_cannot_be_listed_reconciliation_still_settles_guests_and_directories_and_removes_no_disk()
+    {
+        var lost = await _host.CreateActiveAsync("lost");
+        _host.Store.Forget(lost.Id);
+        var stranger = Guid.NewGuid();
+        _host.Disks.PutOutsideDisk(stranger);
+        _host.Disks.Failures.FailOn(nameof(IInstanceDisks.ListOutsideDisksAsync), ErrorKind.Unavailable);
+
+        var report = await _host.Service().ReconcileAsync(Ct);
+
+        report.Succeeded.ShouldBeTrue();
+        report.Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(lost.Id);
+        _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(stranger);
+        (await Should.ThrowAsync<VireoException>(() => _host.Service().PurgeOrphanAsync(stranger.ToString(), Ct))).Kind.ShouldBe(ErrorKind.Unavailable, "a purge never goes on without its facts");
+    }
+
     [Theory]
     [InlineData("1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", true)]
     [InlineData("1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.swap", true)]

@@ -12,4 +12,8 @@ internal static partial class PendingDeleteLog
     [LoggerMessage(EventId = 1351, EventName = "OrphanDisksPurged", Level = LogLevel.Information,
         Message = "orphan {InstanceId}: its disks outside the instance directory ({Disks}) were removed on request")]
     public static partial void OrphanDisksPurged(ILogger logger, Guid instanceId, string disks);
+
+    [LoggerMessage(EventId = 1352, EventName = "OutsideDisksNotListed", Level = LogLevel.Warning,
+        Message = "the image backend's disks outside instance directories (RBD images, logical volumes) could not be listed ({Reason}); this pass decides nothing about them and does not list them as orphans, the next one lists them again")]
+    public static partial void OutsideDisksNotListed(ILogger logger, string reason);
 }

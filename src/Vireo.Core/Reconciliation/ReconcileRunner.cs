@@ -19,7 +19,7 @@ public sealed class ReconcileRunner(
         var instances = (await store.ListAsync(includeDeleted: false, cancellationToken).ConfigureAwait(false)).ToList();
         var guests = await hypervisor.ListOwnedGuestsAsync(cancellationToken).ConfigureAwait(false);
         var directories = await disks.ListInstanceDirectoriesAsync(cancellationToken).ConfigureAwait(false);
-        var outside = await disks.ListOutsideDisksAsync(cancellationToken).ConfigureAwait(false);
+        var outside = await ListOutsideDisksAsync(cancellationToken).ConfigureAwait(false);
 
         // A deleted row is the proof that lets a leftover guest, directory or outside disk go;
         // without it the leftover would look like an orphan.
@@ -37,6 +37,24 @@ public sealed class ReconcileRunner(
         }
 
         return new ReconcileFacts(host, installationId, instances, guests, directories) { OutsideDisks = outside };
+    }
+
+    /// <summary>
+    /// The outside disks, or none when the backend's store cannot be listed (the Ceph cluster or
+    /// volume group unreachable): guests and directories are still reconciled, no outside disk is
+    /// decided on, and the next pass lists them again.
+    /// </summary>
+    private async Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await disks.ListOutsideDisksAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (VireoException exception) when (exception.Kind is ErrorKind.Unavailable or ErrorKind.Failed or ErrorKind.Configuration)
+        {
+            PendingDeleteLog.OutsideDisksNotListed(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, exception.Message);
+            return [];
+        }
     }
 
     /// <param name="enterGate">
