@@ -82,6 +82,37 @@ public sealed class OrphansApiTests
     }
 
     [Fact]
+    public async Task Rbd_images_and_logical_volumes_without_a_row_are_listed_with_name_and_size_and_purged_by_id()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var image = Guid.NewGuid();
+        var volume = Guid.NewGuid();
+        api.Fakes.Disks.PutOutsideDisk(image);
+        api.Fakes.Disks.PutOutsideDisk(volume, Vireo.Core.Ports.OutsideDiskKind.LogicalVolume);
+
+        var (status, body, _) = await api.GetAsync("/v2.1/vireo-orphans");
+        var table = await CliRunner.RunAsync(api, "host", "orphans");
+        var purge = await CliRunner.RunAsync(api, "host", "orphans", "--purge", image.ToString(), "--json");
+
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        var listed = body.GetProperty("vireo_orphans").EnumerateArray().ToDictionary(item => Guid.Parse(item.GetProperty("id").GetString()!));
+        listed[image].GetProperty("kind").GetString().ShouldBe("rbd_image");
+        listed[image].GetProperty("size_bytes").GetInt64().ShouldBe(FakeDisks.OutsideDiskSizeBytes);
+        var disk = listed[image].GetProperty("disks").EnumerateArray().ShouldHaveSingleItem();
+        disk.GetProperty("kind").GetString().ShouldBe("rbd_image");
+        disk.GetProperty("name").GetString().ShouldBe($"vms/{image}_disk");
+        listed[volume].GetProperty("kind").GetString().ShouldBe("logical_volume");
+        listed[volume].GetProperty("disks")[0].GetProperty("name").GetString().ShouldBe($"nova-vg/{volume}_disk");
+        table.Exit.ShouldBe(ExitCodes.Success, table.Err);
+        table.Out.ShouldContain("rbd image");
+        table.Out.ShouldContain("logical volume");
+        table.Out.ShouldContain($"nova-vg/{volume}_disk");
+        purge.Exit.ShouldBe(ExitCodes.Success, purge.Err);
+        purge.Json.GetProperty("disks")[0].GetProperty("name").GetString().ShouldBe($"vms/{image}_disk");
+        api.Fakes.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(volume);
+    }
+
+    [Fact]
     public async Task Before_reconciliation_writes_get_503_with_retry_after_and_reads_are_served()
     {
         var readiness = new ServiceReadiness();

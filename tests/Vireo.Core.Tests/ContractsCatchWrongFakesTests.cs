@@ -323,6 +323,10 @@ public sealed class ContractsCatchWrongFakesTests
         }
 
         public Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken) => inner.ListInstanceDirectoriesAsync(cancellationToken);
+
+        public Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken) => inner.ListOutsideDisksAsync(cancellationToken);
+
+        public Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken) => inner.RemoveOutsideDisksAsync(instanceId, cancellationToken);
     }
 
     /// <summary>The fake image store answering every download with some bytes, as the old API fake did.</summary>

@@ -6,13 +6,15 @@ using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
 using Vireo.Core.Compute;
+using Vireo.Core.Ports;
 using Vireo.Core.Reconciliation;
 
 namespace Vireo.Api.Orphans;
 
 /// <summary>
 /// <c>/v2.1/vireo-orphans</c>, a Vireo extension outside Nova's resources: the quarantined orphans
-/// (owned guests and directories without a row) and the purge of exactly one of them.
+/// (owned guests and directories, and RBD images and logical volumes named after an id, without a
+/// row) and the purge of exactly one of them.
 /// </summary>
 internal static class OrphanEndpoints
 {
@@ -42,10 +44,17 @@ internal static class OrphanEndpoints
         {
             OrphanKind.Guest => "guest",
             OrphanKind.Directory => "directory",
-            _ => "both",
+            OrphanKind.Both => "both",
+            _ => orphan.Disks.Count > 0 ? DiskKind(orphan.Disks[0].Kind) : "disks",
         },
         Path = orphan.DirectoryPath,
         DomainState = orphan.GuestState?.ToNova(),
-        SizeBytes = orphan.DirectorySizeBytes,
+        SizeBytes = orphan.Kind == OrphanKind.Disks ? Sum(orphan.Disks) : orphan.DirectorySizeBytes,
+        Disks = [.. orphan.Disks.Select(disk => new OrphanDiskView { Kind = DiskKind(disk.Kind), Name = disk.Name, SizeBytes = disk.SizeBytes })],
     };
+
+    private static string DiskKind(OutsideDiskKind kind) => kind == OutsideDiskKind.RbdImage ? "rbd_image" : "logical_volume";
+
+    private static long? Sum(IReadOnlyList<OutsideDisk> disks) =>
+        disks.All(disk => disk.SizeBytes is not null) ? disks.Sum(disk => disk.SizeBytes!.Value) : null;
 }

@@ -28,12 +28,13 @@ public static class HostCommands
     {
         var purge = new Option<string?>("--purge")
         {
-            Description = "Remove exactly this orphan (its id as listed): destroy and undefine its guest, remove its instance directory.",
+            Description = "Remove exactly this orphan (its id as listed): destroy and undefine its guest, remove its RBD images or logical volumes and its instance directory.",
             HelpName = "ID",
         };
         var command = new Command("orphans",
-            "List the guests of this installation and the instance directories it made that have no database row. The service never removes them "
-            + "on its own (an empty or restored database, a shared instances_path); check each, then remove it with --purge ID.")
+            "List the guests of this installation, the instance directories it made, and the RBD images and logical volumes named <uuid>_* that have "
+            + "no database row. The service never removes them on its own (an empty or restored database, a shared instances_path, pool or volume "
+            + "group); check each, then remove it with --purge ID.")
         {
             purge,
         };
@@ -56,13 +57,17 @@ public static class HostCommands
         }
         else if (orphans.Count == 0)
         {
-            run.Terminal.Say("No orphans: every guest and instance directory of this installation has its row.");
+            run.Terminal.Say("No orphans: every guest, instance directory, RBD image and logical volume of this installation's instances has its row.");
         }
         else
         {
             run.Terminal.Write(Tables.List(
-                ["ID", "Kind", "Domain state", "Path", "Size"],
-                orphans.Select(orphan => new[] { orphan.Id, orphan.Kind, orphan.DomainState, orphan.Path, Tables.Size(orphan.SizeBytes) })));
+                ["ID", "Kind", "Domain state", "Path", "Disks", "Size"],
+                orphans.Select(orphan => new[]
+                {
+                    orphan.Id, orphan.Kind.Replace('_', ' '), orphan.DomainState, orphan.Path,
+                    orphan.Disks.Count == 0 ? null : string.Join(", ", orphan.Disks.Select(disk => disk.Name)), Tables.Size(orphan.SizeBytes),
+                })));
             run.Terminal.Say("Remove one with `vireo host orphans --purge ID` once you are sure nothing needs it.");
         }
 
@@ -87,7 +92,8 @@ public static class HostCommands
         }
         else
         {
-            run.Terminal.Say($"Purged orphan {purged.Id} ({purged.Kind}{(purged.Path is null ? string.Empty : ", " + purged.Path)}).");
+            var disks = purged.Disks.Count == 0 ? string.Empty : ", " + string.Join(", ", purged.Disks.Select(disk => disk.Name));
+            run.Terminal.Say($"Purged orphan {purged.Id} ({purged.Kind.Replace('_', ' ')}{(purged.Path is null ? string.Empty : ", " + purged.Path)}{disks}).");
         }
 
         return ExitCodes.Success;

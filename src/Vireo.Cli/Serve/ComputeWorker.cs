@@ -90,12 +90,18 @@ public sealed partial class ComputeWorker(
         }
     }
 
-    private static string Describe(Orphan orphan) => orphan.Kind switch
+    private static string Describe(Orphan orphan)
     {
-        OrphanKind.Both => $"a guest (libvirt domain {orphan.InstanceId:D}, {orphan.GuestState}) and an instance directory ({orphan.DirectoryPath})",
-        OrphanKind.Guest => $"a guest (libvirt domain {orphan.InstanceId:D}, {orphan.GuestState})",
-        _ => $"an instance directory ({orphan.DirectoryPath})",
-    };
+        var what = orphan.Kind switch
+        {
+            OrphanKind.Both => $"a guest (libvirt domain {orphan.InstanceId:D}, {orphan.GuestState}) and an instance directory ({orphan.DirectoryPath})",
+            OrphanKind.Guest => $"a guest (libvirt domain {orphan.InstanceId:D}, {orphan.GuestState})",
+            OrphanKind.Directory => $"an instance directory ({orphan.DirectoryPath})",
+            _ => null,
+        };
+        var disks = orphan.Disks.Count == 0 ? null : $"disks outside the instance directory ({string.Join(", ", orphan.Disks.Select(disk => disk.Name))})";
+        return string.Join(" and ", new[] { what, disks }.OfType<string>());
+    }
 
     /// <summary>Re-reads every idle instance's guest: events missed while libvirt was away are made up for.</summary>
     private async Task SyncAllAsync(CancellationToken stoppingToken)

@@ -74,6 +74,21 @@ public static class HostComposition
         };
     }
 
+    /// <summary>
+    /// <c>[DEFAULT] instance_delete_interval</c> as Nova documents it: seconds between pending-delete
+    /// passes, 0 the default periodic interval (60 s), a negative value never (null).
+    /// </summary>
+    public static TimeSpan? PendingDeleteInterval(VireoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Default.InstanceDeleteIntervalSeconds switch
+        {
+            < 0 => null,
+            0 => DefaultPeriodicInterval,
+            var seconds => TimeSpan.FromSeconds(seconds),
+        };
+    }
+
     /// <summary>Nova's default periodic task spacing (oslo.service), used when manager_interval is 0.</summary>
     public static readonly TimeSpan DefaultPeriodicInterval = TimeSpan.FromSeconds(60);
 

@@ -175,6 +175,9 @@ public static partial class ServeCommand
             sp.GetRequiredService<IImageBackend>() is RbdBackend rbd ? new RbdBaseCache(rbd, sp.GetRequiredService<ILogger<RbdBaseCache>>()) : null));
         builder.Services.AddSingleton<IImageCacheManager>(sp => sp.GetRequiredService<ImageCacheManager>());
         builder.Services.AddHostedService<ImageCacheWorker>();
+        builder.Services.AddHostedService(sp => new PendingDeleteWorker(
+            sp.GetRequiredService<ComputeService>(), sp.GetRequiredService<ServiceReadiness>(), HostComposition.PendingDeleteInterval(options),
+            TimeProvider.System, sp.GetRequiredService<ILogger<PendingDeleteWorker>>()));
         builder.Services.AddComputeApi(new ComputeApiOptions
         {
             AllowedHosts = HostAllowList.For(options.Default.OsapiComputeListen, options.Vireo.AllowedHosts),

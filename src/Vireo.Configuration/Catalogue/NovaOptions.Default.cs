@@ -182,10 +182,22 @@ public static partial class NovaOptions
             Example = "nova-compute.log",
         };
 
+        public static readonly OptionDefinition InstanceDeleteInterval = new()
+        {
+            Group = DefaultGroup,
+            Name = "instance_delete_interval",
+            Type = OptionType.Integer,
+            Default = "300",
+            Minimum = -1,
+            Help = "Seconds between passes that retry removing the guests, disks (RBD images, logical volumes) and files of deleted servers whose delete could not remove them; 0 runs it at the default periodic interval (60 s), -1 never (start-up reconciliation still does).",
+            Consumer = Component.Service,
+        };
+
         public static IReadOnlyList<OptionDefinition> All { get; } =
         [
             ComputeDriver, Host, MyIp, StatePath, InstancesPath, UseCowImages, ForceRawImages, PreallocateImages,
             DefaultEphemeralFormat, VirtMkfs, OsapiComputeListen, OsapiComputeListenPort, Debug, LogDir, LogFile,
+            InstanceDeleteInterval,
         ];
     }
 }

@@ -66,6 +66,7 @@ internal static class OptionsBinder
         Debug = v.Bool(D.Debug),
         LogDir = NullIfEmpty(v.String(D.LogDir)),
         LogFile = NullIfEmpty(v.String(D.LogFile)),
+        InstanceDeleteIntervalSeconds = Int(v, D.InstanceDeleteInterval),
     };
 
     private static LibvirtOptions BindLibvirt(ResolvedValues v) => new()

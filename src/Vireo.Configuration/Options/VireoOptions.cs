@@ -46,6 +46,9 @@ public sealed record DefaultOptions
 
     public int OsapiComputeListenPort { get; init; } = 8774;
 
+    /// <summary>[DEFAULT] instance_delete_interval: seconds between pending-delete passes; 0 the default periodic interval, negative never.</summary>
+    public int InstanceDeleteIntervalSeconds { get; init; } = 300;
+
     public bool Debug { get; init; }
 
     public string? LogDir { get; init; }

@@ -8,7 +8,9 @@ public sealed partial class ComputeService
     /// <summary>
     /// Marks the server deleting (allowed from every state and over every task, as in Nova),
     /// cancels whatever else runs on it, then in the background powers off and undefines
-    /// its guest, removes its files and marks the row deleted. The row is kept with
+    /// its guest, removes its files and marks the row deleted. When its disks or files cannot all be
+    /// removed the row is marked deleted all the same and the pending-delete pass
+    /// (<see cref="RunPendingDeletesAsync"/>) retries them until they are gone. The row is kept with
     /// vm_state <c>deleted</c> (Nova's soft delete) so its actions stay readable; lookups
     /// treat it as gone. Delete has no undo: each step is idempotent, so deleting again, or
     /// start-up reconciliation, finishes an interrupted delete.
@@ -50,6 +52,7 @@ public sealed partial class ComputeService
         var id = accepted.Id;
         var stage = "starting the delete";
         Instance deleted;
+        Exception? leftover = null;
         try
         {
             var current = await _store.GetAsync(id, cancellationToken).ConfigureAwait(false);
@@ -71,8 +74,18 @@ public sealed partial class ComputeService
             _faults.Reached(FaultSteps.DeleteGuestUndefined);
 
             stage = "removing its files";
-            await _disks.DeleteInstanceFilesAsync(id, cancellationToken).ConfigureAwait(false);
-            _faults.Reached(FaultSteps.DeleteFilesRemoved);
+            try
+            {
+                await _disks.DeleteInstanceFilesAsync(id, cancellationToken).ConfigureAwait(false);
+                _faults.Reached(FaultSteps.DeleteFilesRemoved);
+            }
+            catch (Exception failure) when (failure is VireoException or IOException or UnauthorizedAccessException)
+            {
+                // The guest is gone, so the server is: as Nova's pending deletes, the row says
+                // deleted and the disks and files it names are removed by the next pass
+                // (ReconcileRunner.RunPendingDeletesAsync), never left behind.
+                leftover = failure;
+            }
 
             stage = "marking it deleted";
             var now = Now;
@@ -85,6 +98,16 @@ public sealed partial class ComputeService
         catch (Exception exception)
         {
             throw await FailDeleteAsync(accepted, requestId, stage, exception).ConfigureAwait(false);
+        }
+
+        if (leftover is not null)
+        {
+            var (kind, message) = Describe(leftover);
+            var note = $"its disks or files could not all be removed ({message}); the pending-delete pass removes them";
+            PendingDeleteLog.LeftForPendingPass(_logger, accepted.Label, id, message);
+            await AddFaultQuietlyAsync(id, kind, note, leftover).ConfigureAwait(false);
+            await FinishActionQuietlyAsync(id, requestId, ActionResult.Success, note).ConfigureAwait(false);
+            return deleted;
         }
 
         await FinishActionQuietlyAsync(id, requestId, ActionResult.Success, message: null).ConfigureAwait(false);

@@ -75,6 +75,14 @@ public sealed partial class ComputeService
     public Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken) =>
         Runner().RunAsync(EnterGateAsync, cancellationToken);
 
+    /// <summary>
+    /// The periodic pending-delete pass (Nova's <c>_run_pending_deletes</c>): removes what deleted
+    /// rows still have (a guest, disks outside the directory, the directory), each under the
+    /// instance's gate. Safe while operations run: live rows are not touched.
+    /// </summary>
+    public Task<ReconcileReport> RunPendingDeletesAsync(CancellationToken cancellationToken) =>
+        Runner().RunPendingDeletesAsync(EnterGateAsync, cancellationToken);
+
     private ReconcileRunner Runner() => new(_store, _hypervisor, _disks, _time, _options.Host, _options.InstallationId, _logger);
 
     private async Task<IDisposable> EnterGateAsync(Guid instanceId, CancellationToken cancellationToken) =>

@@ -19,7 +19,8 @@ public sealed partial class ComputeService
     }
 
     /// <summary>
-    /// Removes exactly one orphan: destroys and undefines its guest, removes its directory. The
+    /// Removes exactly one orphan: destroys and undefines its guest, removes its disks outside the
+    /// directory (RBD images, logical volumes named after it) and its directory. The
     /// facts are read again under the instance's gate first, so only what is an orphan at that
     /// moment goes.
     /// </summary>
@@ -45,7 +46,11 @@ public sealed partial class ComputeService
 
             var guest = await _hypervisor.GetGuestAsync(id, cancellationToken).ConfigureAwait(false);
             var directories = await _disks.ListInstanceDirectoriesAsync(cancellationToken).ConfigureAwait(false);
-            var facts = new ReconcileFacts(_options.Host, _options.InstallationId, [], guest is null ? [] : [guest], [.. directories.Where(directory => directory.InstanceId == id)]);
+            var outside = await _disks.ListOutsideDisksAsync(cancellationToken).ConfigureAwait(false);
+            var facts = new ReconcileFacts(_options.Host, _options.InstallationId, [], guest is null ? [] : [guest], [.. directories.Where(directory => directory.InstanceId == id)])
+            {
+                OutsideDisks = [.. outside.Where(disk => disk.InstanceId == id)],
+            };
             if (Reconciler.Decide(facts).OfType<QuarantineOrphan>().SingleOrDefault() is not { } orphan)
             {
                 throw VireoException.NotFound($"'{id}' is not an orphan of this installation on {_options.Host}; run `vireo host orphans` to see the orphans");
@@ -56,6 +61,12 @@ public sealed partial class ComputeService
             {
                 await _hypervisor.DestroyGuestAsync(id, cancellationToken).ConfigureAwait(false);
                 await _hypervisor.UndefineGuestAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (orphan.HasDisks)
+            {
+                await _disks.RemoveOutsideDisksAsync(id, cancellationToken).ConfigureAwait(false);
+                PendingDeleteLog.OrphanDisksPurged(_logger, id, string.Join(", ", purged.Disks.Select(disk => disk.Name)));
             }
 
             if (orphan.HasDirectory)

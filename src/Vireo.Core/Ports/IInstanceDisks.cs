@@ -22,6 +22,16 @@ public interface IInstanceDisks
 
     /// <summary>The instance directories present, each with the owner its owner file records, for reconciliation.</summary>
     Task<IReadOnlyList<InstanceDirectoryEntry>> ListInstanceDirectoriesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every disk the image backend holds outside instance directories (RBD images, logical
+    /// volumes named <c>&lt;uuid&gt;_*</c>), whoever made it; the backend's bases are not among them.
+    /// Empty for the file backends, which keep every disk in the instance directory.
+    /// </summary>
+    Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes the instance's disks outside its directory (those <see cref="ListOutsideDisksAsync"/> lists for it). Idempotent.</summary>
+    Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken);
 }
 
 /// <summary>

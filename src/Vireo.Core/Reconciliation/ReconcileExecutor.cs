@@ -75,7 +75,7 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
 
     /// <summary>The action tag of every kind of action (<see cref="MetricName"/>).</summary>
     public static IReadOnlyList<string> MetricActionNames { get; } = [.. ((ReconcileAction[])[
-        new DestroyGuest(Guid.Empty), new RemoveFiles(Guid.Empty), new MarkError(Guid.Empty, string.Empty), new MarkActive(Guid.Empty),
+        new DestroyGuest(Guid.Empty), new RemoveDisks(Guid.Empty), new RemoveFiles(Guid.Empty), new MarkError(Guid.Empty, string.Empty), new MarkActive(Guid.Empty),
         new SettleTask(Guid.Empty, PowerState.NoState), new SyncPower(Guid.Empty, PowerState.NoState), new FinishDelete(Guid.Empty)]).Select(MetricName)];
 
     /// <summary>The action's tag in metrics: its kind in snake case (destroy_guest, finish_delete...).</summary>
@@ -122,6 +122,7 @@ public sealed class ReconcileExecutor(IInstanceStore store, IHypervisor hypervis
     {
         QuarantineOrphan => Task.CompletedTask,
         DestroyGuest destroy => DestroyGuestAsync(destroy.InstanceId, cancellationToken),
+        RemoveDisks remove => disks.RemoveOutsideDisksAsync(remove.InstanceId, cancellationToken),
         RemoveFiles remove => disks.DeleteInstanceFilesAsync(remove.InstanceId, cancellationToken),
         MarkError error => MarkErrorAsync(error, cancellationToken),
         MarkActive active => MarkActiveAsync(active, cancellationToken),

@@ -19,11 +19,15 @@ public sealed class ReconcileRunner(
         var instances = (await store.ListAsync(includeDeleted: false, cancellationToken).ConfigureAwait(false)).ToList();
         var guests = await hypervisor.ListOwnedGuestsAsync(cancellationToken).ConfigureAwait(false);
         var directories = await disks.ListInstanceDirectoriesAsync(cancellationToken).ConfigureAwait(false);
+        var outside = await ListOutsideDisksAsync(cancellationToken).ConfigureAwait(false);
 
-        // A deleted row is the proof that lets a leftover guest or directory go; without it the
-        // leftover would look like an orphan.
+        // A deleted row is the proof that lets a leftover guest, directory or outside disk go;
+        // without it the leftover would look like an orphan.
         var known = instances.Select(instance => instance.Id).ToHashSet();
-        foreach (var id in guests.Select(guest => guest.InstanceId).Concat(directories.Select(directory => directory.InstanceId)).Distinct())
+        var leftovers = guests.Select(guest => guest.InstanceId)
+            .Concat(directories.Select(directory => directory.InstanceId))
+            .Concat(outside.Select(disk => disk.InstanceId));
+        foreach (var id in leftovers.Distinct())
         {
             if (!known.Contains(id) && await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } row)
             {
@@ -32,7 +36,25 @@ public sealed class ReconcileRunner(
             }
         }
 
-        return new ReconcileFacts(host, installationId, instances, guests, directories);
+        return new ReconcileFacts(host, installationId, instances, guests, directories) { OutsideDisks = outside };
+    }
+
+    /// <summary>
+    /// The outside disks, or none when the backend's store cannot be listed (the Ceph cluster or
+    /// volume group unreachable): guests and directories are still reconciled, no outside disk is
+    /// decided on, and the next pass lists them again.
+    /// </summary>
+    private async Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await disks.ListOutsideDisksAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (VireoException exception) when (exception.Kind is ErrorKind.Unavailable or ErrorKind.Failed or ErrorKind.Configuration)
+        {
+            PendingDeleteLog.OutsideDisksNotListed(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, exception.Message);
+            return [];
+        }
     }
 
     /// <param name="enterGate">
@@ -43,7 +65,26 @@ public sealed class ReconcileRunner(
     public async Task<ReconcileReport> RunAsync(Func<Guid, CancellationToken, Task<IDisposable>>? enterGate, CancellationToken cancellationToken)
     {
         var facts = await ReadFactsAsync(cancellationToken).ConfigureAwait(false);
-        var actions = Reconciler.Decide(facts);
+        var report = await ExecuteAsync(Reconciler.Decide(facts), facts, enterGate, onlyDeleted: false, cancellationToken).ConfigureAwait(false);
+        Record(report);
+        return report;
+    }
+
+    /// <summary>
+    /// The periodic pass (Nova's <c>_run_pending_deletes</c>): finishes the deletes whose guest,
+    /// outside disks or files could not all be removed (<see cref="Reconciler.DecidePendingDeletes"/>),
+    /// each under the instance's gate and only while its row still says deleted. Live rows and
+    /// orphans are not touched.
+    /// </summary>
+    public async Task<ReconcileReport> RunPendingDeletesAsync(Func<Guid, CancellationToken, Task<IDisposable>>? enterGate, CancellationToken cancellationToken)
+    {
+        var facts = await ReadFactsAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(Reconciler.DecidePendingDeletes(facts), facts, enterGate, onlyDeleted: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReconcileReport> ExecuteAsync(
+        IReadOnlyList<ReconcileAction> actions, ReconcileFacts facts, Func<Guid, CancellationToken, Task<IDisposable>>? enterGate, bool onlyDeleted, CancellationToken cancellationToken)
+    {
         var executor = new ReconcileExecutor(store, hypervisor, disks, time, logger);
         var done = new List<ReconcileAction>();
         var failed = new List<ReconcileFailure>();
@@ -51,50 +92,54 @@ public sealed class ReconcileRunner(
         foreach (var id in actions.Where(action => action is not QuarantineOrphan).Select(action => action.InstanceId).Distinct())
         {
             using var lease = enterGate is null ? null : await enterGate(id, cancellationToken).ConfigureAwait(false);
-            var current = await DecideAgainAsync(id, facts, cancellationToken).ConfigureAwait(false);
+            var current = await DecideAgainAsync(id, facts, onlyDeleted, cancellationToken).ConfigureAwait(false);
             var part = await executor.ExecuteAsync(current, cancellationToken).ConfigureAwait(false);
             done.AddRange(part.Done);
             failed.AddRange(part.Failed);
             skipped.AddRange(part.Skipped);
         }
 
-        var report = new ReconcileReport(done, failed, skipped)
+        return new ReconcileReport(done, failed, skipped)
         {
             Quarantined = [.. actions.OfType<QuarantineOrphan>().Select(orphan => Orphan.Of(orphan, facts))],
             NotOwned = Reconciler.NotOwned(facts),
         };
-        Record(report);
-        return report;
     }
 
     public Task<ReconcileReport> RunAsync(CancellationToken cancellationToken) => RunAsync(enterGate: null, cancellationToken);
 
-    /// <summary>The instance's repairs from its row and guest as they are now; its directory is as listed.</summary>
-    private async Task<IReadOnlyList<ReconcileAction>> DecideAgainAsync(Guid id, ReconcileFacts facts, CancellationToken cancellationToken)
+    /// <summary>The instance's repairs from its row and guest as they are now; its directory and outside disks are as listed.</summary>
+    private async Task<IReadOnlyList<ReconcileAction>> DecideAgainAsync(Guid id, ReconcileFacts facts, bool onlyDeleted, CancellationToken cancellationToken)
     {
         var row = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (row is null || !string.Equals(row.Host, host, StringComparison.Ordinal))
+        if (row is null || !string.Equals(row.Host, host, StringComparison.Ordinal) || (onlyDeleted && !row.IsDeleted))
         {
             return [];
         }
 
         var guest = await hypervisor.GetGuestAsync(id, cancellationToken).ConfigureAwait(false);
         var hasDirectory = facts.InstanceDirectories.Any(directory => directory.InstanceId == id && facts.Owns(directory));
-        return Reconciler.DecideFor(row, id, guest, hasDirectory);
+        var hasDisks = facts.OutsideDisks.Any(disk => disk.InstanceId == id);
+        return Reconciler.DecideFor(row, id, guest, hasDirectory, hasDisks);
     }
 
     private static void Record(ReconcileReport report)
     {
         foreach (var orphan in report.Quarantined)
         {
-            if (orphan.Kind != OrphanKind.Directory)
+            if (orphan.Kind is OrphanKind.Guest or OrphanKind.Both)
             {
                 VireoMetrics.RecordReconcile(ReconcileExecutor.MetricName(new DestroyGuest(orphan.InstanceId)), "quarantined");
             }
 
-            if (orphan.Kind != OrphanKind.Guest)
+            if (orphan.Kind is OrphanKind.Directory or OrphanKind.Both)
             {
                 VireoMetrics.RecordReconcile(ReconcileExecutor.MetricName(new RemoveFiles(orphan.InstanceId)), "quarantined");
+            }
+
+            if (orphan.Disks.Count > 0)
+            {
+                VireoMetrics.RecordReconcile(ReconcileExecutor.MetricName(new RemoveDisks(orphan.InstanceId)), "quarantined");
             }
         }
 

@@ -10,11 +10,11 @@ namespace Vireo.Core.Reconciliation;
 /// deleted, deleting or building lets it remove a guest or files; what has no row is quarantined.
 /// <list type="table">
 /// <listheader><term>row</term><description>repair</description></listheader>
-/// <item><term>none</term><description>quarantine: leave guest and files untouched, report them as an orphan</description></item>
-/// <item><term>deleted</term><description>destroy the guest, remove the files</description></item>
-/// <item><term>task deleting</term><description>destroy the guest, remove the files, finish the delete</description></item>
+/// <item><term>none</term><description>quarantine: leave guest, files and outside disks untouched, report them as an orphan</description></item>
+/// <item><term>deleted</term><description>destroy the guest, remove the outside disks, remove the files (a delete whose disk removal failed is retried here)</description></item>
+/// <item><term>task deleting</term><description>destroy the guest, remove the outside disks, remove the files, finish the delete</description></item>
 /// <item><term>building, guest running</term><description>ACTIVE: the build had only its last bookkeeping left</description></item>
-/// <item><term>building, otherwise</term><description>destroy the guest, remove the files, ERROR "the service stopped while building it"</description></item>
+/// <item><term>building, otherwise</term><description>destroy the guest, remove the outside disks and the files, ERROR "the service stopped while building it"</description></item>
 /// <item><term>power task, guest present</term><description>settle: clear the task, vm_state from the guest</description></item>
 /// <item><term>not ERROR, guest gone</term><description>ERROR "its guest disappeared"</description></item>
 /// <item><term>idle, guest disagrees</term><description>sync the power state (<see cref="PowerStateSync"/>)</description></item>
@@ -41,11 +41,24 @@ public static class Reconciler
         var rows = facts.Instances.GroupBy(instance => instance.Id).ToDictionary(group => group.Key, group => group.First());
         var guests = facts.Guests.GroupBy(guest => guest.InstanceId).ToDictionary(group => group.Key, group => group.First());
         var directories = facts.InstanceDirectories.Where(facts.Owns).Select(directory => directory.InstanceId).ToHashSet();
+        var disks = facts.OutsideDisks.Select(disk => disk.InstanceId).ToHashSet();
         var live = rows.Values.Where(instance => !instance.IsDeleted).Select(instance => instance.Id);
-        var ids = live.Concat(guests.Keys).Concat(directories).Distinct().Order();
+        var ids = live.Concat(guests.Keys).Concat(directories).Concat(disks).Distinct().Order();
         return [.. ids
             .Where(id => rows.GetValueOrDefault(id) is not { } row || string.Equals(row.Host, facts.Host, StringComparison.Ordinal))
-            .SelectMany(id => DecideFor(rows.GetValueOrDefault(id), id, guests.GetValueOrDefault(id), directories.Contains(id)))];
+            .SelectMany(id => DecideFor(rows.GetValueOrDefault(id), id, guests.GetValueOrDefault(id), directories.Contains(id), disks.Contains(id)))];
+    }
+
+    /// <summary>
+    /// The periodic pass's part of the table (Nova's <c>_run_pending_deletes</c>): only the rows
+    /// that say deleted and still have a guest, an owned directory or outside disks. Live rows are
+    /// left to start-up reconciliation, since a build or task in flight is not interrupted.
+    /// </summary>
+    public static IReadOnlyList<ReconcileAction> DecidePendingDeletes(ReconcileFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var deleted = facts.Instances.Where(instance => instance.IsDeleted).Select(instance => instance.Id).ToHashSet();
+        return [.. Decide(facts).Where(action => deleted.Contains(action.InstanceId))];
     }
 
     /// <summary>The directories reconciliation leaves alone because this installation on this host did not make them.</summary>
@@ -55,8 +68,9 @@ public static class Reconciler
         return [.. facts.InstanceDirectories.Where(directory => !facts.Owns(directory)).OrderBy(directory => directory.InstanceId)];
     }
 
-    /// <summary>The repairs for one instance (row may be null: a guest or owned directory without a row).</summary>
-    public static IReadOnlyList<ReconcileAction> DecideFor(Instance? row, Guid instanceId, GuestInfo? guest, bool hasDirectory)
+    /// <summary>The repairs for one instance (row may be null: a guest, owned directory or outside disks without a row).</summary>
+    /// <param name="hasDisks">Disks named after the id outside any instance directory (RBD images, logical volumes).</param>
+    public static IReadOnlyList<ReconcileAction> DecideFor(Instance? row, Guid instanceId, GuestInfo? guest, bool hasDirectory, bool hasDisks = false)
     {
         var actions = new List<ReconcileAction>();
         void CleanUp()
@@ -64,6 +78,12 @@ public static class Reconciler
             if (guest is not null)
             {
                 actions.Add(new DestroyGuest(instanceId));
+            }
+
+            // Before the directory: while the disks are there, the directory stays as well.
+            if (hasDisks)
+            {
+                actions.Add(new RemoveDisks(instanceId));
             }
 
             if (hasDirectory)
@@ -74,9 +94,9 @@ public static class Reconciler
 
         if (row is null)
         {
-            if (guest is not null || hasDirectory)
+            if (guest is not null || hasDirectory || hasDisks)
             {
-                actions.Add(new QuarantineOrphan(instanceId, guest is not null, hasDirectory));
+                actions.Add(new QuarantineOrphan(instanceId, guest is not null, hasDirectory, hasDisks));
             }
 
             return actions;

@@ -156,6 +156,12 @@ public sealed class InstanceDisks : IInstanceDisks
         StorageLog.InstanceFilesRemoved(_logger, instanceId, directory);
     }
 
+    /// <summary>The image backend's disks outside instance directories (RBD images, logical volumes); none with qcow2 or flat.</summary>
+    public Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken) => _backend.ListDisksAsync(cancellationToken);
+
+    /// <summary>The instance's disks outside its directory, through the image backend. Idempotent.</summary>
+    public Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken) => _backend.RemoveDisksAsync(instanceId, cancellationToken);
+
     /// <summary>The tail of <c>&lt;InstancesPath&gt;/&lt;uuid&gt;/console.log</c>; null when there is none (yet, or no more).</summary>
     public Task<string?> ReadConsoleLogTailAsync(Guid instanceId, int? lines, CancellationToken cancellationToken) =>
         ConsoleLogTail.ReadAsync(ConsoleLogPath(instanceId), lines, cancellationToken);

@@ -9,7 +9,8 @@ namespace Vireo.Testing.Contracts;
 /// the same way for the fake and for Storage's InstanceDisks on a temporary directory, once per file
 /// image backend (qcow2, flat): the layout (one root disk in a file of the backend's format and the
 /// console log inside the instance directory), the owner the listing
-/// reports, delete idempotent, and the console tail (blank lines kept, every line ending in LF, no
+/// reports, delete idempotent, the disks outside the directory (none with a file backend; gone with
+/// the files; their removal idempotent), and the console tail (blank lines kept, every line ending in LF, no
 /// log before it is written or after the directory is gone).
 /// </summary>
 public abstract class InstanceDisksContract
@@ -97,6 +98,25 @@ public abstract class InstanceDisksContract
         (await Disks.ListInstanceDirectoriesAsync(Ct)).ShouldBeEmpty();
         await Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
         await Disks.DeleteInstanceFilesAsync(Guid.NewGuid(), Ct);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Outside_disks_are_exactly_the_layouts_disks_that_are_not_files_and_go_with_the_files()
+    {
+        var (instance, layout) = await CreateAsync();
+        var other = await CreateAsync();
+
+        var outside = (await Disks.ListOutsideDisksAsync(Ct)).Where(disk => disk.InstanceId == instance.Id).ToList();
+        outside.Count.ShouldBe(layout.Disks.Count(disk => disk.Source is not DiskSource.File));
+        outside.ShouldAllBe(disk => disk.Name.Contains(instance.Id.ToString("D") + "_", StringComparison.Ordinal));
+
+        await Disks.DeleteInstanceFilesAsync(instance.Id, Ct);
+
+        (await Disks.ListOutsideDisksAsync(Ct)).ShouldNotContain(disk => disk.InstanceId == instance.Id);
+        (await Disks.ListInstanceDirectoriesAsync(Ct)).ShouldHaveSingleItem().InstanceId.ShouldBe(other.Instance.Id);
+        await Disks.RemoveOutsideDisksAsync(instance.Id, Ct);
+        await Disks.RemoveOutsideDisksAsync(Guid.NewGuid(), Ct);
+        (await Disks.ListInstanceDirectoriesAsync(Ct)).ShouldHaveSingleItem().InstanceId.ShouldBe(other.Instance.Id, "removing outside disks leaves directories alone");
     }
 
     [Fact(Timeout = 120_000)]

@@ -6,7 +6,10 @@ namespace Vireo.Testing.Fakes;
 /// The one in-memory <see cref="IInstanceDisks"/>, held to <c>Contracts/InstanceDisksContract</c> like
 /// Storage's InstanceDisks: instance directories as ids with their owners (those it makes are owned by
 /// <see cref="InstallationId"/> on <see cref="Host"/>), a root qcow2 disk and the console log inside the
-/// directory, delete idempotent, console logs gone with their directory.
+/// directory, delete idempotent, console logs gone with their directory. Disks outside the directory
+/// (an RBD image or logical volume <c>&lt;uuid&gt;_disk</c>) are made when <see cref="MakesOutsideDisks"/> is
+/// set, or put by a test; deleting the files removes them first (failure point
+/// <see cref="RemoveOutsideDisksAsync"/>), as Storage's InstanceDisks asks its backend first.
 /// </summary>
 public sealed class FakeDisks(Freezable process) : IInstanceDisks
 {
@@ -16,6 +19,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
 
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, DirectoryOwner?> _directories = [];
+    private readonly Dictionary<Guid, List<OutsideDisk>> _outside = [];
 
     public FakeDisks()
         : this(new Freezable())
@@ -42,6 +46,41 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
     }
 
     public string Host { get; set; } = FakeHost.HostName;
+
+    /// <summary>When set, each root disk is made outside the directory too, as the rbd or lvm backend makes it.</summary>
+    public OutsideDiskKind? MakesOutsideDisks { get; set; }
+
+    /// <summary>The outside disks there now.</summary>
+    public IReadOnlyList<OutsideDisk> OutsideDisks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _outside.Values.SelectMany(disks => disks).OrderBy(disk => disk.Name, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>An outside disk <c>&lt;uuid&gt;&lt;suffix&gt;</c> named after <paramref name="id"/>, whoever made it (a test's "another installation").</summary>
+    public OutsideDisk PutOutsideDisk(Guid id, OutsideDiskKind kind = OutsideDiskKind.RbdImage, string suffix = "_disk")
+    {
+        var disk = new OutsideDisk(id, kind, (kind == OutsideDiskKind.RbdImage ? "vms/" : "nova-vg/") + id.ToString("D") + suffix, OutsideDiskSizeBytes);
+        lock (_lock)
+        {
+            if (!_outside.TryGetValue(id, out var disks))
+            {
+                _outside[id] = disks = [];
+            }
+
+            disks.Add(disk);
+        }
+
+        return disk;
+    }
+
+    /// <summary>The bytes the listing reports for every outside disk.</summary>
+    public const long OutsideDiskSizeBytes = 1L << 30;
 
     /// <summary>The owner this fake writes into the directories it makes.</summary>
     public DirectoryOwner OwnerOf(Guid id) => new(InstallationId, Host, id, Made);
@@ -76,6 +115,11 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
             _directories[instance.Id] = OwnerOf(instance.Id);
         }
 
+        if (MakesOutsideDisks is { } kind)
+        {
+            PutOutsideDisk(instance.Id, kind);
+        }
+
         if (FailAfterMakingDirectory)
         {
             throw new VireoException(ErrorKind.Failed, "qemu-img create failed half-way (injected)");
@@ -102,9 +146,30 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         cancellationToken.ThrowIfCancellationRequested();
         process.EnsureAlive();
         Failures.ThrowIfFailing(nameof(DeleteInstanceFilesAsync));
+        await RemoveOutsideDisksAsync(instanceId, cancellationToken);
         lock (_lock)
         {
             _directories.Remove(instanceId);
+        }
+    }
+
+    public async Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        process.EnsureAlive();
+        Failures.ThrowIfFailing(nameof(ListOutsideDisksAsync));
+        return OutsideDisks;
+    }
+
+    public async Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        process.EnsureAlive();
+        Failures.ThrowIfFailing(nameof(RemoveOutsideDisksAsync));
+        lock (_lock)
+        {
+            _outside.Remove(instanceId);
         }
     }
 

@@ -60,4 +60,11 @@ public interface IImageBackend
     /// directory, which <see cref="InstanceDisks"/> removes, so they have nothing to do.
     /// </summary>
     Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every disk this backend's store holds for an instance outside instance directories (names
+    /// <c>&lt;uuid&gt;_*</c>, whoever made them; never a base). The file backends hold none.
+    /// </summary>
+    Task<IReadOnlyList<OutsideDisk>> ListDisksAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OutsideDisk>>([]);
 }
