@@ -42,7 +42,7 @@ public sealed class ImageBackendSelectionTests
         { new RbdBackendFacts("/usr/bin/rbd", "/etc/ceph/ceph.conf", "cannot be read (no such file)", Secret), "rbd, ceph.conf unusable" },
         { new RbdBackendFacts("/usr/bin/rbd", "/etc/ceph/ceph.conf", null, null), "rbd, no secret" },
         { new RbdBackendFacts("/usr/bin/rbd", "/etc/ceph/ceph.conf", null, Secret), "rbd" },
-        { null, "rbd" },
+        { null, "rbd, facts unknown" },
     };
 
     [Theory]
@@ -68,6 +68,16 @@ public sealed class ImageBackendSelectionTests
             "[libvirt] images_type = rbd cannot be used: [libvirt] images_rbd_ceph_conf = /etc/ceph/c.conf has no mon_host in its [global] section; point images_rbd_ceph_conf at the cluster's ceph.conf with its mon_host or set [libvirt] images_type = qcow2 or flat");
         Refusal(new("/usr/bin/rbd", "/etc/ceph/ceph.conf", null, null)).ShouldBe(
             "[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key or set [libvirt] images_type = qcow2 or flat");
+    }
+
+    [Fact]
+    public void Rbd_with_unknown_host_facts_is_refused_with_the_reason_and_the_fix()
+    {
+        var decision = ImageBackendSelection.Decide(new ImageBackendFacts("rbd", true));
+
+        decision.Backend.ShouldBe(ImageBackendKind.Rbd);
+        decision.Refusal.ShouldBe(
+            "[libvirt] images_type = rbd cannot be used: this host's rbd facts (the rbd tool, images_rbd_ceph_conf, rbd_secret_uuid) could not be read; check that ceph-common is installed and images_rbd_ceph_conf is readable, or set [libvirt] images_type = qcow2 or flat");
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Vireo.Storage.Disks;
 using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.HostFacts;
 using Vireo.Storage.Qemu;
-using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing.Fakes;
 
 namespace Vireo.Storage.Tests;
 

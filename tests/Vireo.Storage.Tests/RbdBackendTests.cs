@@ -40,7 +40,7 @@ public sealed class RbdBackendTests : IDisposable
         _backend = new RbdBackend(client, _sandbox.QemuImg, new RbdBackendSettings(Monitors, Secret) { BaseWait = TimeSpan.FromSeconds(3), BasePoll = TimeSpan.FromMilliseconds(100) });
     }
 
-    /// <summary>rbd's arguments after --conf, --id and --keyring; a file fail-&lt;verb&gt; makes that verb fail as rbd does.</summary>
+    /// <summary>rbd's arguments after --conf, --id and --keyring; a file fail-&lt;verb&gt; makes that verb fail as rbd does; import copies the file's bytes into the pool.</summary>
     private static string Script(string dir) => $$"""
         #!/bin/sh
         PATH=/usr/bin:/bin
@@ -56,7 +56,8 @@ public sealed class RbdBackendTests : IDisposable
         if [ -e "$S/fail-$verb" ]; then echo "rbd: $verb failed: (5) Input/output error" >&2; exit 5; fi
         missing() { echo "rbd: error opening image $img: (2) No such file or directory" >&2; exit 2; }
         case "$verb" in
-          import|clone) if [ -e "$P/$img" ]; then echo "rbd: create error: (17) File exists" >&2; exit 17; fi; : > "$P/$img" ;;
+          import) if [ -e "$P/$img" ]; then echo "rbd: create error: (17) File exists" >&2; exit 17; fi; cp "$5" "$P/$img" ;;
+          clone) if [ -e "$P/$img" ]; then echo "rbd: create error: (17) File exists" >&2; exit 17; fi; : > "$P/$img" ;;
           snap-create) [ -e "$P/$img" ] || missing; echo made > "$P/$img.snap" ;;
           snap-protect) [ -e "$P/$img.snap" ] || missing; echo protected > "$P/$img.snap" ;;
           snap-unprotect) [ -e "$P/$img.snap" ] || missing; echo made > "$P/$img.snap" ;;
@@ -112,6 +113,39 @@ public sealed class RbdBackendTests : IDisposable
         await _backend.CreateRootDiskAsync(Request(sizeBytes: null, second), Ct);
         Calls.Count(c => c.StartsWith("import", StringComparison.Ordinal)).ShouldBe(1);
         PoolFiles.ShouldBe(new[] { "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", second + "_disk" }.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_qcow2_base_is_converted_to_raw_beside_the_instance_imported_as_those_bytes_and_the_copy_removed()
+    {
+        const int size = 3 << 20;
+        var raw = Tool.MakeRaw(_sandbox.ScratchPath("guest.raw"), size);
+        var qcow2 = await Tool.MakeQcow2FromRawAsync(raw, _sandbox.ScratchPath("base.qcow2"));
+        var info = new ImageInfo("qcow2", size, null, null, null, null, null, null, null, "{}");
+        var instanceDirectory = Directory.CreateDirectory(_sandbox.ScratchPath(InstanceId.ToString("N"))).FullName;
+        var request = new RootDiskRequest(InstanceId, "vm", instanceDirectory, new BaseImageLease(qcow2, DiskFormat.Qcow2, info, new SemaphoreSlim(0, 1)), null, false) { ImageId = ImageId };
+
+        var disk = await _backend.CreateRootDiskAsync(request, Ct);
+
+        disk.Format.ShouldBe(DiskFormat.Raw);
+        var import = Calls.Single(c => c.StartsWith("import ", StringComparison.Ordinal)).Split(' ');
+        import[..4].ShouldBe(["import", "--no-progress", "--image-format", "2"]);
+        Path.GetDirectoryName(import[4]).ShouldBe(instanceDirectory);
+        Path.GetFileName(import[4]).ShouldStartWith(".rbd-base.");
+        import[4].ShouldEndWith(".raw");
+        Tool.Sha256Of(Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11")).ShouldBe(Tool.Sha256Of(raw));
+        new FileInfo(Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11")).Length.ShouldBe(size);
+        Directory.GetFiles(instanceDirectory).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_raw_base_is_imported_as_it_is_without_a_copy()
+    {
+        var request = Request(sizeBytes: null);
+
+        await _backend.CreateRootDiskAsync(request, Ct);
+
+        Calls.Single(c => c.StartsWith("import ", StringComparison.Ordinal)).Split(' ')[4].ShouldBe(request.Base.Path);
     }
 
     [Fact]

@@ -68,12 +68,17 @@ public static partial class ServeCommand
             {
                 // One service per state_path, taken before anything under it is read or changed.
                 using var stateLock = StateLock.Acquire(options.Default.StatePath);
-                if (!parse.GetValue(skipHostCheck) && Environment.GetEnvironmentVariable(SkipHostCheckVariable) != "1"
-                    && !await HostCheckPassesAsync(options, cancellationToken).ConfigureAwait(false))
+                DirectoryFacts? checkedInstances = null;
+                if (!parse.GetValue(skipHostCheck) && Environment.GetEnvironmentVariable(SkipHostCheckVariable) != "1")
                 {
-                    return ExitCodes.Configuration;
+                    var (passes, instances) = await HostCheckPassesAsync(options, cancellationToken).ConfigureAwait(false);
+                    if (!passes)
+                    {
+                        return ExitCodes.Configuration;
+                    }
+                    checkedInstances = instances;
                 }
-                await RunAsync(options, listen, backend, cancellationToken).ConfigureAwait(false);
+                await RunAsync(options, listen, backend, checkedInstances, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (VireoException e)
@@ -99,16 +104,17 @@ public static partial class ServeCommand
     /// The checks of `vireo host check`, probe included, nothing cached. A failure means every boot
     /// would fail (virt_type=kvm where KVM guests do not run, say): refuse to start and say why.
     /// libvirt not answering is an outage, not a configuration error: serve starts and waits for it.
+    /// Gives back the instances directory as the check read it (its O_DIRECT fact is not probed again).
     /// </summary>
-    private static async Task<bool> HostCheckPassesAsync(VireoOptions options, CancellationToken cancellationToken)
+    private static async Task<(bool Passes, DirectoryFacts Instances)> HostCheckPassesAsync(VireoOptions options, CancellationToken cancellationToken)
     {
-        var (report, _) = await HostReadinessCheck.RunAsync(HostCheckConfig.From(options), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (report, facts) = await HostReadinessCheck.RunAsync(HostCheckConfig.From(options), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (report.Blocking.Count > 0)
         {
             Console.Error.Write($"vireo: this host cannot run the configuration (virt_type={report.Config.VirtTypeName}); {report.Blocking.Count} host check(s) failed:\n"
                 + HostCheckOutput.Lines(report.Blocking) + HostCheckOutput.Recommendation(report.Recommendation));
             Console.Error.WriteLine("vireo: fix the configuration or the host and start again ('vireo host check' shows every check; --skip-host-check starts anyway).");
-            return false;
+            return (false, facts.Storage.InstancesPath);
         }
 
         var notes = report.Checks.Where(c => c.Status == CheckStatus.Warn || c.Status == CheckStatus.Fail).ToList();
@@ -117,18 +123,19 @@ public static partial class ServeCommand
             Console.Error.Write($"vireo: host check: {HostCheckOutput.Summary(report)}\n" + HostCheckOutput.Lines(notes));
         }
 
-        return true;
+        return (true, facts.Storage.InstancesPath);
     }
 
     /// <summary>Runs the service; the caller holds the <see cref="StateLock"/> on state_path.</summary>
-    private static async Task RunAsync(VireoOptions options, ListenDecision listen, ImageBackendDecision backend, CancellationToken cancellationToken)
+    /// <param name="checkedInstances">The instances directory as the start-up host check read it; null when it was skipped.</param>
+    private static async Task RunAsync(VireoOptions options, ListenDecision listen, ImageBackendDecision backend, DirectoryFacts? checkedInstances, CancellationToken cancellationToken)
     {
         var faults = FaultInjection.FromEnvironment();
         var statePath = options.Default.StatePath;
         Directory.CreateDirectory(options.Default.InstancesPath);
         var installationId = InstallationIdentity.Resolve(options.Vireo.InstallationId, statePath);
         var (cacheMode, cacheWarning) = DiskCachePolicy.Choose(
-            options.Libvirt.DiskCachemodes, StorageFactsReader.SupportsDirectIo(options.Default.InstancesPath));
+            options.Libvirt.DiskCachemodes, InstancesDirectIo.Resolve(checkedInstances, () => StorageFactsReader.SupportsDirectIo(options.Default.InstancesPath)));
         if (cacheWarning is not null)
         {
             Console.Error.WriteLine("vireo: " + cacheWarning);

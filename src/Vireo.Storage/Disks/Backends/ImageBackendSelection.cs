@@ -15,7 +15,7 @@ public enum ImageBackendKind
 /// <param name="ImagesType"><c>[libvirt] images_type</c> as written (default, qcow2, flat, raw, lvm, rbd).</param>
 /// <param name="UseCowImages"><c>[DEFAULT] use_cow_images</c>: what <c>default</c> means.</param>
 /// <param name="Lvm">The storage host facts for lvm (volume groups, device-mapper); null when not read.</param>
-/// <param name="Rbd">What rbd needs on this host; null when not read.</param>
+/// <param name="Rbd">What rbd needs on this host; null when it could not be read (unknown: rbd is refused).</param>
 public sealed record ImageBackendFacts(string ImagesType, bool UseCowImages, LvmFacts? Lvm = null, RbdBackendFacts? Rbd = null);
 
 /// <summary>What images_type = rbd needs, read at start.</summary>
@@ -35,7 +35,8 @@ public sealed record ImageBackendDecision(ImageBackendKind? Backend, string? War
 /// <c>imagebackend.Backend.__init__</c>: <c>raw</c> is the old name of flat, <c>default</c> is
 /// qcow2 when use_cow_images is true, else flat. lvm is served when the host has device-mapper
 /// and the volume group, and refused with the host's own reason otherwise; rbd is served when the
-/// rbd tool, a ceph.conf with monitors and rbd_secret_uuid are there.
+/// rbd tool, a ceph.conf with monitors and rbd_secret_uuid are there, and refused when those facts
+/// are unknown (never read), as lvm is.
 /// </summary>
 public static class ImageBackendSelection
 {
@@ -62,7 +63,10 @@ public static class ImageBackendSelection
         new("rbd, no secret", f => Is(f, "rbd") && f.Rbd is { SecretUuid: null }, _ => new(
             ImageBackendKind.Rbd,
             Refusal: $"[libvirt] images_type = rbd cannot be used: [libvirt] rbd_secret_uuid is unset, so libvirt has no key to open the disks with; set it to the UUID of the libvirt secret holding rbd_user's key or {Fix}")),
-        new("rbd", f => Is(f, "rbd"), _ => new(ImageBackendKind.Rbd)),
+        new("rbd", f => Is(f, "rbd") && f.Rbd is not null, _ => new(ImageBackendKind.Rbd)),
+        new("rbd, facts unknown", f => Is(f, "rbd"), _ => new(
+            ImageBackendKind.Rbd,
+            Refusal: $"[libvirt] images_type = rbd cannot be used: this host's rbd facts (the rbd tool, images_rbd_ceph_conf, rbd_secret_uuid) could not be read; check that ceph-common is installed and images_rbd_ceph_conf is readable, or {Fix}")),
         new("lvm, no device-mapper", f => Is(f, "lvm") && f.Lvm?.DeviceMapper == false, _ => new(
             ImageBackendKind.Lvm,
             Refusal: $"[libvirt] images_type = lvm cannot be used: this host has no device-mapper (/dev/mapper/control is missing), so no logical volume can be made; {Fix}")),
