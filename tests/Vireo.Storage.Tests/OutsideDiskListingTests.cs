@@ -4,6 +4,7 @@ using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Qemu;
 using Vireo.Storage.Rbd;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing.Fakes;
 
 namespace Vireo.Storage.Tests;
 
