@@ -45,6 +45,7 @@ public sealed partial class FileImageStore : IImageStore
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
+        CancelSaving(id);
         var record = await _registry.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var path = ContentPath(id);
         var hasContent = File.Exists(path);

@@ -1,3 +1,4 @@
+using Vireo.Core;
 using Vireo.Core.Ports;
 
 namespace Vireo.Storage.Disks.Backends;
@@ -14,6 +15,12 @@ public sealed record RootDiskRequest(Guid InstanceId, string InstanceLabel, stri
     /// <summary>The image the base is of (the rbd backend names its base after it).</summary>
     public Guid ImageId { get; init; }
 }
+
+/// <summary>A copy of an instance's root disk for a snapshot, with the guest not running.</summary>
+/// <param name="InstanceDirectory"><c>&lt;instances_path&gt;/&lt;uuid&gt;/</c> (its disk.info names the file disks' formats).</param>
+/// <param name="TargetPath">The file to write (absolute, not there yet); the caller removes it whatever happens.</param>
+/// <param name="TargetFormat">raw or qcow2, passed to qemu-img with -O.</param>
+public sealed record RootDiskExport(Guid InstanceId, string InstanceDirectory, string TargetPath, DiskFormat TargetFormat);
 
 /// <summary>
 /// One <c>[libvirt] images_type</c>: how an instance's root disk is made from the cached base
@@ -40,4 +47,17 @@ public interface IImageBackend
     /// directory, which <see cref="InstanceDisks"/> removes, so they have nothing to do.
     /// </summary>
     Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Why a running guest's root disk cannot be snapshotted with this backend (the hypervisor's live
+    /// copy reads any disk the guest has open), or null when it can.
+    /// </summary>
+    string? LiveSnapshotRefusal => null;
+
+    /// <summary>
+    /// Copies the root disk of a guest that is not running to <see cref="RootDiskExport.TargetPath"/>,
+    /// reading it with its format named (qemu-img convert -f ... -O ...); a standalone image, no
+    /// backing file. What the backend made for the copy (an RBD snapshot) is removed in every path.
+    /// </summary>
+    Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken);
 }
