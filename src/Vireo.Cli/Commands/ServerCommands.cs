@@ -30,6 +30,7 @@ public static class ServerCommands
         server.Subcommands.Add(Delete(setup));
         server.Subcommands.Add(Console(setup));
         AgentCommands.AddTo(server, setup);
+        ServerImageCommands.AddTo(server, setup);
         root.Subcommands.Add(server);
     }
 

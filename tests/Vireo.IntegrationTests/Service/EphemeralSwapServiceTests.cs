@@ -68,7 +68,7 @@ public sealed class EphemeralSwapServiceTests
     }
 
     /// <summary>guest-file-open, -seek, -read and -close: <paramref name="count"/> bytes at <paramref name="offset"/> of a file inside the guest.</summary>
-    private static byte[] ReadGuestFile(Domain domain, string path, long offset, int count)
+    internal static byte[] ReadGuestFile(Domain domain, string path, long offset, int count)
     {
         using var opened = JsonDocument.Parse(domain.QemuAgentCommand(
             "{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":" + JsonSerializer.Serialize(path) + ",\"mode\":\"r\"}}", TimeSpan.FromSeconds(10)));
@@ -93,7 +93,7 @@ public sealed class EphemeralSwapServiceTests
     }
 
     /// <summary>guest-exec, then guest-exec-status until it has exited (deadline: 1 minute); its standard output.</summary>
-    private static async Task<string> GuestExecAsync(Domain domain, string path, string[] arguments)
+    internal static async Task<string> GuestExecAsync(Domain domain, string path, string[] arguments)
     {
         var request = "{\"execute\":\"guest-exec\",\"arguments\":{\"path\":" + JsonSerializer.Serialize(path) + ",\"arg\":["
             + string.Join(',', arguments.Select(a => JsonSerializer.Serialize(a))) + "],\"capture-output\":true}}";
