@@ -45,7 +45,6 @@ public sealed partial class FileImageStore : IImageStore
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        CancelSaving(id);
         var record = await _registry.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var path = ContentPath(id);
         var hasContent = File.Exists(path);
@@ -64,6 +63,9 @@ public sealed partial class FileImageStore : IImageStore
         {
             await _registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         }
+
+        // After the delete, so the snapshot's undo finds nothing left to remove.
+        CancelSaving(id);
     }
 
     public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken)

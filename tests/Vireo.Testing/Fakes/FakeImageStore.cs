@@ -240,11 +240,12 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        EndSaving(id, cancel: true);
         if (!await Registry.AsRegistry.DeleteAsync(id, cancellationToken))
         {
             throw VireoException.NotFound($"image '{id}' does not exist");
         }
+
+        EndSaving(id, cancel: true);
 
         lock (_lock)
         {
