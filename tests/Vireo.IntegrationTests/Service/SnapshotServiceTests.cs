@@ -104,7 +104,7 @@ public sealed class SnapshotServiceTests(ITestOutputHelper output)
     }
 
     /// <summary>guest-file-open (w), -write, -close: <paramref name="content"/> as the whole file inside the guest.</summary>
-    private static void WriteGuestFile(Domain domain, string path, byte[] content)
+    internal static void WriteGuestFile(Domain domain, string path, byte[] content)
     {
         using var opened = JsonDocument.Parse(domain.QemuAgentCommand(
             "{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":" + JsonSerializer.Serialize(path) + ",\"mode\":\"w\"}}", TimeSpan.FromSeconds(10)));
