@@ -110,6 +110,36 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task A_guest_that_vanishes_during_the_copy_fails_the_snapshot_and_leaves_no_image()
+    {
+        var server = await _host.CreateActiveAsync();
+        var reached = _host.Hypervisor.Hold(Copy);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "vanished", null, null, Ct);
+        await reached;
+
+        _host.Hypervisor.ChangeBehindOurBack(server.Id, power: null);
+        _host.Hypervisor.Release(Copy);
+
+        (await Should.ThrowAsync<VireoException>(() => operation.Completion)).Kind.ShouldBe(ErrorKind.NotFound);
+        _host.Store.Images.ShouldNotContain(i => i.Id == operation.Image.Id);
+        _host.Disks.SnapshotFiles.Paths.ShouldBeEmpty();
+        _host.Row(server.Id).TaskState.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Content_the_image_store_refuses_is_undone_too()
+    {
+        var server = await _host.CreateActiveAsync();
+        _host.Hypervisor.CopyContent = "bad copy"u8.ToArray();
+
+        var failure = await Should.ThrowAsync<VireoException>(() => _service.CreateImageAsync(server.Id.ToString(), "bad", null, null, Ct));
+
+        failure.Kind.ShouldBe(ErrorKind.InvalidInput);
+        _host.Store.Images.ShouldNotContain(i => i.Name == "bad");
+        _host.Disks.SnapshotFiles.Paths.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Content_the_image_store_refuses_is_undone_like_a_failed_copy()
     {
         var server = await _host.CreateActiveAsync();

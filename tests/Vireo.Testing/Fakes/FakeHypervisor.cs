@@ -31,6 +31,9 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
     /// <summary>Where <see cref="CopyRunningRootDiskAsync"/> writes its copies (shared with the fake disks in a <see cref="FakeHost"/>).</summary>
     public FakeSnapshotFiles SnapshotFiles { get; set; } = new();
 
+    /// <summary>What a live copy contains; null: <see cref="FakeSnapshotFiles.ContentOf"/> the instance.</summary>
+    public byte[]? CopyContent { get; set; }
+
     public List<string> Calls { get; } = [];
 
     public sealed record FakeGuest(GuestSpec? Spec, PowerState PowerState);
@@ -344,7 +347,7 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
             Require(instanceId);
         }
 
-        SnapshotFiles.Write(targetPath, FakeSnapshotFiles.ContentOf(instanceId, "live " + format.Name()));
+        SnapshotFiles.Write(targetPath, CopyContent ?? FakeSnapshotFiles.ContentOf(instanceId, "live " + format.Name()));
     }
 
     public async IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
