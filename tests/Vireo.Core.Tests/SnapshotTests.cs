@@ -127,6 +127,23 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task Deleting_the_server_during_a_snapshot_stops_it_and_removes_the_image()
+    {
+        var server = await _host.CreateActiveAsync();
+        var reached = _host.Hypervisor.Hold(Copy);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "orphaned", null, null, Ct);
+        await reached;
+
+        var delete = await _service.BeginDeleteServerAsync(server.Id.ToString(), null, Ct);
+
+        await Should.ThrowAsync<Exception>(() => operation.Completion);
+        (await delete.Completion).IsDeleted.ShouldBeTrue();
+        _host.Store.Images.ShouldNotContain(i => i.Id == operation.Image.Id);
+        _host.Disks.SnapshotFiles.Paths.ShouldBeEmpty();
+        _host.ShouldHaveNothingOnHostFor(server.Id);
+    }
+
+    [Fact]
     public async Task Content_the_image_store_refuses_is_undone_too()
     {
         var server = await _host.CreateActiveAsync();
