@@ -35,7 +35,9 @@ public sealed partial class LibvirtHypervisor
             throw new ArgumentException($"the copy's target must be an absolute path, got '{targetPath}'", nameof(targetPath));
         }
 
-        var started = false;
+        // Set on the call's thread once libvirt took the job, so a cancellation that lands while the
+        // call returns still aborts it; cleared when the job has ended by itself.
+        var running = false;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(BackupTimeout);
         try
@@ -50,9 +52,9 @@ public sealed partial class LibvirtHypervisor
 
                 var root = RootDiskTarget(domain.GetXmlDescription(), instanceId);
                 domain.BeginBackup(BackupXml(root, targetPath, format));
+                Volatile.Write(ref running, true);
                 return root;
             }, deadline.Token).ConfigureAwait(false);
-            started = true;
             VirtLog.DiskCopyStarted(logger, instanceId, device, targetPath);
 
             while (true)
@@ -65,9 +67,9 @@ public sealed partial class LibvirtHypervisor
                 }, deadline.Token).ConfigureAwait(false);
                 if (now == DomainJobType.None)
                 {
+                    Volatile.Write(ref running, false);
                     if (last != DomainJobType.Completed)
                     {
-                        started = false;
                         throw new VireoException(ErrorKind.Failed, $"the copy of instance {instanceId}'s disk {device} ended as {last.ToString().ToLowerInvariant()}; see libvirtd's log for why");
                     }
 
@@ -77,7 +79,7 @@ public sealed partial class LibvirtHypervisor
                 await Task.Delay(BackupPollInterval, deadline.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception failure) when (started)
+        catch (Exception failure) when (Volatile.Read(ref running))
         {
             await AbortCopyAsync(instanceId, failure.Message).ConfigureAwait(false);
             if (failure is OperationCanceledException && !cancellationToken.IsCancellationRequested)
