@@ -61,6 +61,28 @@ public sealed class Domain : IDisposable
         return Checked.OwnedString(NativeMethods.virDomainQemuAgentCommand(handle, commandJson, seconds, 0), "virDomainQemuAgentCommand");
     }
 
+    /// <summary>
+    /// Starts a backup job (virDomainBackupBegin) described by <paramref name="backupXml"/>
+    /// (https://libvirt.org/formatbackup.html), without checkpoint; returns once it runs.
+    /// </summary>
+    public void BeginBackup(string backupXml) =>
+        Checked.Int(NativeMethods.virDomainBackupBegin(handle, backupXml, null, 0), "virDomainBackupBegin");
+
+    /// <summary>Asks the domain's running job (a backup) to stop (virDomainAbortJob); it ends asynchronously.</summary>
+    public void AbortJob() => Checked.Int(NativeMethods.virDomainAbortJob(handle), "virDomainAbortJob");
+
+    /// <summary>
+    /// The type of the domain's job now (<see cref="DomainJobType.None"/> when none runs) or, with
+    /// <paramref name="completed"/>, how its last job ended (VIR_DOMAIN_JOB_STATS_COMPLETED).
+    /// </summary>
+    public DomainJobType GetJobType(bool completed = false)
+    {
+        const uint statsCompleted = 1; // VIR_DOMAIN_JOB_STATS_COMPLETED
+        Checked.Int(NativeMethods.virDomainGetJobStats(handle, out var type, out var parameters, out var count, completed ? statsCompleted : 0), "virDomainGetJobStats");
+        NativeMethods.virTypedParamsFree(parameters, count);
+        return (DomainJobType)type;
+    }
+
     public void Dispose() => handle.Dispose();
 
     private static unsafe Guid ReadUuid(DomainHandle handle)

@@ -135,3 +135,14 @@ public enum DomainEventType
 
 /// <summary>One lifecycle event as libvirt delivered it; Detail is the event-specific detail code.</summary>
 public sealed record DomainLifecycleEvent(Guid Uuid, string Name, DomainEventType Event, int Detail);
+
+/// <summary>virDomainJobType.</summary>
+public enum DomainJobType
+{
+    None = 0,
+    Bounded = 1,
+    Unbounded = 2,
+    Completed = 3,
+    Failed = 4,
+    Cancelled = 5,
+}

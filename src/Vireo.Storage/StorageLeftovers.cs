@@ -8,7 +8,9 @@ namespace Vireo.Storage;
 /// (<c>.partial-&lt;id&gt;</c> in the images directory, which only this service writes) and half-filled
 /// bases (<c>.&lt;name&gt;.&lt;nonce&gt;[.raw].part</c> in the base directory) that nobody has written for
 /// <c>staleAfter</c>: another host sharing instances_path may be filling one right now, and a fill
-/// writes continuously. Neither kind is ever read as an image or a base.
+/// writes continuously. Neither kind is ever read as an image or a base. Likewise the temporary copies
+/// of snapshots (<c>snapshot-&lt;image id&gt;.part[.raw]</c> in an instance directory) nobody has
+/// written for <c>staleAfter</c>: their image was removed at start-up with its process.
 /// </summary>
 public static class StorageLeftovers
 {
@@ -23,6 +25,14 @@ public static class StorageLeftovers
         var removed = new List<string>();
         RemoveMatching(settings.ImagesDirectory, ".partial-*", _ => true, removed, logger);
         RemoveMatching(settings.BaseDirectory, ".*.part", file => now - File.GetLastWriteTimeUtc(file) >= staleAfter, removed, logger);
+        if (Directory.Exists(settings.InstancesPath))
+        {
+            foreach (var instance in Directory.EnumerateDirectories(settings.InstancesPath).Where(d => Guid.TryParse(Path.GetFileName(d), out _)))
+            {
+                RemoveMatching(instance, "snapshot-*.part*", file => now - File.GetLastWriteTimeUtc(file) >= staleAfter, removed, logger);
+            }
+        }
+
         return removed;
     }
 

@@ -67,4 +67,16 @@ internal static partial class VirtLog
     [LoggerMessage(EventId = 2214, EventName = "SoftRebootRefused", Level = LogLevel.Warning,
         Message = "libvirt refused the soft reboot of instance {InstanceId}'s guest: {Reason}")]
     public static partial void SoftRebootRefused(ILogger logger, Guid instanceId, string reason);
+
+    [LoggerMessage(EventId = 2300, EventName = "DiskCopyStarted", Level = LogLevel.Information,
+        Message = "copying the root disk {Device} of instance {InstanceId}'s running guest to {Target} (libvirt backup, push mode)")]
+    public static partial void DiskCopyStarted(ILogger logger, Guid instanceId, string device, string target);
+
+    [LoggerMessage(EventId = 2301, EventName = "DiskCopyAborted", Level = LogLevel.Warning,
+        Message = "aborting the disk copy of instance {InstanceId}: {Reason}")]
+    public static partial void DiskCopyAborted(ILogger logger, Guid instanceId, string reason);
+
+    [LoggerMessage(EventId = 2302, EventName = "DiskCopyAbortFailed", Level = LogLevel.Error,
+        Message = "the disk copy of instance {InstanceId} could not be aborted or did not end; check virsh domjobinfo and abort it with virsh domjobabort: {Reason}")]
+    public static partial void DiskCopyAbortFailed(ILogger logger, Guid instanceId, string reason);
 }

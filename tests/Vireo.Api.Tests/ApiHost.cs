@@ -47,7 +47,7 @@ public sealed class ApiHost : IAsyncDisposable
         var fakes = new ApiFakes();
         var compute = new ComputeService(
             fakes.Instances, fakes.Flavors, fakes.Images, fakes.Hypervisor, fakes.Disks, FaultPoints.None,
-            TimeProvider.System, new ComputeServiceOptions("compute1") { InstallationId = FakeDisks.InstallationId });
+            TimeProvider.System, new ComputeServiceOptions("compute1") { InstallationId = FakeDisks.InstallationId }, imageStore: fakes.Images);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -136,6 +136,7 @@ public sealed class ApiFakes
         Store.Put(new Flavor("1", "m1.tiny", 1, 512, 1, 0, 0, Flavor.NoExtraSpecs));
         Store.Put(new Flavor("2", "m1.small", 1, 2048, 20, 0, 0, Flavor.NoExtraSpecs));
         Hypervisor.Cpu = Epyc;
+        Hypervisor.SnapshotFiles = Disks.SnapshotFiles;
     }
 
     public InMemoryStore Store { get; } = new();

@@ -155,6 +155,9 @@ public sealed class ContractsCatchWrongFakesTests
         public Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken) =>
             _inner.PingAgentAsync(instanceId, timeout, cancellationToken);
 
+        public Task CopyRunningRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken) =>
+            Map(_inner.CopyRunningRootDiskAsync(instanceId, targetPath, format, cancellationToken));
+
         public async IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await foreach (var change in _inner.WatchPowerStateAsync(cancellationToken))
@@ -327,6 +330,16 @@ public sealed class ContractsCatchWrongFakesTests
         public Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken) => inner.ListOutsideDisksAsync(cancellationToken);
 
         public Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken) => inner.RemoveOutsideDisksAsync(instanceId, cancellationToken);
+        public string? LiveSnapshotRefusal => inner.LiveSnapshotRefusal;
+
+        public string SnapshotFilePath(Guid instanceId, Guid imageId) => inner.SnapshotFilePath(instanceId, imageId);
+
+        public Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken) =>
+            inner.ExportRootDiskAsync(instanceId, targetPath, format, cancellationToken);
+
+        public Task<Stream> OpenSnapshotFileAsync(string path, CancellationToken cancellationToken) => inner.OpenSnapshotFileAsync(path, cancellationToken);
+
+        public Task RemoveSnapshotFileAsync(string path, CancellationToken cancellationToken) => inner.RemoveSnapshotFileAsync(path, cancellationToken);
     }
 
     /// <summary>The fake image store answering every download with some bytes, as the old API fake did.</summary>
@@ -350,6 +363,13 @@ public sealed class ContractsCatchWrongFakesTests
             inner.UploadAsync(id, content, progress, cancellationToken);
 
         public Task DeleteAsync(Guid id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+
+        public Task<ImageSaving> BeginSavingAsync(ImageImportRequest request, CancellationToken cancellationToken) => inner.BeginSavingAsync(request, cancellationToken);
+
+        public Task<ImageRecord> FinishSavingAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken) =>
+            inner.FinishSavingAsync(id, content, progress, cancellationToken);
+
+        public Task AbandonSavingAsync(Guid id, CancellationToken cancellationToken) => inner.AbandonSavingAsync(id, cancellationToken);
 
         public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken) =>
             Task.FromResult<Stream>(new MemoryStream("fake image content"u8.ToArray()));

@@ -20,6 +20,8 @@ public sealed class FakeHypervisorContractTests : HypervisorContract
             new DiskLayout(directory, [GuestDisk.File(DiskRole.Root, directory + "/disk", DiskFormat.Qcow2)], directory + "/console.log"));
     }
 
+    protected override bool CopyExists(string path) => _hypervisor.SnapshotFiles.Read(path) is not null;
+
     protected override ValueTask RemoveGuestAsync(Guid instanceId)
     {
         if (_hypervisor.Guests.ContainsKey(instanceId))

@@ -212,5 +212,7 @@ public sealed class BackendUndoTests : IDisposable
             Removed.Add(instanceId);
             return Task.CompletedTask;
         }
+
+        public Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

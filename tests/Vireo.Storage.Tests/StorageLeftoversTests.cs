@@ -30,6 +30,22 @@ public sealed class StorageLeftoversTests : IDisposable
     }
 
     [Fact]
+    public void Stale_snapshot_copies_in_instance_directories_go_but_fresh_ones_and_the_disks_stay()
+    {
+        var instance = Directory.CreateDirectory(Path.Join(_sandbox.Settings.InstancesPath, Guid.NewGuid().ToString("D"))).FullName;
+        var stale = Touch(Path.Join(instance, $"snapshot-{Guid.NewGuid():D}.part"), Now - TimeSpan.FromMinutes(11));
+        var staleRaw = Touch(Path.Join(instance, $"snapshot-{Guid.NewGuid():D}.part.raw"), Now - TimeSpan.FromHours(1));
+        var fresh = Touch(Path.Join(instance, $"snapshot-{Guid.NewGuid():D}.part"), Now - TimeSpan.FromMinutes(1));
+        var disk = Touch(Path.Join(instance, "disk"), Now - TimeSpan.FromDays(1));
+
+        var removed = StorageLeftovers.Remove(_sandbox.Settings, Now, StorageLeftovers.DefaultStaleAfter);
+
+        removed.ShouldBe([stale, staleRaw], ignoreOrder: true);
+        File.Exists(fresh).ShouldBeTrue("a snapshot may be running on another host sharing instances_path");
+        File.Exists(disk).ShouldBeTrue();
+    }
+
+    [Fact]
     public void Missing_directories_are_nothing_to_clean()
     {
         StorageLeftovers.Remove(_sandbox.Settings, Now, StorageLeftovers.DefaultStaleAfter).ShouldBeEmpty();

@@ -112,7 +112,8 @@ internal static class ServerEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ActionAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ActionAsync(
+        string serverRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, ActionExample, cancellationToken).ConfigureAwait(false);
         if (body.Count != 1)
@@ -137,9 +138,14 @@ internal static class ServerEndpoints
                 break;
             case "os-getConsoleOutput":
                 return await ConsoleOutputAsync(serverRef, argument, compute, cancellationToken).ConfigureAwait(false);
+            case "createImage":
+                var (snapshot, location) = await CreateImageAction.RunAsync(serverRef, argument, http, compute, options, cancellationToken).ConfigureAwait(false);
+                Observe(new ServerOperation(snapshot.Accepted, snapshot.Completion), action, loggers);
+                http.Response.Headers.Location = location;
+                return Results.StatusCode(StatusCodes.Status202Accepted);
             default:
                 throw ApiRequestException.BadRequest(
-                    $"There is no such action: {action}; the actions served are os-start, os-stop, reboot and os-getConsoleOutput");
+                    $"There is no such action: {action}; the actions served are os-start, os-stop, reboot, createImage and os-getConsoleOutput");
         }
 
         Observe(operation, action, loggers);

@@ -75,6 +75,42 @@ public sealed partial class VireoClient
         return response.Output;
     }
 
+    /// <summary>
+    /// The createImage action: the service answers 202 with the new image's address in Location;
+    /// returns the image's id (the last segment of that address).
+    /// </summary>
+    public async Task<string> CreateServerImageAsync(string serverId, string name, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var values = new JsonObject();
+        foreach (var (key, value) in metadata)
+        {
+            values[key] = value;
+        }
+
+        var body = new JsonObject { ["createImage"] = new JsonObject { ["name"] = name, ["metadata"] = values } };
+        using var request = Compute(HttpMethod.Post, $"servers/{Escape(serverId)}/action", body);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_setup.RequestTimeout);
+        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var location = response.Headers.Location?.ToString();
+        return location?.TrimEnd('/').Split('/')[^1] is { } id && Guid.TryParse(id, out _)
+            ? id
+            : throw new ClientFailure(ExitCodes.Internal, $"the service accepted the snapshot but its answer names no image (Location: '{location}'); list the images to find it");
+    }
+
+    /// <summary>The image, or null when the service answers 404.</summary>
+    public async Task<ImageView?> FindImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ShowImageAsync(imageId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClientFailure failure) when (failure.ExitCode == ExitCodes.NotFound)
+        {
+            return null;
+        }
+    }
+
     private Task ActionAsync(string serverId, JsonObject body, CancellationToken cancellationToken) =>
         SendAsync(Compute(HttpMethod.Post, $"servers/{Escape(serverId)}/action", body), cancellationToken);
 }

@@ -200,7 +200,7 @@ public static class ImageCommands
         return command;
     }
 
-    private static void Print(Terminal terminal, ImageView image)
+    internal static void Print(Terminal terminal, ImageView image)
     {
         if (terminal.Json)
         {

@@ -20,7 +20,7 @@ public static class ServerCommands
     public static void AddTo(RootCommand root, ClientSetup setup)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var server = new Command("server", "Create, list, show, start, stop, reboot and delete servers.");
+        var server = new Command("server", "Create, list, show, start, stop, reboot, snapshot (image create) and delete servers.");
         server.Subcommands.Add(Create(setup));
         server.Subcommands.Add(List(setup));
         server.Subcommands.Add(Show(setup));
@@ -30,6 +30,7 @@ public static class ServerCommands
         server.Subcommands.Add(Delete(setup));
         server.Subcommands.Add(Console(setup));
         AgentCommands.AddTo(server, setup);
+        ServerImageCommands.AddTo(server, setup);
         root.Subcommands.Add(server);
     }
 

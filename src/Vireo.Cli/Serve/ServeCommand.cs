@@ -167,7 +167,8 @@ public static partial class ServeCommand
             store.Instances, store.Flavors, store.Images, sp.GetRequiredService<LibvirtHypervisor>(),
             new InstanceDisks(storage, sp.GetRequiredService<BaseImageCache>(), qemuImg, TimeProvider.System, sp.GetRequiredService<ILogger<InstanceDisks>>(),
                 sp.GetRequiredService<IImageBackend>()),
-            faults.FaultPoints(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>()));
+            faults.FaultPoints(), TimeProvider.System, HostComposition.Compute(options, installationId), sp.GetRequiredService<ILogger<ComputeService>>(),
+            sp.GetRequiredService<FileImageStore>()));
         builder.Services.AddSingleton(new ServiceReadiness());
         builder.Services.AddSingleton(faults);
         builder.Services.AddSingleton<IInstanceStore>(store.Instances);

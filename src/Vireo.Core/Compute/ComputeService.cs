@@ -20,6 +20,7 @@ public sealed partial class ComputeService
     private readonly IImageCatalog _images;
     private readonly IHypervisor _hypervisor;
     private readonly IInstanceDisks _disks;
+    private readonly IImageStore? _imageStore;
     private readonly IFaultPoints _faults;
     private readonly TimeProvider _time;
     private readonly ComputeServiceOptions _options;
@@ -37,7 +38,8 @@ public sealed partial class ComputeService
         IFaultPoints faults,
         TimeProvider time,
         ComputeServiceOptions options,
-        ILogger<ComputeService>? logger = null)
+        ILogger<ComputeService>? logger = null,
+        IImageStore? imageStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Host);
@@ -50,6 +52,7 @@ public sealed partial class ComputeService
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _options = options;
         _logger = logger ?? NullLogger<ComputeService>.Instance;
+        _imageStore = imageStore;
         _running = new RunningOperations(_logger);
     }
 

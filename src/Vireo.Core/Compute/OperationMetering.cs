@@ -20,7 +20,7 @@ internal static class OperationMetering
     /// <summary>Every kind tag, in the order of <see cref="ComputeOperation"/> after create.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [Kind(null), .. Enum.GetValues<ComputeOperation>().Select(operation => Kind(operation))];
 
-    /// <summary>The metric's kind tag: create, start, stop, reboot_soft, reboot_hard, delete.</summary>
+    /// <summary>The metric's kind tag: create, start, stop, reboot_soft, reboot_hard, delete, snapshot.</summary>
     public static string Kind(ComputeOperation? operation) => operation switch
     {
         null => Create,
@@ -29,6 +29,7 @@ internal static class OperationMetering
         ComputeOperation.RebootSoft => "reboot_soft",
         ComputeOperation.RebootHard => "reboot_hard",
         ComputeOperation.Delete => "delete",
+        ComputeOperation.Snapshot => "snapshot",
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown operation"),
     };
 

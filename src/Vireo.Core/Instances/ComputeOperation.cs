@@ -8,6 +8,9 @@ public enum ComputeOperation
     RebootSoft,
     RebootHard,
     Delete,
+
+    /// <summary>createImage: a new image from the root disk.</summary>
+    Snapshot,
 }
 
 public static class ComputeOperationNames
@@ -20,6 +23,7 @@ public static class ComputeOperationNames
         ComputeOperation.RebootSoft => "reboot",
         ComputeOperation.RebootHard => "reboot --hard",
         ComputeOperation.Delete => "delete",
+        ComputeOperation.Snapshot => "createImage",
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown operation"),
     };
 }

@@ -8,6 +8,7 @@ public static class InstanceActionNames
     public const string Start = "start";
     public const string Stop = "stop";
     public const string Reboot = "reboot";
+    public const string CreateImage = "createImage";
 }
 
 public enum ActionResult

@@ -38,6 +38,10 @@ public static class NovaNames
         [TaskState.RebootStartedHard] = "reboot_started_hard",
         [TaskState.Migrating] = "migrating",
         [TaskState.Deleting] = "deleting",
+        [TaskState.ImageSnapshotPending] = "image_snapshot_pending",
+        [TaskState.ImageSnapshot] = "image_snapshot",
+        [TaskState.ImagePendingUpload] = "image_pending_upload",
+        [TaskState.ImageUploading] = "image_uploading",
     };
 
     private static readonly Dictionary<string, VmState> VmStatesByName =

@@ -21,4 +21,16 @@ public enum TaskState
     RebootStartedHard,
     Migrating,
     Deleting,
+
+    /// <summary>createImage accepted, not started (set before the API answers 202).</summary>
+    ImageSnapshotPending,
+
+    /// <summary>The compute side took the snapshot over.</summary>
+    ImageSnapshot,
+
+    /// <summary>The root disk is being copied.</summary>
+    ImagePendingUpload,
+
+    /// <summary>The copy goes into the image store.</summary>
+    ImageUploading,
 }

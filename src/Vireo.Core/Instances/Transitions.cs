@@ -71,7 +71,22 @@ public static class Transitions
             TaskState.Deleting,
             VmState.Deleted,
             PowerState.NoState),
+
+        // compute/api.py snapshot: vm_state in [ACTIVE, STOPPED, PAUSED, SUSPENDED], task_state None.
+        // A snapshot leaves the states as they were: ComputeService.Snapshot only clears its task,
+        // so the two "on success" fields below are never applied.
+        [ComputeOperation.Snapshot] = new(
+            ComputeOperation.Snapshot,
+            new HashSet<VmState> { VmState.Active, VmState.Stopped, VmState.Paused, VmState.Suspended },
+            OnlyIdle,
+            TaskState.ImageSnapshotPending,
+            VmState.Active,
+            PowerState.Running),
     };
+
+    /// <summary>The task_states a snapshot passes through (task_states.py IMAGE_*), in order.</summary>
+    public static IReadOnlyList<TaskState> SnapshotTasks { get; } =
+        [TaskState.ImageSnapshotPending, TaskState.ImageSnapshot, TaskState.ImagePendingUpload, TaskState.ImageUploading];
 
     // What to do instead, for the refusals users meet most.
     private static readonly Dictionary<(ComputeOperation, VmState), string> Hints = new()

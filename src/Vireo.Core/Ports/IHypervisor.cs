@@ -101,6 +101,15 @@ public interface IHypervisor
     /// </summary>
     Task<AgentPing> PingAgentAsync(Guid instanceId, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Copies the root disk of a running (or paused) guest, as it was when the call began, to
+    /// <paramref name="targetPath"/> in <paramref name="format"/> (a standalone image: no backing
+    /// file) while the guest runs on, and returns when the copy is complete. On failure or
+    /// cancellation the copy job is aborted and the guest is as it was. NotFound when there is no
+    /// owned guest; Conflict when it is not running.
+    /// </summary>
+    Task CopyRunningRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken);
+
     /// <summary>Lifecycle events of owned guests until cancelled.</summary>
     IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync(CancellationToken cancellationToken);
 }

@@ -10,6 +10,9 @@ public sealed record ImageImportRequest(
     int MinDiskGiB = 0,
     int MinRamMiB = 0);
 
+/// <summary>An image being made by a snapshot: its record (status saving) and a token cancelled when the image is deleted before it is complete.</summary>
+public sealed record ImageSaving(ImageRecord Image, CancellationToken Deleted);
+
 /// <summary>
 /// The image store: image bytes under state_path plus their metadata. The service only ever
 /// reads bytes a client streamed to it; it never opens a path a client names.
@@ -44,4 +47,21 @@ public interface IImageStore
 
     /// <summary>Opens the stored bytes for reading (the base image cache copies from it).</summary>
     Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A snapshot's first step: registers the image as <c>saving</c> with the declared format and
+    /// properties (checked now, <see cref="ErrorKind.InvalidInput"/>), so it can be shown at once.
+    /// Deleting it before <see cref="FinishSavingAsync"/> cancels <see cref="ImageSaving.Deleted"/>.
+    /// </summary>
+    Task<ImageSaving> BeginSavingAsync(ImageImportRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The snapshot's data, checked as for an import (the inspector with the declared format); the
+    /// image is then active. A refused or failed save keeps no byte and leaves the image saving, for
+    /// <see cref="AbandonSavingAsync"/>; NotFound when it was deleted meanwhile (nothing kept).
+    /// </summary>
+    Task<ImageRecord> FinishSavingAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Removes an image that is still saving (a failed snapshot), its record and any byte. Idempotent; an active image is left alone.</summary>
+    Task AbandonSavingAsync(Guid id, CancellationToken cancellationToken);
 }

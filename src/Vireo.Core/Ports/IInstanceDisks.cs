@@ -32,6 +32,27 @@ public interface IInstanceDisks
 
     /// <summary>Removes the instance's disks outside its directory (those <see cref="ListOutsideDisksAsync"/> lists for it). Idempotent.</summary>
     Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken);
+    /// <summary>Why the root disk of a running guest cannot be snapshotted here (one sentence with what to do), or null when it can.</summary>
+    string? LiveSnapshotRefusal { get; }
+
+    /// <summary>
+    /// Where a snapshot of the instance's root disk is written before it goes into the image store:
+    /// a temporary file in the instance directory, which the hypervisor can write. Not made yet.
+    /// </summary>
+    string SnapshotFilePath(Guid instanceId, Guid imageId);
+
+    /// <summary>
+    /// Copies the root disk of a guest that is not running to <paramref name="targetPath"/> (a
+    /// <see cref="SnapshotFilePath"/>) in <paramref name="format"/>, reading it with its own format
+    /// named. Nothing is left at the target on failure.
+    /// </summary>
+    Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken);
+
+    /// <summary>Opens a snapshot file for reading; NotFound when it is not there.</summary>
+    Task<Stream> OpenSnapshotFileAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Removes a snapshot file. Idempotent.</summary>
+    Task RemoveSnapshotFileAsync(string path, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -73,6 +73,13 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static unsafe partial int virDomainGetUUIDString(DomainHandle domain, byte* buf);
     [LibraryImport(Lib)] internal static partial int virDomainIsPersistent(DomainHandle domain);
     [LibraryImport(Lib)] internal static partial int virDomainFree(nint domain);
+
+    // --- backup and jobs (libvirt-domain.h, libvirt-domain-checkpoint.h) ---
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainBackupBegin(DomainHandle domain, string backupXML, string? checkpointXML, uint flags);
+    [LibraryImport(Lib)] internal static partial int virDomainAbortJob(DomainHandle domain);
+    [LibraryImport(Lib)] internal static partial int virDomainGetJobStats(DomainHandle domain, out int type, out nint parameters, out int nparams, uint flags);
+    [LibraryImport(Lib)] internal static partial void virTypedParamsFree(nint parameters, int nparams);
     [LibraryImport(Lib)] internal static unsafe partial int virDomainGetUUIDString(nint domain, byte* buf);
     [LibraryImport(Lib)] internal static partial nint virDomainGetName(nint domain);
 

@@ -198,6 +198,60 @@ public sealed class InstanceDisks : IInstanceDisks
     internal static Guid? ParseInstanceDirectoryName(string name) =>
         Guid.TryParseExact(name, "D", out var id) && string.Equals(id.ToString("D"), name, StringComparison.Ordinal) ? id : null;
 
+    public string? LiveSnapshotRefusal => _backend.LiveSnapshotRefusal;
+
+    /// <summary><c>&lt;instance directory&gt;/snapshot-&lt;image id&gt;.part</c>: the hypervisor can write there, and a delete of the instance removes it.</summary>
+    public string SnapshotFilePath(Guid instanceId, Guid imageId) =>
+        Path.Join(InstanceDirectory(instanceId), "snapshot-" + imageId.ToString("D") + ".part");
+
+    public async Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetPath);
+        var directory = InstanceDirectory(instanceId);
+        if (!Directory.Exists(directory))
+        {
+            throw VireoException.NotFound($"instance {instanceId} has no directory {directory}; it has no disk to copy");
+        }
+
+        try
+        {
+            await _backend.ExportRootDiskAsync(new RootDiskExport(instanceId, directory, targetPath, format), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(targetPath);
+            throw;
+        }
+    }
+
+    public Task<Stream> OpenSnapshotFileAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            Stream stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read,
+                BufferSize = 1 << 20,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+            return Task.FromResult(stream);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new VireoException(ErrorKind.NotFound, $"the snapshot file {path} is not there; the copy did not complete", exception);
+        }
+    }
+
+    public Task RemoveSnapshotFileAsync(string path, CancellationToken cancellationToken)
+    {
+        File.Delete(path);
+        File.Delete(path + ".raw");
+        return Task.CompletedTask;
+    }
+
     private static void EnsureFits(Flavor flavor, ImageRecord image, long virtualSizeBytes)
     {
         if (flavor.RootDiskGiB != 0 && virtualSizeBytes > flavor.RootDiskGiB * StorageSettings.BytesPerGiB)

@@ -126,9 +126,15 @@ public sealed partial class FileImageStore
         var requeued = new List<ImageRecord>();
         foreach (var image in await _registry.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (image.Status == ImageStatus.Saving && !_uploading.ContainsKey(image.Id))
+            if (image.Status == ImageStatus.Saving && !_uploading.ContainsKey(image.Id) && !_saving.ContainsKey(image.Id))
             {
                 DeleteQuietly(ContentPath(image.Id));
+                if (IsSnapshot(image))
+                {
+                    await _registry.DeleteAsync(image.Id, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 var queued = image with { Status = ImageStatus.Queued, UpdatedAt = _time.GetUtcNow() };
                 await _registry.UpdateAsync(queued, cancellationToken).ConfigureAwait(false);
                 requeued.Add(queued);

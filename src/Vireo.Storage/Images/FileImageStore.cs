@@ -63,6 +63,9 @@ public sealed partial class FileImageStore : IImageStore
         {
             await _registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         }
+
+        // After the delete, so the snapshot's undo finds nothing left to remove.
+        CancelSaving(id);
     }
 
     public Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken)

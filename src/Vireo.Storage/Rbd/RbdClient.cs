@@ -50,6 +50,15 @@ public sealed partial class RbdClient
             .ConfigureAwait(false);
     }
 
+    /// <summary><c>rbd export --no-progress &lt;pool&gt;/&lt;image&gt;@&lt;snapshot&gt; &lt;target&gt;</c>: a snapshot's bytes as a local raw file.</summary>
+    public async Task ExportAsync(string image, string snapshot, string targetPath, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolute(targetPath, nameof(targetPath));
+        var limits = _settings.Limits with { CpuSeconds = _settings.ImportCpuSeconds };
+        await RunAsync("export", Spec(image, snapshot), ["export", "--no-progress", Spec(image, snapshot), targetPath], limits, _settings.ImportTimeout, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
     /// <summary><c>rbd snap create &lt;pool&gt;/&lt;image&gt;@&lt;snapshot&gt;</c>.</summary>
     public Task CreateSnapshotAsync(string image, string snapshot, CancellationToken cancellationToken = default) =>
         RunAsync("snap create", Spec(image, snapshot), ["snap", "create", "--no-progress", Spec(image, snapshot)], cancellationToken);

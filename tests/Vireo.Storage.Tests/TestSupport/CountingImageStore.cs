@@ -23,6 +23,13 @@ public sealed class CountingImageStore(IImageStore inner) : IImageStore
 
     public Task DeleteAsync(Guid id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
 
+    public Task<ImageSaving> BeginSavingAsync(ImageImportRequest request, CancellationToken cancellationToken) => inner.BeginSavingAsync(request, cancellationToken);
+
+    public Task<ImageRecord> FinishSavingAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        inner.FinishSavingAsync(id, content, progress, cancellationToken);
+
+    public Task AbandonSavingAsync(Guid id, CancellationToken cancellationToken) => inner.AbandonSavingAsync(id, cancellationToken);
+
     public async Task<Stream> OpenContentAsync(Guid id, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _opens);

@@ -196,6 +196,36 @@ public abstract class HypervisorContract
         }
     }
 
+    /// <summary>Where a live copy may be written (absolute, not there yet).</summary>
+    protected virtual string CopyTargetPath(string label) =>
+        Path.Join(Path.GetTempPath(), $"vireo-contract-copy-{label}-{Guid.NewGuid():N}.qcow2");
+
+    /// <summary>True when a copy was written at <paramref name="path"/>.</summary>
+    protected virtual bool CopyExists(string path) => File.Exists(path);
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_running_guests_root_disk_is_copied_live_and_a_stopped_or_unknown_guest_is_refused()
+    {
+        await using var guest = await DefineAsync("copy");
+        var target = CopyTargetPath("copy");
+        try
+        {
+            (await KindOf(() => Hypervisor.CopyRunningRootDiskAsync(guest.Id, target, DiskFormat.Qcow2, Ct))).ShouldBe(ErrorKind.Conflict, "a guest that is off has no running disk to copy");
+            CopyExists(target).ShouldBeFalse();
+            (await KindOf(() => Hypervisor.CopyRunningRootDiskAsync(Guid.NewGuid(), target, DiskFormat.Qcow2, Ct))).ShouldBe(ErrorKind.NotFound);
+
+            await Hypervisor.StartGuestAsync(guest.Id, Ct);
+            await Hypervisor.CopyRunningRootDiskAsync(guest.Id, target, DiskFormat.Qcow2, Ct);
+
+            CopyExists(target).ShouldBeTrue();
+            (await PowerAsync(guest.Id)).ShouldBe(PowerState.Running, "the guest runs on through its copy");
+        }
+        finally
+        {
+            File.Delete(target);
+        }
+    }
+
     private async Task<PowerState?> PowerAsync(Guid id) => (await Hypervisor.GetGuestAsync(id, Ct))?.PowerState;
 
     private static async Task<ErrorKind?> KindOf(Func<Task> call)

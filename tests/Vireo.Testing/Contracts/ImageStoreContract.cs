@@ -103,6 +103,46 @@ public abstract class ImageStoreContract
         (await KindOf(() => Store.UploadAsync(Guid.NewGuid(), upload, null, Ct))).ShouldBe(ErrorKind.NotFound);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_saving_image_is_listed_at_once_becomes_active_with_its_content_and_an_abandoned_one_is_gone()
+    {
+        var saving = await Store.BeginSavingAsync(Request("contract-saving"), Ct);
+
+        saving.Image.Status.ShouldBe(ImageStatus.Saving);
+        (await Catalog.GetAsync(saving.Image.Id, Ct)).ShouldNotBeNull().Status.ShouldBe(ImageStatus.Saving);
+        saving.Deleted.IsCancellationRequested.ShouldBeFalse();
+        var content = RawContent();
+        using (var stream = new MemoryStream(content))
+        {
+            var active = await Store.FinishSavingAsync(saving.Image.Id, stream, null, Ct);
+            active.Status.ShouldBe(ImageStatus.Active);
+            active.SizeBytes.ShouldBe(content.Length);
+            active.Properties["os_distro"].ShouldBe("cirros");
+        }
+
+        (await Catalog.GetAsync(saving.Image.Id, Ct)).ShouldNotBeNull().Status.ShouldBe(ImageStatus.Active);
+        await Store.AbandonSavingAsync(saving.Image.Id, Ct);
+        (await Catalog.GetAsync(saving.Image.Id, Ct)).ShouldNotBeNull("abandoning leaves an active image alone");
+
+        var failed = await Store.BeginSavingAsync(Request("contract-abandoned"), Ct);
+        await Store.AbandonSavingAsync(failed.Image.Id, Ct);
+        (await Catalog.GetAsync(failed.Image.Id, Ct)).ShouldBeNull();
+        await Store.AbandonSavingAsync(failed.Image.Id, Ct);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Deleting_a_saving_image_cancels_its_token_and_its_data_is_then_not_found()
+    {
+        var saving = await Store.BeginSavingAsync(Request("contract-deleted-saving"), Ct);
+
+        await Store.DeleteAsync(saving.Image.Id, Ct);
+
+        saving.Deleted.IsCancellationRequested.ShouldBeTrue();
+        (await Catalog.GetAsync(saving.Image.Id, Ct)).ShouldBeNull();
+        using var stream = new MemoryStream(RawContent());
+        (await KindOf(() => Store.FinishSavingAsync(saving.Image.Id, stream, null, Ct))).ShouldBe(ErrorKind.NotFound);
+    }
+
     private static async Task<ErrorKind?> KindOf(Func<Task> call)
     {
         try

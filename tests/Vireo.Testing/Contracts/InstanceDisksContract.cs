@@ -143,4 +143,40 @@ public abstract class InstanceDisksContract
         (await Disks.ReadConsoleLogTailAsync(instance.Id, 5, Ct)).ShouldBeNull();
         (await Disks.ReadConsoleLogTailAsync(Guid.NewGuid(), 5, Ct)).ShouldBeNull();
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_stopped_guests_root_disk_exports_to_the_snapshot_file_which_reads_back_and_is_removed()
+    {
+        var (instance, layout) = await CreateAsync();
+        var imageId = Guid.NewGuid();
+        var path = Disks.SnapshotFilePath(instance.Id, imageId);
+        path.ShouldStartWith(layout.InstanceDirectory + "/");
+        (await KindOf(() => Disks.OpenSnapshotFileAsync(path, Ct))).ShouldBe(ErrorKind.NotFound, "nothing is there before the export");
+
+        await Disks.ExportRootDiskAsync(instance.Id, path, DiskFormat.Qcow2, Ct);
+
+        await using (var content = await Disks.OpenSnapshotFileAsync(path, Ct))
+        {
+            content.ReadByte().ShouldNotBe(-1, "the copy has content");
+        }
+
+        await Disks.RemoveSnapshotFileAsync(path, Ct);
+        await Disks.RemoveSnapshotFileAsync(path, Ct);
+        (await KindOf(() => Disks.OpenSnapshotFileAsync(path, Ct))).ShouldBe(ErrorKind.NotFound);
+        (await KindOf(() => Disks.ExportRootDiskAsync(Guid.NewGuid(), path, DiskFormat.Qcow2, Ct))).ShouldBe(ErrorKind.NotFound, "an instance without directory has no disk");
+        Disks.LiveSnapshotRefusal.ShouldBeNull("the file backends copy a running guest's disk live");
+    }
+
+    private static async Task<ErrorKind?> KindOf(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return null;
+        }
+        catch (VireoException e)
+        {
+            return e.Kind;
+        }
+    }
 }

@@ -198,6 +198,46 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
         }
     }
 
+    /// <summary>Where snapshot files are kept (shared with the fake hypervisor in a <see cref="FakeHost"/>).</summary>
+    public FakeSnapshotFiles SnapshotFiles { get; set; } = new();
+
+    /// <summary>Set to refuse live snapshots, as the lvm backend does.</summary>
+    public string? LiveSnapshotRefusal { get; set; }
+
+    public string SnapshotFilePath(Guid instanceId, Guid imageId) => $"{DirectoryOf(instanceId)}/snapshot-{imageId:D}.part";
+
+    /// <summary>NotFound without the instance directory; writes the copy at the target (nothing on failure).</summary>
+    public async Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        process.EnsureAlive();
+        lock (_lock)
+        {
+            if (!_directories.ContainsKey(instanceId))
+            {
+                throw VireoException.NotFound($"instance {instanceId} has no directory; it has no disk to copy");
+            }
+        }
+
+        Failures.ThrowIfFailing(nameof(ExportRootDiskAsync));
+        SnapshotFiles.Write(targetPath, FakeSnapshotFiles.ContentOf(instanceId, "stopped " + format.Name()));
+    }
+
+    public Task<Stream> OpenSnapshotFileAsync(string path, CancellationToken cancellationToken)
+    {
+        Failures.ThrowIfFailing(nameof(OpenSnapshotFileAsync));
+        return SnapshotFiles.Read(path) is { } content
+            ? Task.FromResult<Stream>(new MemoryStream(content, writable: false))
+            : throw VireoException.NotFound($"the snapshot file {path} is not there");
+    }
+
+    public Task RemoveSnapshotFileAsync(string path, CancellationToken cancellationToken)
+    {
+        SnapshotFiles.Remove(path);
+        return Task.CompletedTask;
+    }
+
     /// <summary>The bytes the listing reports for every directory.</summary>
     public const long DirectorySizeBytes = 4096;
 

@@ -27,6 +27,8 @@ public sealed class FakeHost
         Store = new InMemoryStore(Process);
         Hypervisor = new FakeHypervisor(Process);
         Disks = new FakeDisks(Process);
+        Images = new FakeImageStore(Store);
+        Hypervisor.SnapshotFiles = Disks.SnapshotFiles;
         Store.Put(Tiny);
         Store.Put(Small);
         Store.Put(Cirros);
@@ -40,12 +42,15 @@ public sealed class FakeHost
 
     public FakeDisks Disks { get; }
 
+    /// <summary>The image store over <see cref="Store"/>'s image metadata: snapshots save their images here.</summary>
+    public FakeImageStore Images { get; }
+
     /// <summary>A clock that moves only when read: one second per reading, so orderings are visible (first reading 2025-01-02T03:04:06Z).</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 1, 2, 3, 4, 6, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
 
     public ComputeService Service(IFaultPoints? faults = null, ILogger<ComputeService>? logger = null) =>
         new(Store, Store, Store, Hypervisor, Disks, faults ?? FaultPoints.None, Time,
-            new ComputeServiceOptions(HostName) { ShutdownTimeout = TimeSpan.FromSeconds(1), InstallationId = FakeDisks.InstallationId }, logger);
+            new ComputeServiceOptions(HostName) { ShutdownTimeout = TimeSpan.FromSeconds(1), InstallationId = FakeDisks.InstallationId }, logger, Images);
 
     public static CreateServerRequest Request(string name = "web1", string image = "cirros", string flavor = "m1.tiny") => new(name, image, flavor);
 

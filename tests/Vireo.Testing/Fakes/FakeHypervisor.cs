@@ -28,6 +28,12 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
 
     public Failures Failures { get; } = new();
 
+    /// <summary>Where <see cref="CopyRunningRootDiskAsync"/> writes its copies (shared with the fake disks in a <see cref="FakeHost"/>).</summary>
+    public FakeSnapshotFiles SnapshotFiles { get; set; } = new();
+
+    /// <summary>What a live copy contains; null: <see cref="FakeSnapshotFiles.ContentOf"/> the instance.</summary>
+    public byte[]? CopyContent { get; set; }
+
     public List<string> Calls { get; } = [];
 
     public sealed record FakeGuest(GuestSpec? Spec, PowerState PowerState);
@@ -322,6 +328,26 @@ public sealed class FakeHypervisor(Freezable process) : IHypervisor
         {
             return [.. _guests.Select(pair => new GuestInfo(pair.Key, pair.Value.PowerState))];
         }
+    }
+
+    /// <summary>As libvirt's backup: NotFound without guest, Conflict unless running or paused; writes the copy when complete.</summary>
+    public async Task CopyRunningRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (Require(instanceId).PowerState is not (PowerState.Running or PowerState.Paused))
+            {
+                throw VireoException.Conflict($"the guest of instance {instanceId} is not running, so its disk cannot be copied live");
+            }
+        }
+
+        await EnterAsync(nameof(CopyRunningRootDiskAsync), instanceId, cancellationToken);
+        lock (_lock)
+        {
+            Require(instanceId);
+        }
+
+        SnapshotFiles.Write(targetPath, CopyContent ?? FakeSnapshotFiles.ContentOf(instanceId, "live " + format.Name()));
     }
 
     public async IAsyncEnumerable<PowerStateChange> WatchPowerStateAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -157,12 +157,95 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
         return active;
     }
 
+    private readonly Dictionary<Guid, CancellationTokenSource> _saving = [];
+
+    /// <summary>Registers a saving image (properties checked as the real store checks them: Vireo's known keys).</summary>
+    public async Task<ImageSaving> BeginSavingAsync(ImageImportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (ImagePropertyRules.Problems(request.Properties) is { Count: > 0 } problems)
+        {
+            throw VireoException.InvalidInput($"image '{request.Name}' is refused: " + string.Join("; ", problems));
+        }
+
+        var now = Stamp();
+        var image = new ImageRecord(
+            Guid.NewGuid(), request.Name, ImageStatus.Saving, request.DiskFormat, request.ContainerFormat, null, null, null,
+            request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now);
+        await Registry.AsRegistry.AddAsync(image, cancellationToken);
+        var deleted = new CancellationTokenSource();
+        lock (_lock)
+        {
+            _saving[image.Id] = deleted;
+        }
+
+        return new ImageSaving(image, deleted.Token);
+    }
+
+    /// <summary>Keeps the bytes and makes the image active; content starting with "bad" is refused (the image stays saving).</summary>
+    public async Task<ImageRecord> FinishSavingAsync(Guid id, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var image = await GetAsync(id, cancellationToken) ?? throw VireoException.NotFound($"image {id} was deleted while it was being saved");
+        if (image.Status != ImageStatus.Saving)
+        {
+            throw VireoException.Conflict($"{image.Label} is {image.Status.ToGlance()}, not a snapshot being saved");
+        }
+
+        using var copy = new MemoryStream();
+        await content.CopyToAsync(copy, cancellationToken);
+        var bytes = copy.ToArray();
+        if (bytes.AsSpan().StartsWith("bad"u8))
+        {
+            throw VireoException.InvalidInput($"image '{image.Name}' is refused: the content is not {image.DiskFormat?.Name()} [format.mismatch]");
+        }
+
+        var active = image with
+        {
+            Status = ImageStatus.Active,
+            SizeBytes = bytes.Length,
+            VirtualSizeBytes = bytes.Length,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+        };
+        await Registry.AsRegistry.UpdateAsync(active, cancellationToken);
+        Keep(id, bytes);
+        EndSaving(id, cancel: false);
+        return active;
+    }
+
+    public async Task AbandonSavingAsync(Guid id, CancellationToken cancellationToken)
+    {
+        EndSaving(id, cancel: false);
+        if (await GetAsync(id, cancellationToken) is { Status: ImageStatus.Saving })
+        {
+            await Registry.AsRegistry.DeleteAsync(id, cancellationToken);
+        }
+    }
+
+    private void EndSaving(Guid id, bool cancel)
+    {
+        CancellationTokenSource? deleted;
+        lock (_lock)
+        {
+            _saving.Remove(id, out deleted);
+        }
+
+        if (cancel)
+        {
+            deleted?.Cancel();
+        }
+
+        deleted?.Dispose();
+    }
+
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         if (!await Registry.AsRegistry.DeleteAsync(id, cancellationToken))
         {
             throw VireoException.NotFound($"image '{id}' does not exist");
         }
+
+        EndSaving(id, cancel: true);
 
         lock (_lock)
         {

@@ -103,6 +103,15 @@ public sealed partial class FlatBackend : IImageBackend
 
     public Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary><c>qemu-img convert -f &lt;the disk's format from disk.info&gt; -O &lt;format&gt; disk target</c>.</summary>
+    public async Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        var disk = Path.Join(export.InstanceDirectory, InstanceFiles.RootDisk);
+        var format = await DiskInfoFile.FormatOfAsync(export.InstanceDirectory, disk, cancellationToken).ConfigureAwait(false);
+        await _qemuImg.ConvertAsync(disk, format, export.TargetPath, export.TargetFormat, progress: null, cancellationToken).ConfigureAwait(false);
+    }
+
     [LoggerMessage(EventId = 3700, EventName = "FlatRootDiskCreated", Level = LogLevel.Debug,
         Message = "flat root disk {Path} of {Instance} copied from base {Base} ({SourceFormat} to {TargetFormat}), grown to {SizeBytes} bytes (empty: the base's size)")]
     private static partial void LogFlatDiskCreated(ILogger logger, string path, string instance, string @base, string sourceFormat, string targetFormat, long? sizeBytes);

@@ -1,3 +1,4 @@
+using Vireo.Core;
 using Vireo.Core.Ports;
 
 namespace Vireo.Storage.Disks.Backends;
@@ -26,6 +27,11 @@ public sealed record RootDiskRequest(Guid InstanceId, string InstanceLabel, stri
 /// <param name="SizeBytes">The template's (and the disk's) size.</param>
 public sealed record ExtraDiskRequest(
     Guid InstanceId, string InstanceLabel, string InstanceDirectory, DiskRole Role, string DiskName, string TemplateName, string TemplatePath, long SizeBytes);
+/// <summary>A copy of an instance's root disk for a snapshot, with the guest not running.</summary>
+/// <param name="InstanceDirectory"><c>&lt;instances_path&gt;/&lt;uuid&gt;/</c> (its disk.info names the file disks' formats).</param>
+/// <param name="TargetPath">The file to write (absolute, not there yet); the caller removes it whatever happens.</param>
+/// <param name="TargetFormat">raw or qcow2, passed to qemu-img with -O.</param>
+public sealed record RootDiskExport(Guid InstanceId, string InstanceDirectory, string TargetPath, DiskFormat TargetFormat);
 
 /// <summary>
 /// One <c>[libvirt] images_type</c>: how an instance's root disk is made from the cached base
@@ -67,4 +73,15 @@ public interface IImageBackend
     /// </summary>
     Task<IReadOnlyList<OutsideDisk>> ListDisksAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OutsideDisk>>([]);
+    /// Why a running guest's root disk cannot be snapshotted with this backend (the hypervisor's live
+    /// copy reads any disk the guest has open), or null when it can.
+    /// </summary>
+    string? LiveSnapshotRefusal => null;
+
+    /// <summary>
+    /// Copies the root disk of a guest that is not running to <see cref="RootDiskExport.TargetPath"/>,
+    /// reading it with its format named (qemu-img convert -f ... -O ...); a standalone image, no
+    /// backing file. What the backend made for the copy (an RBD snapshot) is removed in every path.
+    /// </summary>
+    Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken);
 }

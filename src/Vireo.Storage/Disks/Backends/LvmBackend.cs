@@ -218,6 +218,24 @@ public sealed partial class LvmBackend : IImageBackend
         return new GuestDisk(request.Role, new DiskSource.Block(plan.Device), DiskFormat.Raw);
     }
 
+    /// <summary>Nova's lvm backend copies a volume only with its guest stopped; so does Vireo.</summary>
+    public string? LiveSnapshotRefusal =>
+        $"images_type = lvm copies the root volume only while the guest is stopped (a running guest writes to it); stop the server, then create the image";
+
+    /// <summary><c>qemu-img convert -f raw -O &lt;format&gt; /dev/&lt;vg&gt;/&lt;uuid&gt;_disk &lt;target&gt;</c>: the volume read as what it is.</summary>
+    public static LvmCommand ExportCommand(LvmTools tools, string volumeGroup, Guid instanceId, string targetPath, DiskFormat targetFormat)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        var device = $"/dev/{volumeGroup}/{VolumeName(instanceId)}";
+        return new LvmCommand(tools.QemuImg, ["convert", "-f", DiskFormat.Raw.QemuName(), "-O", targetFormat.QemuName(), device, targetPath]);
+    }
+
+    public async Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        await RunAsync(ExportCommand(_tools, _settings.VolumeGroup, export.InstanceId, export.TargetPath, export.TargetFormat), cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         // nova/virt/libvirt/driver.py _cleanup_lvm: every volume of the group named <uuid>_*.

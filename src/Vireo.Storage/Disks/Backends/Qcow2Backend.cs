@@ -51,4 +51,12 @@ public sealed class Qcow2Backend(QemuImg qemuImg) : IImageBackend
     }
 
     public Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary><c>qemu-img convert -f qcow2 -O &lt;format&gt; disk target</c>: the overlay and its base read as one, written without backing file.</summary>
+    public Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        return qemuImg.ConvertAsync(
+            Path.Join(export.InstanceDirectory, InstanceFiles.RootDisk), DiskFormat.Qcow2, export.TargetPath, export.TargetFormat, progress: null, cancellationToken);
+    }
 }

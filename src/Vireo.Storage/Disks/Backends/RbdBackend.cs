@@ -144,6 +144,52 @@ public sealed partial class RbdBackend : IImageBackend
         }
     }
 
+    /// <summary>The name of the temporary RBD snapshot a snapshot of a stopped guest reads (one per copy).</summary>
+    public static string ExportSnapshotName(string targetPath) => "vireo-export-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(targetPath)))[..16];
+
+    /// <summary>
+    /// <c>rbd snap create &lt;uuid&gt;_disk@vireo-export-...</c>, <c>rbd export</c> of it to a raw file
+    /// (converted with <c>qemu-img convert -f raw -O qcow2</c> when a qcow2 image is wanted), then
+    /// <c>rbd snap rm</c> in every path: the pool keeps nothing of the copy.
+    /// </summary>
+    public async Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        var disk = DiskName(export.InstanceId);
+        var snapshot = ExportSnapshotName(export.TargetPath);
+        await _rbd.CreateSnapshotAsync(disk, snapshot, cancellationToken).ConfigureAwait(false);
+        var raw = export.TargetFormat == DiskFormat.Raw ? export.TargetPath : export.TargetPath + ".raw";
+        try
+        {
+            await _rbd.ExportAsync(disk, snapshot, raw, cancellationToken).ConfigureAwait(false);
+            if (raw != export.TargetPath)
+            {
+                await _qemuImg.ConvertAsync(raw, DiskFormat.Raw, export.TargetPath, export.TargetFormat, progress: null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (raw != export.TargetPath)
+            {
+                File.Delete(raw);
+            }
+
+            await RemoveExportSnapshotQuietlyAsync(disk, snapshot).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RemoveExportSnapshotQuietlyAsync(string disk, string snapshot)
+    {
+        try
+        {
+            await _rbd.RemoveSnapshotAsync(disk, snapshot, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VireoException failure)
+        {
+            LogExportSnapshotNotRemoved(_logger, _rbd.Settings.Pool, disk, snapshot, failure.Message);
+        }
+    }
+
     /// <summary>Removes every <c>&lt;uuid&gt;_*</c> image of the instance in the pool; none there is fine.</summary>
     public async Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken)
     {
@@ -312,4 +358,8 @@ public sealed partial class RbdBackend : IImageBackend
     [LoggerMessage(EventId = 3904, EventName = "RbdUndoFailed", Level = LogLevel.Warning,
         Message = "undoing RBD image {Pool}/{Image} failed: {Reason}; remove it with rbd rm")]
     private static partial void LogUndoFailed(ILogger logger, string pool, string image, string reason);
+
+    [LoggerMessage(EventId = 3400, EventName = "RbdExportSnapshotNotRemoved", Level = LogLevel.Error,
+        Message = "the temporary snapshot {Pool}/{Disk}@{Snapshot} of a server snapshot could not be removed; remove it with rbd snap rm: {Reason}")]
+    private static partial void LogExportSnapshotNotRemoved(ILogger logger, string pool, string disk, string snapshot, string reason);
 }

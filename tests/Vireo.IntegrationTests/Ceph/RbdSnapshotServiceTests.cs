@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text;
+using Vireo.IntegrationTests.Service;
+using Vireo.Libvirt;
+
+namespace Vireo.IntegrationTests.Ceph;
+
+/// <summary>
+/// Snapshots with images_type = rbd (one boot): a running guest's RBD disk is copied live by
+/// libvirt's backup job, a stopped one through a temporary RBD snapshot that is exported and then
+/// removed; both images hold the file the guest wrote (found in their raw bytes).
+/// </summary>
+[Collection(CephCollection.Name)]
+public sealed class RbdSnapshotServiceTests(CephClusterFixture cluster, ITestOutputHelper output)
+{
+    [Fact(Timeout = 1_200_000)]
+    public async Task Running_and_stopped_rbd_guests_snapshot_into_images_holding_the_guests_file_and_leave_no_rbd_snapshot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var rbd = cluster.Client();
+        await using var service = new VireoService($"""
+            images_type = rbd
+            images_rbd_pool = {cluster.Pool}
+            images_rbd_ceph_conf = {cluster.CephConf}
+            rbd_user = {cluster.User}
+            rbd_secret_uuid = {cluster.SecretUuid}
+            """);
+        await service.StartAsync();
+        var imageId = await ServiceScenario.ImportTestImageAsync(service);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var marker = $"rbd snapshot marker {suffix} {Guid.NewGuid():N}";
+        var id = await ServiceScenario.CreateServerAsync(service, "rbd-snap-" + suffix);
+        var disk = $"{id:D}_disk";
+        try
+        {
+            await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(6));
+            using (var connection = Connection.Open("qemu:///system"))
+            using (var domain = connection.LookupDomainByUuid(id))
+            {
+                SnapshotServiceTests.WriteGuestFile(domain, "/vireo-rbd-marker.txt", Encoding.UTF8.GetBytes(marker));
+                await EphemeralSwapServiceTests.GuestExecAsync(domain, "/bin/busybox", ["sync"]);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var running = await service.CliAsync("server", "image", "create", id.ToString(), "--name", "rbd-run-" + suffix, "--timeout", "600");
+            var runningSeconds = clock.Elapsed.TotalSeconds;
+            running.ExitCode.ShouldBe(0, running.ToString());
+            await ShouldHoldAsync(service, running.Json.GetProperty("id").GetString()!, marker);
+
+            await ServiceScenario.PowerAsync(service, id.ToString(), on: false);
+            clock.Restart();
+            var stopped = await service.CliAsync("server", "image", "create", id.ToString(), "--name", "rbd-stop-" + suffix, "--timeout", "600");
+            var stoppedSeconds = clock.Elapsed.TotalSeconds;
+            stopped.ExitCode.ShouldBe(0, stopped.ToString());
+            stopped.Json.GetProperty("base_image_ref").GetString().ShouldBe(imageId);
+            await ShouldHoldAsync(service, stopped.Json.GetProperty("id").GetString()!, marker);
+            (await rbd.SnapshotsAsync(disk, ct)).ShouldBeEmpty("the export's RBD snapshot is removed");
+            output.WriteLine($"rbd snapshot of the running guest {runningSeconds:F1} s, of the stopped guest {stoppedSeconds:F1} s");
+        }
+        finally
+        {
+            var deleted = await service.CliAsync("server", "delete", id.ToString(), "--wait");
+            deleted.ExitCode.ShouldBe(0, deleted.ToString());
+        }
+
+        ServiceScenario.ShouldLeaveNothing(service, id);
+        await rbd.UnprotectSnapshotAsync(imageId, "snap", ct);
+        await rbd.RemoveSnapshotAsync(imageId, "snap", ct);
+        await rbd.RemoveAsync(imageId, ct);
+    }
+
+    /// <summary>The stored image (qcow2, as the source), read as raw, contains the marker's bytes.</summary>
+    private static async Task ShouldHoldAsync(VireoService service, string imageId, string marker)
+    {
+        var stored = Path.Combine(service.StatePath, "images", imageId);
+        var raw = Path.Combine(service.Root, imageId + ".raw");
+        try
+        {
+            using (var convert = Process.Start(new ProcessStartInfo("qemu-img", ["convert", "-f", "qcow2", "-O", "raw", stored, raw]))!)
+            {
+                await convert.WaitForExitAsync(TestContext.Current.CancellationToken);
+                convert.ExitCode.ShouldBe(0);
+            }
+
+            var bytes = await File.ReadAllBytesAsync(raw, TestContext.Current.CancellationToken);
+            bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)).ShouldBeGreaterThanOrEqualTo(0, $"image {imageId} holds the file the guest wrote");
+        }
+        finally
+        {
+            File.Delete(raw);
+        }
+    }
+}
