@@ -5,6 +5,7 @@ using Vireo.Storage.Qemu;
 using Vireo.Storage.Rbd;
 using Vireo.Storage.Tests.TestSupport;
 using Vireo.Testing.Fakes;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
@@ -69,8 +70,7 @@ public sealed class OutsideDiskListingTests : IDisposable
         var json = Path.Join(_dir.FullName, "ls.json");
         await File.WriteAllTextAsync(json, LongListing, Ct);
         var fake = Path.Join(_dir.FullName, "rbd");
-        await File.WriteAllTextAsync(fake, $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\n/bin/cat '{json}'\n", Ct);
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FakeExecutable.Write(fake, $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\n/bin/cat '{json}'\n");
         var client = new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "vms", "vireo") { RbdPath = fake, Keyring = "/etc/ceph/k.keyring" });
         using var sandbox = new StorageSandbox();
         var backend = new RbdBackend(client, sandbox.QemuImg, new RbdBackendSettings([new NetworkHost("10.0.0.1", 6789)], Guid.NewGuid()));

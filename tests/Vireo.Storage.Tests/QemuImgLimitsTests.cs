@@ -1,5 +1,6 @@
 using Vireo.Core;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
@@ -19,8 +20,7 @@ public sealed class QemuImgLimitsTests : IDisposable
         var root = Path.Join(Path.GetTempPath(), "vireo-storage-tests", "fake-qemu-img-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         _fake = Path.Join(root, "qemu-img");
-        File.WriteAllText(_fake, "#!/bin/sh\necho \"qemu-img: cpu=$(ulimit -t) as=$(ulimit -v) vars=$(env | grep -v '^PWD=' | wc -l) path=$PATH\" >&2\nexit 1\n");
-        File.SetUnixFileMode(_fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FakeExecutable.Write(_fake, "#!/bin/sh\necho \"qemu-img: cpu=$(ulimit -t) as=$(ulimit -v) vars=$(env | grep -v '^PWD=' | wc -l) path=$PATH\" >&2\nexit 1\n");
         _sandbox = new StorageSandbox(s => s with { QemuImgPath = _fake });
     }
 

@@ -5,6 +5,7 @@ using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Qemu;
 using Vireo.Storage.Rbd;
 using Vireo.Storage.Tests.TestSupport;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
@@ -34,8 +35,7 @@ public sealed class RbdBackendTests : IDisposable
         _pool = Directory.CreateDirectory(Path.Join(_dir.FullName, "pool")).FullName;
         _log = Path.Join(_dir.FullName, "log");
         var fake = Path.Join(_dir.FullName, "rbd");
-        File.WriteAllText(fake, Script(_dir.FullName));
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FakeExecutable.Write(fake, Script(_dir.FullName));
         var client = new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "vms", "vireo") { RbdPath = fake, Keyring = "/etc/ceph/k.keyring" });
         _backend = new RbdBackend(client, _sandbox.QemuImg, new RbdBackendSettings(Monitors, Secret) { BaseWait = TimeSpan.FromSeconds(3), BasePoll = TimeSpan.FromMilliseconds(100) });
     }

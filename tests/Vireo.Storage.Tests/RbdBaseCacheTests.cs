@@ -8,6 +8,7 @@ using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Rbd;
 using Vireo.Storage.Tests.TestSupport;
 using Vireo.Testing.Fakes;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
@@ -33,8 +34,7 @@ public sealed class RbdBaseCacheTests : IDisposable
     {
         _pool = Directory.CreateDirectory(Path.Join(_dir.FullName, "pool")).FullName;
         var fake = Path.Join(_dir.FullName, "rbd");
-        File.WriteAllText(fake, Script(_dir.FullName));
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FakeExecutable.Write(fake, Script(_dir.FullName));
         var client = new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "vms", "vireo") { RbdPath = fake, Keyring = "/etc/ceph/k.keyring" });
         _backend = new RbdBackend(client, _sandbox.QemuImg, new RbdBackendSettings([new NetworkHost("10.0.0.1", 6789)], Guid.NewGuid()));
     }

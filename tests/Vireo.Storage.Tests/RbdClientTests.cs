@@ -1,5 +1,6 @@
 using Vireo.Core;
 using Vireo.Storage.Rbd;
+using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
@@ -22,8 +23,7 @@ public sealed class RbdClientTests : IDisposable
 
     private RbdClient Client(string script, string? keyring = "/etc/ceph/k.keyring", string? keyFile = null)
     {
-        File.WriteAllText(_fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + _args + "\n" + script);
-        File.SetUnixFileMode(_fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FakeExecutable.Write(_fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + _args + "\n" + script);
         return new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "images", "vireo") { RbdPath = _fake, Keyring = keyring, KeyFile = keyFile });
     }
 
@@ -117,8 +117,7 @@ public sealed class RbdClientTests : IDisposable
     [Fact]
     public async Task A_call_past_its_deadline_is_killed_and_reported_unavailable()
     {
-        File.WriteAllText(_fake, "#!/bin/sh\nexec sleep 30\n");
-        File.SetUnixFileMode(_fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FakeExecutable.Write(_fake, "#!/bin/sh\nexec sleep 30\n");
         var rbd = new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "images", "vireo") { RbdPath = _fake, CommandTimeout = TimeSpan.FromMilliseconds(300) });
         var e = await Should.ThrowAsync<VireoException>(() => rbd.ListAsync(TestContext.Current.CancellationToken));
         e.Kind.ShouldBe(ErrorKind.Unavailable);
