@@ -145,6 +145,15 @@ public sealed partial class LvmBackend : IImageBackend
     {
         ArgumentNullException.ThrowIfNull(request);
         var plan = Plan(_tools, _settings.VolumeGroup, request.InstanceId, request.Base.Path, request.Base.Format, request.Base.Info.VirtualSizeBytes, request.SizeBytes);
+        await CreateAndWriteAsync(plan, request.InstanceLabel, cancellationToken).ConfigureAwait(false);
+
+        LogCreated(_logger, plan.Device, request.InstanceLabel, request.Base.Path, request.Base.Format.QemuName(), plan.SizeBytes);
+        return new GuestDisk(DiskRole.Root, new DiskSource.Block(plan.Device), DiskFormat.Raw, request.IsCdrom);
+    }
+
+    /// <summary>Makes the plan's volume and writes it; a failed write removes the volume again (its undo).</summary>
+    private async Task CreateAndWriteAsync(LvmDiskPlan plan, string instanceLabel, CancellationToken cancellationToken)
+    {
         await RunAsync(plan.Create, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -152,7 +161,7 @@ public sealed partial class LvmBackend : IImageBackend
         }
         catch (Exception failure) when (failure is VireoException or OperationCanceledException)
         {
-            LogUndo(_logger, plan.Device, request.InstanceLabel, failure.Message);
+            LogUndo(_logger, plan.Device, instanceLabel, failure.Message);
             try
             {
                 await RemoveVolumesAsync([plan.Device], CancellationToken.None).ConfigureAwait(false);
@@ -164,9 +173,6 @@ public sealed partial class LvmBackend : IImageBackend
 
             throw;
         }
-
-        LogCreated(_logger, plan.Device, request.InstanceLabel, request.Base.Path, request.Base.Format.QemuName(), plan.SizeBytes);
-        return new GuestDisk(DiskRole.Root, new DiskSource.Block(plan.Device), DiskFormat.Raw, request.IsCdrom);
     }
 
     /// <summary>
@@ -194,25 +200,7 @@ public sealed partial class LvmBackend : IImageBackend
     {
         ArgumentNullException.ThrowIfNull(request);
         var plan = PlanExtra(_tools, _settings.VolumeGroup, request.InstanceId, request.DiskName, request.TemplatePath, request.SizeBytes);
-        await RunAsync(plan.Create, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await RunAsync(plan.Write, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception failure) when (failure is VireoException or OperationCanceledException)
-        {
-            LogUndo(_logger, plan.Device, request.InstanceLabel, failure.Message);
-            try
-            {
-                await RemoveVolumesAsync([plan.Device], CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (VireoException undoFailure)
-            {
-                LogUndoFailed(_logger, plan.Device, undoFailure.Message);
-            }
-
-            throw;
-        }
+        await CreateAndWriteAsync(plan, request.InstanceLabel, cancellationToken).ConfigureAwait(false);
 
         LogExtraCreated(_logger, request.Role, plan.Device, request.InstanceLabel, request.TemplatePath, plan.SizeBytes);
         return new GuestDisk(request.Role, new DiskSource.Block(plan.Device), DiskFormat.Raw);
