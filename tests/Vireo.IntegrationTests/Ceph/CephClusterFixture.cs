@@ -74,6 +74,15 @@ public sealed class CephClusterFixture : IDisposable
 
     public Connection? Libvirt { get; }
 
+    /// <summary>The <c>[libvirt]</c> options of images_type = rbd on this cluster, one per line, for a service's configuration.</summary>
+    public string RbdOptions => $"""
+        images_type = rbd
+        images_rbd_pool = {Pool}
+        images_rbd_ceph_conf = {CephConf}
+        rbd_user = {User}
+        rbd_secret_uuid = {SecretUuid}
+        """;
+
     public RbdClient Client(bool useKeyFile = false) => new(new RbdSettings(CephConf, Pool, User)
     {
         Keyring = useKeyFile ? null : Keyring,

@@ -29,11 +29,7 @@ public sealed class RbdBaseCacheServiceTests(CephClusterFixture cluster)
             await rbd.CloneAsync(baseName, "snap", clone, ct);
 
             await using var service = new VireoService($"""
-                images_type = rbd
-                images_rbd_pool = {cluster.Pool}
-                images_rbd_ceph_conf = {cluster.CephConf}
-                rbd_user = {cluster.User}
-                rbd_secret_uuid = {cluster.SecretUuid}
+                {cluster.RbdOptions}
                 [image_cache]
                 manager_interval = 3
                 remove_unused_original_minimum_age_seconds = 1

@@ -22,11 +22,7 @@ public sealed class RbdEphemeralSwapServiceTests(CephClusterFixture cluster)
             [DEFAULT]
             default_ephemeral_format = ext4
             [libvirt]
-            images_type = rbd
-            images_rbd_pool = {cluster.Pool}
-            images_rbd_ceph_conf = {cluster.CephConf}
-            rbd_user = {cluster.User}
-            rbd_secret_uuid = {cluster.SecretUuid}
+            {cluster.RbdOptions}
             """);
         await service.StartAsync();
         var imageId = await ServiceScenario.ImportTestImageAsync(service);

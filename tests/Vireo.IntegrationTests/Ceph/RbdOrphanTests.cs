@@ -16,11 +16,7 @@ public sealed class RbdOrphanTests(CephClusterFixture cluster)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private string RbdConfig => $"""
-        images_type = rbd
-        images_rbd_pool = {cluster.Pool}
-        images_rbd_ceph_conf = {cluster.CephConf}
-        rbd_user = {cluster.User}
-        rbd_secret_uuid = {cluster.SecretUuid}
+        {cluster.RbdOptions}
         [DEFAULT]
         instance_delete_interval = 2
         """;

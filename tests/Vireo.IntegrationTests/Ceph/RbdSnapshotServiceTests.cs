@@ -19,11 +19,7 @@ public sealed class RbdSnapshotServiceTests(CephClusterFixture cluster, ITestOut
         var ct = TestContext.Current.CancellationToken;
         var rbd = cluster.Client();
         await using var service = new VireoService($"""
-            images_type = rbd
-            images_rbd_pool = {cluster.Pool}
-            images_rbd_ceph_conf = {cluster.CephConf}
-            rbd_user = {cluster.User}
-            rbd_secret_uuid = {cluster.SecretUuid}
+            {cluster.RbdOptions}
             """);
         await service.StartAsync();
         var imageId = await ServiceScenario.ImportTestImageAsync(service);
