@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vireo.Core.Compute;
 using Vireo.Storage.Cache;
@@ -7,48 +6,26 @@ namespace Vireo.Cli.Serve;
 
 /// <summary>
 /// The periodic pass of the image cache manager (Nova's <c>_run_image_cache_manager_pass</c>):
-/// every <c>[image_cache] manager_interval</c>, the first one interval after start so start-up
-/// is never held up, each skipped while start-up reconciliation has not run (until then rows
-/// of interrupted builds are not settled, so who uses a base is not known).
+/// every <c>[image_cache] manager_interval</c> (<see cref="PeriodicPassWorker"/>); skipped before
+/// start-up reconciliation because until then who uses a base is not known.
 /// </summary>
 public sealed partial class ImageCacheWorker(ImageCacheManager manager, ServiceReadiness readiness, TimeProvider time, ILogger<ImageCacheWorker> logger)
-    : BackgroundService
+    : PeriodicPassWorker(readiness, manager.Interval, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        if (manager.Interval is not { } interval)
-        {
-            LogDisabled(logger);
-            return;
-        }
-
-        LogScheduled(logger, (long)interval.TotalSeconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
-                if (!readiness.IsReady)
-                {
-                    LogSkipped(logger);
-                    continue;
-                }
-
-                var removed = await manager.RunPassAsync(stoppingToken).ConfigureAwait(false);
-                LogPassDone(logger, removed.Count);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Nothing was removed after the failure (a store or file error); the next pass reads
-                // everything again. A pass never stops the service.
-                LogPassFailed(logger, e.GetType().Name, e.Message);
-            }
-        }
+        var removed = await manager.RunPassAsync(cancellationToken).ConfigureAwait(false);
+        LogPassDone(logger, removed.Count);
     }
+
+    protected override void ReportDisabled() => LogDisabled(logger);
+
+    protected override void ReportScheduled(TimeSpan every) => LogScheduled(logger, (long)every.TotalSeconds);
+
+    protected override void ReportSkipped() => LogSkipped(logger);
+
+    // Nothing was removed after the failure (a store or file error); the next pass reads everything again.
+    protected override void ReportFailed(Exception failure) => LogPassFailed(logger, failure.GetType().Name, failure.Message);
 
     [LoggerMessage(EventId = 5800, EventName = "ImageCacheDisabled", Level = LogLevel.Information,
         Message = "image cache manager: [image_cache] manager_interval is negative, so no pass runs; `vireo image cache` still shows the cache")]

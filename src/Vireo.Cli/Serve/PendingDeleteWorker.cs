@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vireo.Core.Compute;
 
@@ -12,43 +11,21 @@ namespace Vireo.Cli.Serve;
 /// listed, never removed by a pass.
 /// </summary>
 public sealed partial class PendingDeleteWorker(ComputeService compute, ServiceReadiness readiness, TimeSpan? interval, TimeProvider time, ILogger<PendingDeleteWorker> logger)
-    : BackgroundService
+    : PeriodicPassWorker(readiness, interval, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        if (interval is not { } every)
+        var report = await compute.RunPendingDeletesAsync(cancellationToken).ConfigureAwait(false);
+        if (report.Done.Count > 0 || report.Failed.Count > 0)
         {
-            LogDisabled(logger);
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(every, time, stoppingToken).ConfigureAwait(false);
-                if (!readiness.IsReady)
-                {
-                    continue;
-                }
-
-                var report = await compute.RunPendingDeletesAsync(stoppingToken).ConfigureAwait(false);
-                if (report.Done.Count > 0 || report.Failed.Count > 0)
-                {
-                    LogPassDone(logger, report.Done.Count, string.Join("; ", report.Done), report.Failed.Count, string.Join("; ", report.Failed.Select(f => $"{f.Action}: {f.Exception.Message}")));
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The facts could not be read (libvirt away, the store busy): the next pass reads them again.
-                LogPassFailed(logger, e.GetType().Name, e.Message);
-            }
+            LogPassDone(logger, report.Done.Count, string.Join("; ", report.Done), report.Failed.Count, string.Join("; ", report.Failed.Select(f => $"{f.Action}: {f.Exception.Message}")));
         }
     }
+
+    protected override void ReportDisabled() => LogDisabled(logger);
+
+    // The facts could not be read (libvirt away, the store busy): the next pass reads them again.
+    protected override void ReportFailed(Exception failure) => LogPassFailed(logger, failure.GetType().Name, failure.Message);
 
     [LoggerMessage(EventId = 5250, EventName = "PendingDeletesDisabled", Level = LogLevel.Information,
         Message = "pending-delete pass: [DEFAULT] instance_delete_interval is negative, so deleted servers' leftovers are removed only by start-up reconciliation")]
