@@ -5,14 +5,15 @@ using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Qemu;
 using Vireo.Storage.Rbd;
 using Vireo.Storage.Tests.TestSupport;
-using Vireo.Testing;
+using Vireo.Testing.Fakes;
 
 namespace Vireo.Storage.Tests;
 
 /// <summary>
-/// The rbd backend over a fake rbd that keeps a pool's images and protected snapshots as files and
-/// logs every call, so the order of import, snapshot, protect, rename, clone and resize, the undo
-/// of a failed step and the removal of an instance's images are seen (the real cluster runs in
+/// The rbd backend over the fake rbd (Vireo.Testing's FakeRbdTool, held to the rbd tool contract
+/// like the real rbd), which keeps a pool's images and snapshots as files and logs every call, so
+/// the order of import, snapshot, protect, rename, clone and resize, the undo of a failed step and
+/// the removal of an instance's images are seen (the real cluster runs in
 /// tests/Vireo.IntegrationTests/Ceph).
 /// </summary>
 public sealed class RbdBackendTests : IDisposable
@@ -24,60 +25,23 @@ public sealed class RbdBackendTests : IDisposable
 
     private readonly StorageSandbox _sandbox = new();
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("vireo-rbd-backend-");
+    private readonly FakeRbdTool _rbd;
     private readonly string _pool;
-    private readonly string _log;
     private readonly RbdBackend _backend;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public RbdBackendTests()
     {
-        _pool = Directory.CreateDirectory(Path.Join(_dir.FullName, "pool")).FullName;
-        _log = Path.Join(_dir.FullName, "log");
-        var fake = Path.Join(_dir.FullName, "rbd");
-        FakeExecutable.Write(fake, Script(_dir.FullName));
-        var client = new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "vms", "vireo") { RbdPath = fake, Keyring = "/etc/ceph/k.keyring" });
-        _backend = new RbdBackend(client, _sandbox.QemuImg, new RbdBackendSettings(Monitors, Secret) { BaseWait = TimeSpan.FromSeconds(3), BasePoll = TimeSpan.FromMilliseconds(100) });
+        _rbd = FakeRbdTool.In(_dir.FullName);
+        _pool = _rbd.PoolDirectory;
+        _backend = new RbdBackend(_rbd.Client(), _sandbox.QemuImg, new RbdBackendSettings(Monitors, Secret) { BaseWait = TimeSpan.FromSeconds(3), BasePoll = TimeSpan.FromMilliseconds(100) });
     }
 
-    /// <summary>rbd's arguments after --conf, --id and --keyring; a file fail-&lt;verb&gt; makes that verb fail as rbd does; import copies the file's bytes into the pool.</summary>
-    private static string Script(string dir) => $$"""
-        #!/bin/sh
-        PATH=/usr/bin:/bin
-        S='{{dir}}'
-        P="$S/pool"
-        shift 6
-        printf '%s\n' "$*" >> "$S/log"
-        eval last=\${$#}
-        name=${last#*/}
-        img=${name%@*}
-        verb="$1"
-        [ "$1" = snap ] && verb="snap-$2"
-        if [ -e "$S/fail-$verb" ]; then echo "rbd: $verb failed: (5) Input/output error" >&2; exit 5; fi
-        missing() { echo "rbd: error opening image $img: (2) No such file or directory" >&2; exit 2; }
-        case "$verb" in
-          import) if [ -e "$P/$img" ]; then echo "rbd: create error: (17) File exists" >&2; exit 17; fi; cp "$5" "$P/$img" ;;
-          clone) if [ -e "$P/$img" ]; then echo "rbd: create error: (17) File exists" >&2; exit 17; fi; : > "$P/$img" ;;
-          snap-create) [ -e "$P/$img" ] || missing; echo made > "$P/$img.snap" ;;
-          snap-protect) [ -e "$P/$img.snap" ] || missing; echo protected > "$P/$img.snap" ;;
-          snap-unprotect) [ -e "$P/$img.snap" ] || missing; echo made > "$P/$img.snap" ;;
-          snap-rm) [ -e "$P/$img.snap" ] || missing; rm "$P/$img.snap" ;;
-          snap-ls) [ -e "$P/$img" ] || missing
-            if grep -q protected "$P/$img.snap" 2>/dev/null; then echo '[{"id":4,"name":"snap","size":64,"protected":"true"}]';
-            elif [ -e "$P/$img.snap" ]; then echo '[{"id":4,"name":"snap","size":64,"protected":"false"}]'; else echo '[]'; fi ;;
-          resize) [ -e "$P/$img" ] || missing ;;
-          rename) eval from=\${$(($# - 1))}; from=${from#*/}
-            if [ -e "$P/$img" ]; then echo "rbd: rename error: (17) File exists" >&2; exit 17; fi
-            mv "$P/$from" "$P/$img"; if [ -e "$P/$from.snap" ]; then mv "$P/$from.snap" "$P/$img.snap"; fi ;;
-          rm) [ -e "$P/$img" ] || missing; rm "$P/$img" ;;
-          ls) out=; for f in "$P"/*; do [ -e "$f" ] || continue; b=${f##*/}; case "$b" in *.snap) continue ;; esac; out="$out${out:+,}\"$b\""; done; echo "[$out]" ;;
-          *) echo "rbd: unknown verb $verb" >&2; exit 22 ;;
-        esac
-        """.Replace("\r", "", StringComparison.Ordinal);
+    private string[] Calls => [.. _rbd.Calls];
 
-    private string[] Calls => File.Exists(_log) ? File.ReadAllLines(_log) : [];
-
-    private string[] PoolFiles => [.. Directory.GetFiles(_pool).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+    /// <summary>The pool as rbd names it: images and their snapshots (<c>image@snap</c>).</summary>
+    private string[] PoolFiles => [.. _rbd.Contents];
 
     private RootDiskRequest Request(long? sizeBytes, Guid? instance = null)
     {
@@ -112,7 +76,7 @@ public sealed class RbdBackendTests : IDisposable
         var second = Guid.NewGuid();
         await _backend.CreateRootDiskAsync(Request(sizeBytes: null, second), Ct);
         Calls.Count(c => c.StartsWith("import", StringComparison.Ordinal)).ShouldBe(1);
-        PoolFiles.ShouldBe(new[] { "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", second + "_disk" }.Order(StringComparer.Ordinal));
+        PoolFiles.ShouldBe(new[] { "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11@snap", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", second + "_disk" }.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -161,19 +125,19 @@ public sealed class RbdBackendTests : IDisposable
     [Fact]
     public async Task A_failed_resize_removes_the_clone_and_keeps_the_base()
     {
-        File.WriteAllText(Path.Join(_dir.FullName, "fail-resize"), "");
+        _rbd.Fail("resize");
 
         var failure = await Should.ThrowAsync<VireoException>(() => _backend.CreateRootDiskAsync(Request(sizeBytes: 2L << 30), Ct));
 
         failure.Kind.ShouldBe(ErrorKind.Failed);
         Calls[^1].ShouldBe("rm --no-progress vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk");
-        PoolFiles.ShouldBe(["0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap"]);
+        PoolFiles.ShouldBe(["0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11@snap"]);
     }
 
     [Fact]
     public async Task A_failed_protect_undoes_the_half_made_base_and_nothing_is_cloned()
     {
-        File.WriteAllText(Path.Join(_dir.FullName, "fail-snap-protect"), "");
+        _rbd.Fail("snap protect");
 
         await Should.ThrowAsync<VireoException>(() => _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct));
 
@@ -186,22 +150,19 @@ public sealed class RbdBackendTests : IDisposable
     {
         // The other creator's base appears between our look and our rename.
         var request = Request(sizeBytes: null);
-        var racing = Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11");
-        var script = File.ReadAllText(Path.Join(_dir.FullName, "rbd"));
-        File.WriteAllText(Path.Join(_dir.FullName, "rbd"), script.Replace(
-            "  rename) eval", $"  rename) : > '{racing}'; echo protected > '{racing}.snap'; eval", StringComparison.Ordinal));
+        _rbd.BeforeCall("rename", "exists 0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11 || seed_base 0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11");
 
         var disk = await _backend.CreateRootDiskAsync(request, Ct);
 
         disk.Source.Describe().ShouldBe("rbd:vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk");
-        PoolFiles.ShouldBe(["0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk"]);
+        PoolFiles.ShouldBe(["0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11@snap", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk"]);
         Calls.ShouldContain(c => c.StartsWith("snap unprotect vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11-importing-", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_base_being_made_elsewhere_is_waited_for_until_its_snapshot_is_protected_and_then_a_deadline()
     {
-        File.WriteAllText(Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11"), "");
+        _rbd.SeedImage("0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11");
 
         var failure = await Should.ThrowAsync<VireoException>(() => _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct));
 
@@ -209,7 +170,7 @@ public sealed class RbdBackendTests : IDisposable
         failure.Message.ShouldStartWith("the RBD base vms/0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11 of image 0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11 has no protected snapshot 'snap' after 3 s");
         Calls.ShouldNotContain(c => c.StartsWith("import", StringComparison.Ordinal));
 
-        File.WriteAllText(Path.Join(_pool, "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11.snap"), "protected");
+        _rbd.SeedSnapshot("0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11", "snap", isProtected: true);
         (await _backend.CreateRootDiskAsync(Request(sizeBytes: null), Ct)).Format.ShouldBe(DiskFormat.Raw);
         Calls.ShouldNotContain(c => c.StartsWith("import", StringComparison.Ordinal));
     }
@@ -230,7 +191,7 @@ public sealed class RbdBackendTests : IDisposable
         Calls.ShouldContain(c => c.StartsWith("import --no-progress --image-format 2 " + template + " vms/swap_64-importing-", StringComparison.Ordinal));
         Calls.ShouldContain("clone vms/swap_64@snap vms/1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.swap");
         Calls.ShouldContain($"clone vms/swap_64@snap vms/{second}_disk.swap");
-        PoolFiles.ShouldBe(new[] { "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.swap", second + "_disk.swap", "swap_64", "swap_64.snap" }.Order(StringComparer.Ordinal));
+        PoolFiles.ShouldBe(new[] { "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.swap", second + "_disk.swap", "swap_64", "swap_64@snap" }.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -253,7 +214,7 @@ public sealed class RbdBackendTests : IDisposable
     {
         foreach (var name in new[] { "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", "1b4e28ba-2fa1-11d2-883f-0016d3cca427_disk.local", "2b4e28ba-2fa1-11d2-883f-0016d3cca427_disk", "0c1f1e52-8d0e-4f4b-9b43-9f0b3c0f6d11" })
         {
-            File.WriteAllText(Path.Join(_pool, name), "");
+            _rbd.SeedImage(name);
         }
 
         await _backend.RemoveDisksAsync(InstanceId, Ct);

@@ -8,13 +8,13 @@ using Vireo.Storage.Disks.Backends;
 using Vireo.Storage.Rbd;
 using Vireo.Storage.Tests.TestSupport;
 using Vireo.Testing.Fakes;
-using Vireo.Testing;
 
 namespace Vireo.Storage.Tests;
 
 /// <summary>
-/// RBD bases as cache entries, over a fake rbd that keeps a pool as files (an image, its snapshot's
-/// state, its clones, its ctime creation stamp) and logs every call: the report, and a pass that
+/// RBD bases as cache entries, over the fake rbd (Vireo.Testing's FakeRbdTool, held to the rbd tool
+/// contract like the real rbd) that keeps a pool as files (an image, its snapshot's state, its
+/// clones, its ctime creation stamp) and logs every call: the report, and a pass that
 /// removes only an old base without clones, in the order unprotect, snap rm, rm.
 /// </summary>
 public sealed class RbdBaseCacheTests : IDisposable
@@ -25,6 +25,7 @@ public sealed class RbdBaseCacheTests : IDisposable
 
     private readonly StorageSandbox _sandbox = new();
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("vireo-rbd-cache-");
+    private readonly FakeRbdTool _rbd;
     private readonly string _pool;
     private readonly RbdBackend _backend;
 
@@ -32,11 +33,9 @@ public sealed class RbdBaseCacheTests : IDisposable
 
     public RbdBaseCacheTests()
     {
-        _pool = Directory.CreateDirectory(Path.Join(_dir.FullName, "pool")).FullName;
-        var fake = Path.Join(_dir.FullName, "rbd");
-        FakeExecutable.Write(fake, Script(_dir.FullName));
-        var client = new RbdClient(new RbdSettings("/etc/ceph/ceph.conf", "vms", "vireo") { RbdPath = fake, Keyring = "/etc/ceph/k.keyring" });
-        _backend = new RbdBackend(client, _sandbox.QemuImg, new RbdBackendSettings([new NetworkHost("10.0.0.1", 6789)], Guid.NewGuid()));
+        _rbd = FakeRbdTool.In(_dir.FullName);
+        _pool = _rbd.PoolDirectory;
+        _backend = new RbdBackend(_rbd.Client(), _sandbox.QemuImg, new RbdBackendSettings([new NetworkHost("10.0.0.1", 6789)], Guid.NewGuid()));
     }
 
     public void Dispose()
@@ -45,45 +44,11 @@ public sealed class RbdBaseCacheTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    /// <summary>rbd's arguments after --conf, --id and --keyring.</summary>
-    private static string Script(string dir) => $$"""
-        #!/bin/sh
-        PATH=/usr/bin:/bin
-        S='{{dir}}'
-        P="$S/pool"
-        shift 6
-        printf '%s\n' "$*" >> "$S/log"
-        eval last=\${$#}
-        name=${last#*/}
-        img=${name%@*}
-        verb="$1"
-        [ "$1" = snap ] && verb="snap-$2"
-        missing() { echo "rbd: error opening image $img: (2) No such file or directory" >&2; exit 2; }
-        case "$verb" in
-          snap-ls) [ -e "$P/$img" ] || missing
-            if grep -q protected "$P/$img.snap" 2>/dev/null; then echo '[{"id":4,"name":"snap","size":64,"protected":"true"}]';
-            elif [ -e "$P/$img.snap" ]; then echo '[{"id":4,"name":"snap","size":64,"protected":"false"}]'; else echo '[]'; fi ;;
-          children) out=; if [ -e "$P/$img.children" ]; then while read -r c; do out="$out${out:+,}{\"pool\":\"vms\",\"pool_namespace\":\"\",\"image\":\"$c\"}"; done < "$P/$img.children"; fi; echo "[$out]" ;;
-          info) [ -e "$P/$img" ] || missing
-            printf '{"name":"%s","id":"abc","size":1073741824,"objects":256,"order":22,"format":2,"features":["layering"],"create_timestamp":"%s"}\n' "$img" "$(cat "$P/$img.created")" ;;
-          snap-unprotect) if [ -s "$P/$img.children" ]; then echo "rbd: unprotecting snap failed: (16) Device or resource busy" >&2; exit 16; fi; echo made > "$P/$img.snap" ;;
-          snap-rm) rm "$P/$img.snap" ;;
-          rm) rm "$P/$img" "$P/$img.created"; rm -f "$P/$img.children" ;;
-          ls) out=; for f in "$P"/*; do b=${f##*/}; case "$b" in *.*) continue ;; esac; out="$out${out:+,}\"$b\""; done; echo "[$out]" ;;
-          *) echo "rbd: unknown verb $verb" >&2; exit 22 ;;
-        esac
-        """.Replace("\r", "", StringComparison.Ordinal);
-
-    private string[] Calls => File.Exists(Path.Join(_dir.FullName, "log")) ? File.ReadAllLines(Path.Join(_dir.FullName, "log")) : [];
+    private string[] Calls => [.. _rbd.Calls];
 
     /// <summary>A base in the fake pool: created <paramref name="age"/> before <see cref="Now"/> (ctime text, UTC), its snapshot protected or not, its clones.</summary>
-    private void Base(string name, TimeSpan age, bool isProtected = true, params string[] children)
-    {
-        File.WriteAllText(Path.Join(_pool, name), "");
-        File.WriteAllText(Path.Join(_pool, name + ".snap"), isProtected ? "protected" : "made");
-        File.WriteAllText(Path.Join(_pool, name + ".created"), (Now - age).ToString("ddd MMM d HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture));
-        File.WriteAllLines(Path.Join(_pool, name + ".children"), children);
-    }
+    private void Base(string name, TimeSpan age, bool isProtected = true, params string[] children) =>
+        _rbd.SeedBase(name, Now - age, isProtected, children);
 
     private ImageCacheManager Manager(ImageCacheRules rules) => new(
         _sandbox.Settings, new BaseImageCache(_sandbox.Settings, _sandbox.Store, _sandbox.QemuImg), new InMemoryStore(), _sandbox.Registry,
@@ -97,7 +62,7 @@ public sealed class RbdBaseCacheTests : IDisposable
         Base("swap_64", TimeSpan.FromHours(1));
         Base("ephemeral_1_40d1d2c", TimeSpan.FromDays(2), isProtected: false);
         Base("notabase", TimeSpan.FromDays(99));
-        File.WriteAllText(Path.Join(_pool, $"{Guid.NewGuid():D}_disk"), "");
+        _rbd.SeedImage($"{Guid.NewGuid():D}_disk");
         var manager = Manager(ImageCacheRules.Default);
 
         var report = await manager.InspectAsync(Ct);
@@ -111,7 +76,7 @@ public sealed class RbdBaseCacheTests : IDisposable
         rbd["vms/swap_64"].Action.ShouldBe(CacheAction.Keep);
         rbd["vms/ephemeral_1_40d1d2c"].Action.ShouldBe(CacheAction.Filling);
 
-        File.Delete(Path.Join(_dir.FullName, "log"));
+        _rbd.ClearCalls();
         var removed = await manager.RunPassAsync(Ct);
 
         removed.Select(r => r.Name).ShouldBe(["vms/" + Image]);
@@ -137,9 +102,7 @@ public sealed class RbdBaseCacheTests : IDisposable
         }
 
         // Ceph refuses to unprotect a snapshot with clones: the pass logs it and keeps the base.
-        var script = Path.Join(_dir.FullName, "rbd");
-        File.WriteAllText(script, File.ReadAllText(script).Replace(
-            "  children) out=;", $"  children) if [ -e '{_dir.FullName}/second' ]; then echo x_disk > \"$P/$img.children\"; fi; : > '{_dir.FullName}/second'; out=;", StringComparison.Ordinal));
+        _rbd.BeforeCall("children", """if [ -e "$S/second" ] && ! exists x_disk; then seed_clone "$img" "$snap" x_disk; fi; : > "$S/second" """);
         (await manager.RunPassAsync(Ct)).ShouldBeEmpty();
         File.Exists(Path.Join(_pool, Image)).ShouldBeTrue();
         Calls.ShouldNotContain(c => c.StartsWith("snap unprotect", StringComparison.Ordinal));
