@@ -85,7 +85,7 @@ public sealed class CreateImageApiTests
         await api.Compute.WhenIdleAsync();
         await api.PostAsync($"/v2.1/servers/{id}/action", """{"os-start": null}""");
         await api.Compute.WhenIdleAsync();
-        api.Fakes.Disks.LiveSnapshotRefusal = "images_type = lvm copies the root volume only while the guest is stopped";
+        api.Fakes.Disks.RunningRootDiskCopy = new RunningDiskCopy.Refused("images_type = lvm copies the root volume only while the guest is stopped");
         var refused = await api.PostAsync($"/v2.1/servers/{id}/action", """{"createImage": {"name": "x"}}""");
 
         busy.Status.ShouldBe(HttpStatusCode.Conflict);
@@ -145,7 +145,7 @@ public sealed class CreateImageApiTests
     {
         await using var api = await ApiHost.StartAsync();
         await api.CreateServerAsync("web1");
-        api.Fakes.Disks.LiveSnapshotRefusal = "images_type = lvm copies the root volume only while the guest is stopped";
+        api.Fakes.Disks.RunningRootDiskCopy = new RunningDiskCopy.Refused("images_type = lvm copies the root volume only while the guest is stopped");
 
         var result = await Cli.CliRunner.RunAsync(api, "server", "image", "create", "web1", "--name", "x");
 

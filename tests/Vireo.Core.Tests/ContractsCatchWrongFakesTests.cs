@@ -330,7 +330,7 @@ public sealed class ContractsCatchWrongFakesTests
         public Task<IReadOnlyList<OutsideDisk>> ListOutsideDisksAsync(CancellationToken cancellationToken) => inner.ListOutsideDisksAsync(cancellationToken);
 
         public Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken) => inner.RemoveOutsideDisksAsync(instanceId, cancellationToken);
-        public string? LiveSnapshotRefusal => inner.LiveSnapshotRefusal;
+        public RunningDiskCopy RunningRootDiskCopy => inner.RunningRootDiskCopy;
 
         public string SnapshotFilePath(Guid instanceId, Guid imageId) => inner.SnapshotFilePath(instanceId, imageId);
 

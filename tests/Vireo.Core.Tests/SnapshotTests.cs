@@ -72,6 +72,22 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task A_running_server_on_a_backend_that_snapshots_its_disk_itself_is_copied_by_the_storage_and_keeps_running()
+    {
+        _host.Disks.RunningRootDiskCopy = RunningDiskCopy.ByStorage;
+        var server = await _host.CreateActiveAsync();
+
+        var image = await _service.CreateImageAsync(server.Id.ToString(), "direct", null, null, Ct);
+
+        image.Status.ShouldBe(ImageStatus.Active);
+        (await _host.Images.OpenContentAsync(image.Id, Ct)).ReadAllText().ShouldBe($"root disk of {server.Id:D} (stopped qcow2)");
+        _host.Hypervisor.Calls.ShouldNotContain(call => call.StartsWith(Copy, StringComparison.Ordinal));
+        _host.Hypervisor.PowerOf(server.Id).ShouldBe(PowerState.Running);
+        var row = _host.Row(server.Id);
+        (row.VmState, row.TaskState).ShouldBe((VmState.Active, (TaskState?)null));
+    }
+
+    [Fact]
     public async Task The_task_walks_pending_snapshot_pending_upload_uploading_then_none()
     {
         var server = await _host.CreateActiveAsync();
@@ -193,7 +209,7 @@ public sealed class SnapshotTests
     public async Task A_backend_that_cannot_copy_a_running_guest_refuses_it_with_the_reason_and_takes_a_stopped_one()
     {
         var server = await _host.CreateActiveAsync();
-        _host.Disks.LiveSnapshotRefusal = "images_type = lvm copies the root volume only while the guest is stopped";
+        _host.Disks.RunningRootDiskCopy = new RunningDiskCopy.Refused("images_type = lvm copies the root volume only while the guest is stopped");
 
         var refused = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), "lvm", null, null, Ct));
 
@@ -264,7 +280,23 @@ public sealed class SnapshotTests
     [InlineData(PowerState.Shutdown, SnapshotMethod.Cold)]
     [InlineData(PowerState.Suspended, SnapshotMethod.Cold)]
     public void Running_or_paused_guests_are_copied_live_the_others_cold(PowerState power, SnapshotMethod method) =>
-        SnapshotImage.Decide(power, liveRefusal: null, "server 'x'").Method.ShouldBe(method);
+        SnapshotImage.Decide(power, RunningDiskCopy.ByHypervisor, "server 'x'").Method.ShouldBe(method);
+
+    [Theory]
+    [InlineData(PowerState.Running, SnapshotMethod.StorageSnapshot)]
+    [InlineData(PowerState.Paused, SnapshotMethod.StorageSnapshot)]
+    [InlineData(PowerState.Shutdown, SnapshotMethod.Cold)]
+    public void A_backend_that_snapshots_running_disks_itself_is_asked_for_running_guests_too(PowerState power, SnapshotMethod method) =>
+        SnapshotImage.Decide(power, RunningDiskCopy.ByStorage, "server 'x'").Method.ShouldBe(method);
+
+    [Fact]
+    public void A_refused_running_copy_refuses_running_guests_only_naming_the_server_and_the_reason()
+    {
+        var refused = new RunningDiskCopy.Refused("stop the server first");
+
+        SnapshotImage.Decide(PowerState.Running, refused, "server 'x'").ShouldBe((null, "server 'x' is running and cannot be snapshotted live: stop the server first"));
+        SnapshotImage.Decide(PowerState.Shutdown, refused, "server 'x'").ShouldBe((SnapshotMethod.Cold, null));
+    }
 }
 
 internal static class StreamText

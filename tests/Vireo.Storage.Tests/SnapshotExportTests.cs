@@ -45,8 +45,8 @@ public sealed class SnapshotExportTests : IDisposable
     {
         var backend = new LvmBackend(new FakeCommandRunner(), new LvmTools("/a", "/b", "/c", "/d", "/e", "/f", "/g"), new LvmSettings("vg", VolumeClear.None, 0));
 
-        backend.LiveSnapshotRefusal.ShouldNotBeNull().ShouldContain("stop the server");
-        ((IImageBackend)new Qcow2Backend(new QemuImg(Sandbox().Settings))).LiveSnapshotRefusal.ShouldBeNull();
+        backend.RunningDiskCopy.ShouldBeOfType<RunningDiskCopy.Refused>().Reason.ShouldContain("stop the server");
+        ((IImageBackend)new Qcow2Backend(new QemuImg(Sandbox().Settings))).RunningDiskCopy.ShouldBe(RunningDiskCopy.ByHypervisor);
     }
 
     [Fact]

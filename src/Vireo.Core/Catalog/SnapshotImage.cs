@@ -1,12 +1,19 @@
 using System.Globalization;
+using Vireo.Core.Ports;
 
 namespace Vireo.Core;
 
-/// <summary>How a snapshot copies the root disk: while the guest runs (the hypervisor copies it) or with the guest off (the storage copies it).</summary>
+/// <summary>How a snapshot copies the root disk.</summary>
 public enum SnapshotMethod
 {
+    /// <summary>The guest runs and the hypervisor copies the disk it has open.</summary>
     Live,
+
+    /// <summary>The guest is off and the storage copies its disk.</summary>
     Cold,
+
+    /// <summary>The guest runs and the storage snapshots its disk itself (rbd), crash-consistent.</summary>
+    StorageSnapshot,
 }
 
 /// <summary>
@@ -77,11 +84,18 @@ public static class SnapshotImage
     };
 
     /// <summary>
-    /// Live when the guest runs (or is paused: its QEMU process is there); cold when it is off.
-    /// Null with a refusal when the backend cannot copy a running guest's disk.
+    /// When the guest runs (or is paused: its QEMU process is there) the backend's way of copying a
+    /// running disk decides; when it is off the storage copies it. Null with a refusal when the
+    /// backend cannot copy a running guest's disk.
     /// </summary>
-    public static (SnapshotMethod? Method, string? Refusal) Decide(PowerState power, string? liveRefusal, string instanceLabel) =>
+    public static (SnapshotMethod? Method, string? Refusal) Decide(PowerState power, RunningDiskCopy runningCopy, string instanceLabel) =>
         power is PowerState.Running or PowerState.Paused
-            ? liveRefusal is null ? (SnapshotMethod.Live, null) : (null, $"{instanceLabel} is running and cannot be snapshotted live: {liveRefusal}")
+            ? runningCopy switch
+            {
+                RunningDiskCopy.Hypervisor => (SnapshotMethod.Live, null),
+                RunningDiskCopy.Storage => (SnapshotMethod.StorageSnapshot, null),
+                RunningDiskCopy.Refused refused => (null, $"{instanceLabel} is running and cannot be snapshotted live: {refused.Reason}"),
+                _ => throw new ArgumentOutOfRangeException(nameof(runningCopy), runningCopy, "not a way of copying a running disk"),
+            }
             : (SnapshotMethod.Cold, null);
 }

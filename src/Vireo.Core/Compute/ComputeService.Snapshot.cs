@@ -46,7 +46,7 @@ public sealed partial class ComputeService
         var store = _imageStore ?? throw new VireoException(ErrorKind.Unavailable, "this service has no image store to save snapshots in");
         var guest = await _hypervisor.GetGuestAsync(instance.Id, cancellationToken).ConfigureAwait(false)
             ?? throw VireoException.Conflict($"{instance.Label} has no guest on this host (its build failed or the guest was removed); it has no disk to snapshot");
-        if (SnapshotImage.Decide(guest.PowerState, _disks.LiveSnapshotRefusal, instance.Label).Refusal is { } refusal)
+        if (SnapshotImage.Decide(guest.PowerState, _disks.RunningRootDiskCopy, instance.Label).Refusal is { } refusal)
         {
             throw VireoException.Conflict(refusal);
         }
@@ -88,7 +88,7 @@ public sealed partial class ComputeService
             // Decided again under the gate: the guest may have stopped by itself since the request.
             var guest = await _hypervisor.GetGuestAsync(accepted.Id, token).ConfigureAwait(false)
                 ?? throw VireoException.Conflict($"{accepted.Label} has no guest any more; it has no disk to snapshot");
-            var (decided, refusal) = SnapshotImage.Decide(guest.PowerState, _disks.LiveSnapshotRefusal, accepted.Label);
+            var (decided, refusal) = SnapshotImage.Decide(guest.PowerState, _disks.RunningRootDiskCopy, accepted.Label);
             method = decided ?? throw VireoException.Conflict(refusal!);
             SnapshotLog.Started(_logger, accepted.Label, image.Label, method.Value.ToString(), format.Name());
 

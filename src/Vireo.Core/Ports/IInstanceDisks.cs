@@ -32,8 +32,8 @@ public interface IInstanceDisks
 
     /// <summary>Removes the instance's disks outside its directory (those <see cref="ListOutsideDisksAsync"/> lists for it). Idempotent.</summary>
     Task RemoveOutsideDisksAsync(Guid instanceId, CancellationToken cancellationToken);
-    /// <summary>Why the root disk of a running guest cannot be snapshotted here (one sentence with what to do), or null when it can.</summary>
-    string? LiveSnapshotRefusal { get; }
+    /// <summary>How the root disk of a running guest is copied for a snapshot here, or why it cannot be.</summary>
+    RunningDiskCopy RunningRootDiskCopy { get; }
 
     /// <summary>
     /// Where a snapshot of the instance's root disk is written before it goes into the image store:

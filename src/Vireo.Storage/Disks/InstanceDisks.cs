@@ -198,7 +198,7 @@ public sealed class InstanceDisks : IInstanceDisks
     internal static Guid? ParseInstanceDirectoryName(string name) =>
         Guid.TryParseExact(name, "D", out var id) && string.Equals(id.ToString("D"), name, StringComparison.Ordinal) ? id : null;
 
-    public string? LiveSnapshotRefusal => _backend.LiveSnapshotRefusal;
+    public RunningDiskCopy RunningRootDiskCopy => _backend.RunningDiskCopy;
 
     /// <summary><c>&lt;instance directory&gt;/snapshot-&lt;image id&gt;.part</c>: the hypervisor can write there, and a delete of the instance removes it.</summary>
     public string SnapshotFilePath(Guid instanceId, Guid imageId) =>

@@ -164,7 +164,7 @@ public abstract class InstanceDisksContract
         await Disks.RemoveSnapshotFileAsync(path, Ct);
         (await KindOf(() => Disks.OpenSnapshotFileAsync(path, Ct))).ShouldBe(ErrorKind.NotFound);
         (await KindOf(() => Disks.ExportRootDiskAsync(Guid.NewGuid(), path, DiskFormat.Qcow2, Ct))).ShouldBe(ErrorKind.NotFound, "an instance without directory has no disk");
-        Disks.LiveSnapshotRefusal.ShouldBeNull("the file backends copy a running guest's disk live");
+        Disks.RunningRootDiskCopy.ShouldBe(RunningDiskCopy.ByHypervisor, "the file backends copy a running guest's disk live");
     }
 
     private static async Task<ErrorKind?> KindOf(Func<Task> call)

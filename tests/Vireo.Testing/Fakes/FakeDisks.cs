@@ -202,7 +202,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
     public FakeSnapshotFiles SnapshotFiles { get; set; } = new();
 
     /// <summary>Set to refuse live snapshots, as the lvm backend does.</summary>
-    public string? LiveSnapshotRefusal { get; set; }
+    public RunningDiskCopy RunningRootDiskCopy { get; set; } = RunningDiskCopy.ByHypervisor;
 
     public string SnapshotFilePath(Guid instanceId, Guid imageId) => $"{DirectoryOf(instanceId)}/snapshot-{imageId:D}.part";
 

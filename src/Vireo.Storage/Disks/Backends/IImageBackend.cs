@@ -73,13 +73,14 @@ public interface IImageBackend
     /// </summary>
     Task<IReadOnlyList<OutsideDisk>> ListDisksAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OutsideDisk>>([]);
-    /// Why a running guest's root disk cannot be snapshotted with this backend (the hypervisor's live
-    /// copy reads any disk the guest has open), or null when it can.
+    /// How a running guest's root disk is copied for a snapshot with this backend: by default the
+    /// hypervisor's live copy, which reads any disk the guest has open.
     /// </summary>
-    string? LiveSnapshotRefusal => null;
+    RunningDiskCopy RunningDiskCopy => RunningDiskCopy.ByHypervisor;
 
     /// <summary>
-    /// Copies the root disk of a guest that is not running to <see cref="RootDiskExport.TargetPath"/>,
+    /// Copies the root disk of a guest that is not running (or, when <see cref="RunningDiskCopy"/>
+    /// says <see cref="RunningDiskCopy.ByStorage"/>, of one that runs) to <see cref="RootDiskExport.TargetPath"/>,
     /// reading it with its format named (qemu-img convert -f ... -O ...); a standalone image, no
     /// backing file. What the backend made for the copy (an RBD snapshot) is removed in every path.
     /// </summary>

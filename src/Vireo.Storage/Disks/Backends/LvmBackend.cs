@@ -207,8 +207,8 @@ public sealed partial class LvmBackend : IImageBackend
     }
 
     /// <summary>Nova's lvm backend copies a volume only with its guest stopped; so does Vireo.</summary>
-    public string? LiveSnapshotRefusal =>
-        $"images_type = lvm copies the root volume only while the guest is stopped (a running guest writes to it); stop the server, then create the image";
+    public RunningDiskCopy RunningDiskCopy { get; } = new RunningDiskCopy.Refused(
+        "images_type = lvm copies the root volume only while the guest is stopped (a running guest writes to it); stop the server, then create the image");
 
     /// <summary><c>qemu-img convert -f raw -O &lt;format&gt; /dev/&lt;vg&gt;/&lt;uuid&gt;_disk &lt;target&gt;</c>: the volume read as what it is.</summary>
     public static LvmCommand ExportCommand(LvmTools tools, string volumeGroup, Guid instanceId, string targetPath, DiskFormat targetFormat)

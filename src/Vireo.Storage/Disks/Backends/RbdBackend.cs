@@ -152,6 +152,13 @@ public sealed partial class RbdBackend : IImageBackend
     /// (converted with <c>qemu-img convert -f raw -O qcow2</c> when a qcow2 image is wanted), then
     /// <c>rbd snap rm</c> in every path: the pool keeps nothing of the copy.
     /// </summary>
+    /// <summary>
+    /// A running guest's disk is snapshotted by Ceph itself (nova/virt/libvirt/imagebackend.py
+    /// Rbd.direct_snapshot): <c>rbd snap create</c> is a point-in-time copy of what the guest has
+    /// written to the cluster, so <see cref="ExportRootDiskAsync"/> serves running guests too.
+    /// </summary>
+    public RunningDiskCopy RunningDiskCopy => RunningDiskCopy.ByStorage;
+
     public async Task ExportRootDiskAsync(RootDiskExport export, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(export);
