@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Text;
 using Vireo.IntegrationTests.Service;
 using Vireo.Libvirt;
+using Vireo.Storage.Rbd;
 
 namespace Vireo.IntegrationTests.Ceph;
 
 /// <summary>
-/// Snapshots with images_type = rbd (one boot): a running guest's RBD disk is copied live by
-/// libvirt's backup job, a stopped one through a temporary RBD snapshot that is exported and then
-/// removed; both images hold the file the guest wrote (found in their raw bytes).
+/// Snapshots with images_type = rbd (two boots): a running guest's RBD disk is copied live by
+/// libvirt's backup job, a stopped one through a temporary RBD snapshot that is exported and, by
+/// clone and flatten, becomes the new image's base in the pool, then removed; both images hold the
+/// file the guest wrote (found in their raw bytes), and a server from the stopped snapshot clones
+/// that base without an import and boots to its agent.
 /// </summary>
 [Collection(CephCollection.Name)]
 public sealed class RbdSnapshotServiceTests(CephClusterFixture cluster, ITestOutputHelper output)
@@ -27,6 +30,8 @@ public sealed class RbdSnapshotServiceTests(CephClusterFixture cluster, ITestOut
         var marker = $"rbd snapshot marker {suffix} {Guid.NewGuid():N}";
         var id = await ServiceScenario.CreateServerAsync(service, "rbd-snap-" + suffix);
         var disk = $"{id:D}_disk";
+        string? stoppedImage = null;
+        Guid? fromSnapshot = null;
         try
         {
             await ServiceScenario.WaitForAgentAsync(id, TimeSpan.FromMinutes(6));
@@ -52,14 +57,39 @@ public sealed class RbdSnapshotServiceTests(CephClusterFixture cluster, ITestOut
             await ShouldHoldAsync(service, stopped.Json.GetProperty("id").GetString()!, marker);
             (await rbd.SnapshotsAsync(disk, ct)).ShouldBeEmpty("the export's RBD snapshot is removed");
             output.WriteLine($"rbd snapshot of the running guest {runningSeconds:F1} s, of the stopped guest {stoppedSeconds:F1} s");
+
+            // The stopped snapshot's base is in the pool, flattened (no parent) with its protected snap.
+            stoppedImage = stopped.Json.GetProperty("id").GetString()!;
+            (await rbd.InfoAsync(stoppedImage, ct)).Parent.ShouldBeNull("the base is flattened: it does not depend on the instance's disk");
+            (await rbd.SnapshotsAsync(stoppedImage, ct)).ShouldContain(s => s.Name == "snap" && s.IsProtected);
+            (await rbd.ListAsync(ct)).ShouldNotContain(n => n.Contains("-importing-", StringComparison.Ordinal));
+
+            var booted = await service.CliAsync("server", "create", "rbd-from-snap-" + suffix, "--image", stoppedImage, "--flavor", "m1.tiny", "--wait", "--timeout", "300");
+            booted.ExitCode.ShouldBe(0, booted.ToString());
+            fromSnapshot = Guid.Parse(booted.Json.GetProperty("id").GetString()!);
+            (await rbd.InfoAsync($"{fromSnapshot:D}_disk", ct)).Parent.ShouldBe(new RbdParent(cluster.Pool, stoppedImage, "snap"));
+            service.Log.ShouldNotContain($"RBD base {cluster.Pool}/{stoppedImage} imported", customMessage: "the server's base was made by the snapshot, not imported");
+            service.Log.ShouldContain($"RBD base {cluster.Pool}/{stoppedImage} made from {cluster.Pool}/{disk}@");
+            output.WriteLine(service.Log.Split('\n').First(l => l.Contains($"RBD base {cluster.Pool}/{stoppedImage} made from", StringComparison.Ordinal)));
+            await ServiceScenario.WaitForAgentAsync(fromSnapshot.Value, TimeSpan.FromMinutes(6));
         }
         finally
         {
-            var deleted = await service.CliAsync("server", "delete", id.ToString(), "--wait");
-            deleted.ExitCode.ShouldBe(0, deleted.ToString());
+            foreach (var server in new[] { fromSnapshot, id }.OfType<Guid>())
+            {
+                var deleted = await service.CliAsync("server", "delete", server.ToString(), "--wait");
+                deleted.ExitCode.ShouldBe(0, deleted.ToString());
+            }
         }
 
         ServiceScenario.ShouldLeaveNothing(service, id);
+        if (stoppedImage is not null)
+        {
+            await rbd.UnprotectSnapshotAsync(stoppedImage, "snap", ct);
+            await rbd.RemoveSnapshotAsync(stoppedImage, "snap", ct);
+            await rbd.RemoveAsync(stoppedImage, ct);
+        }
+
         await rbd.UnprotectSnapshotAsync(imageId, "snap", ct);
         await rbd.RemoveSnapshotAsync(imageId, "snap", ct);
         await rbd.RemoveAsync(imageId, ct);
