@@ -101,7 +101,7 @@ public sealed partial class RbdBackend
             }
             catch (VireoException e) when (e.Kind == ErrorKind.NotFound)
             {
-                // Never made (the clone failed first): nothing to remove.
+                LogSeedCloneNeverMade(_logger, _rbd.Settings.Pool, temporary);
             }
         }).ConfigureAwait(false);
     }
@@ -121,4 +121,8 @@ public sealed partial class RbdBackend
     [LoggerMessage(EventId = 3421, EventName = "RbdBaseSeedFailed", Level = LogLevel.Warning,
         Message = "RBD base {Pool}/{Image} could not be made from {Pool}/{Disk}@{Snapshot} ({Reason}); the snapshot goes on without it and the first server from the image imports it")]
     private static partial void LogSeedFailed(ILogger logger, string pool, string image, string disk, string snapshot, string reason);
+
+    [LoggerMessage(EventId = 3422, EventName = "RbdBaseSeedCloneNeverMade", Level = LogLevel.Debug,
+        Message = "RBD image {Pool}/{Image} was not there to undo: its clone failed before making it")]
+    private static partial void LogSeedCloneNeverMade(ILogger logger, string pool, string image);
 }
