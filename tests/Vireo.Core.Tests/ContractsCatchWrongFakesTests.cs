@@ -334,8 +334,8 @@ public sealed class ContractsCatchWrongFakesTests
 
         public string SnapshotFilePath(Guid instanceId, Guid imageId) => inner.SnapshotFilePath(instanceId, imageId);
 
-        public Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken) =>
-            inner.ExportRootDiskAsync(instanceId, targetPath, format, cancellationToken);
+        public Task ExportRootDiskAsync(Guid instanceId, Guid imageId, string targetPath, DiskFormat format, CancellationToken cancellationToken) =>
+            inner.ExportRootDiskAsync(instanceId, imageId, targetPath, format, cancellationToken);
 
         public Task<Stream> OpenSnapshotFileAsync(string path, CancellationToken cancellationToken) => inner.OpenSnapshotFileAsync(path, cancellationToken);
 

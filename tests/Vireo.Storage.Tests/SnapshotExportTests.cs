@@ -69,7 +69,7 @@ public sealed class SnapshotExportTests : IDisposable
         var (instance, raw) = await CreateAsync(sandbox);
         var target = sandbox.Disks.SnapshotFilePath(instance.Id, Guid.NewGuid());
 
-        await sandbox.Disks.ExportRootDiskAsync(instance.Id, target, format, Ct);
+        await sandbox.Disks.ExportRootDiskAsync(instance.Id, Guid.NewGuid(), target, format, Ct);
 
         var info = await sandbox.QemuImg.InfoAsync(target, format, cancellationToken: Ct);
         info.Format.ShouldBe(format.QemuName());
@@ -84,7 +84,7 @@ public sealed class SnapshotExportTests : IDisposable
         var (instance, raw) = await CreateAsync(sandbox);
         var target = sandbox.Disks.SnapshotFilePath(instance.Id, Guid.NewGuid());
 
-        await sandbox.Disks.ExportRootDiskAsync(instance.Id, target, DiskFormat.Qcow2, Ct);
+        await sandbox.Disks.ExportRootDiskAsync(instance.Id, Guid.NewGuid(), target, DiskFormat.Qcow2, Ct);
 
         (await sandbox.QemuImg.InfoAsync(target, DiskFormat.Qcow2, cancellationToken: Ct)).HasBackingFile.ShouldBeFalse();
         await Tool.QemuImgAsync("compare", "-f", "qcow2", "-F", "raw", target, raw);
@@ -98,7 +98,7 @@ public sealed class SnapshotExportTests : IDisposable
         File.Delete(Path.Join(sandbox.Disks.InstanceDirectory(instance.Id), "disk"));
         var target = sandbox.Disks.SnapshotFilePath(instance.Id, Guid.NewGuid());
 
-        var failure = await Should.ThrowAsync<VireoException>(() => sandbox.Disks.ExportRootDiskAsync(instance.Id, target, DiskFormat.Qcow2, Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => sandbox.Disks.ExportRootDiskAsync(instance.Id, Guid.NewGuid(), target, DiskFormat.Qcow2, Ct));
 
         failure.Kind.ShouldBe(ErrorKind.Failed);
         failure.Message.ShouldContain("qemu-img convert failed");

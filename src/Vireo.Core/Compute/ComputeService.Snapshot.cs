@@ -99,7 +99,7 @@ public sealed partial class ComputeService
             }
             else
             {
-                await _disks.ExportRootDiskAsync(accepted.Id, path, format, token).ConfigureAwait(false);
+                await _disks.ExportRootDiskAsync(accepted.Id, image.Id, path, format, token).ConfigureAwait(false);
             }
 
             await SetSnapshotTaskAsync(accepted, TaskState.ImageUploading, token).ConfigureAwait(false);

@@ -44,9 +44,11 @@ public interface IInstanceDisks
     /// <summary>
     /// Copies the root disk of a guest that is not running to <paramref name="targetPath"/> (a
     /// <see cref="SnapshotFilePath"/>) in <paramref name="format"/>, reading it with its own format
-    /// named. Nothing is left at the target on failure.
+    /// named. Nothing is left at the target on failure. <paramref name="imageId"/> is the new image's
+    /// id: a backend that keeps images' bases outside the file store (rbd) may make that image's base
+    /// from the same copy.
     /// </summary>
-    Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken);
+    Task ExportRootDiskAsync(Guid instanceId, Guid imageId, string targetPath, DiskFormat format, CancellationToken cancellationToken);
 
     /// <summary>Opens a snapshot file for reading; NotFound when it is not there.</summary>
     Task<Stream> OpenSnapshotFileAsync(string path, CancellationToken cancellationToken);

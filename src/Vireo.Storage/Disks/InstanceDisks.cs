@@ -204,7 +204,7 @@ public sealed class InstanceDisks : IInstanceDisks
     public string SnapshotFilePath(Guid instanceId, Guid imageId) =>
         Path.Join(InstanceDirectory(instanceId), "snapshot-" + imageId.ToString("D") + ".part");
 
-    public async Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken)
+    public async Task ExportRootDiskAsync(Guid instanceId, Guid imageId, string targetPath, DiskFormat format, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetPath);
         var directory = InstanceDirectory(instanceId);
@@ -215,7 +215,7 @@ public sealed class InstanceDisks : IInstanceDisks
 
         try
         {
-            await _backend.ExportRootDiskAsync(new RootDiskExport(instanceId, directory, targetPath, format), cancellationToken).ConfigureAwait(false);
+            await _backend.ExportRootDiskAsync(new RootDiskExport(instanceId, directory, targetPath, format) { ImageId = imageId }, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

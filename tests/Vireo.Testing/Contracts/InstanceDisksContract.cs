@@ -153,7 +153,7 @@ public abstract class InstanceDisksContract
         path.ShouldStartWith(layout.InstanceDirectory + "/");
         (await KindOf(() => Disks.OpenSnapshotFileAsync(path, Ct))).ShouldBe(ErrorKind.NotFound, "nothing is there before the export");
 
-        await Disks.ExportRootDiskAsync(instance.Id, path, DiskFormat.Qcow2, Ct);
+        await Disks.ExportRootDiskAsync(instance.Id, imageId, path, DiskFormat.Qcow2, Ct);
 
         await using (var content = await Disks.OpenSnapshotFileAsync(path, Ct))
         {
@@ -163,7 +163,7 @@ public abstract class InstanceDisksContract
         await Disks.RemoveSnapshotFileAsync(path, Ct);
         await Disks.RemoveSnapshotFileAsync(path, Ct);
         (await KindOf(() => Disks.OpenSnapshotFileAsync(path, Ct))).ShouldBe(ErrorKind.NotFound);
-        (await KindOf(() => Disks.ExportRootDiskAsync(Guid.NewGuid(), path, DiskFormat.Qcow2, Ct))).ShouldBe(ErrorKind.NotFound, "an instance without directory has no disk");
+        (await KindOf(() => Disks.ExportRootDiskAsync(Guid.NewGuid(), imageId, path, DiskFormat.Qcow2, Ct))).ShouldBe(ErrorKind.NotFound, "an instance without directory has no disk");
         Disks.RunningRootDiskCopy.ShouldBe(RunningDiskCopy.ByHypervisor, "the file backends copy a running guest's disk live");
     }
 

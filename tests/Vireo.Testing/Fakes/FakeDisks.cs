@@ -207,7 +207,7 @@ public sealed class FakeDisks(Freezable process) : IInstanceDisks
     public string SnapshotFilePath(Guid instanceId, Guid imageId) => $"{DirectoryOf(instanceId)}/snapshot-{imageId:D}.part";
 
     /// <summary>NotFound without the instance directory; writes the copy at the target (nothing on failure).</summary>
-    public async Task ExportRootDiskAsync(Guid instanceId, string targetPath, DiskFormat format, CancellationToken cancellationToken)
+    public async Task ExportRootDiskAsync(Guid instanceId, Guid imageId, string targetPath, DiskFormat format, CancellationToken cancellationToken)
     {
         await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();

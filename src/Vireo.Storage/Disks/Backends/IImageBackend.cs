@@ -31,7 +31,11 @@ public sealed record ExtraDiskRequest(
 /// <param name="InstanceDirectory"><c>&lt;instances_path&gt;/&lt;uuid&gt;/</c> (its disk.info names the file disks' formats).</param>
 /// <param name="TargetPath">The file to write (absolute, not there yet); the caller removes it whatever happens.</param>
 /// <param name="TargetFormat">raw or qcow2, passed to qemu-img with -O.</param>
-public sealed record RootDiskExport(Guid InstanceId, string InstanceDirectory, string TargetPath, DiskFormat TargetFormat);
+public sealed record RootDiskExport(Guid InstanceId, string InstanceDirectory, string TargetPath, DiskFormat TargetFormat)
+{
+    /// <summary>The id of the image the copy becomes (empty: unknown); the rbd backend makes that image's base in its pool from the same RBD snapshot.</summary>
+    public Guid ImageId { get; init; }
+}
 
 /// <summary>
 /// One <c>[libvirt] images_type</c>: how an instance's root disk is made from the cached base
