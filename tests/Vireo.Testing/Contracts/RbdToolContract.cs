@@ -44,10 +44,8 @@ public abstract class RbdToolContract : IDisposable
     public async Task An_imported_base_is_snapshotted_protected_and_cloned_and_children_and_info_say_so()
     {
         var rbd = Rbd;
-        var @base = Unique("cbase");
-        var clone = Unique("cclone") + "_disk";
         var before = DateTimeOffset.UtcNow;
-        try
+        await WithBaseAndCloneNamesAsync(async (@base, clone) =>
         {
             await rbd.ImportAsync(Raw, @base, Ct);
             var info = await rbd.InfoAsync(@base, Ct);
@@ -79,21 +77,14 @@ public abstract class RbdToolContract : IDisposable
             var sizes = await rbd.ListWithSizesAsync(Ct);
             sizes.ShouldContain(new RbdListedImage(@base, 8 * MiB));
             sizes.ShouldContain(new RbdListedImage(clone, 8 * MiB));
-        }
-        finally
-        {
-            await RemoveQuietlyAsync(clone);
-            await RemoveQuietlyAsync(@base, "snap");
-        }
+        });
     }
 
     [Fact(Timeout = 300_000)]
     public async Task Unprotect_is_refused_while_clones_exist_and_accepted_without_then_snap_rm_and_rm_remove_the_base()
     {
         var rbd = Rbd;
-        var @base = Unique("cbase");
-        var clone = Unique("cclone") + "_disk";
-        try
+        await WithBaseAndCloneNamesAsync(async (@base, clone) =>
         {
             await MakeBaseAsync(@base);
             await rbd.CloneAsync(@base, "snap", clone, Ct);
@@ -116,33 +107,21 @@ public abstract class RbdToolContract : IDisposable
             var left = await rbd.ListAsync(Ct);
             left.ShouldNotContain(@base);
             left.ShouldNotContain(clone);
-        }
-        finally
-        {
-            await RemoveQuietlyAsync(clone);
-            await RemoveQuietlyAsync(@base, "snap");
-        }
+        });
     }
 
     [Fact(Timeout = 300_000)]
     public async Task A_clone_needs_a_protected_snapshot()
     {
         var rbd = Rbd;
-        var @base = Unique("cbase");
-        var clone = Unique("cclone") + "_disk";
-        try
+        await WithBaseAndCloneNamesAsync(async (@base, clone) =>
         {
             await rbd.ImportAsync(Raw, @base, Ct);
             await rbd.CreateSnapshotAsync(@base, "snap", Ct);
 
             (await Refusal(() => rbd.CloneAsync(@base, "snap", clone, Ct))).ShouldBe((ErrorKind.Failed, 22));
             (await rbd.ListAsync(Ct)).ShouldNotContain(clone);
-        }
-        finally
-        {
-            await RemoveQuietlyAsync(clone);
-            await RemoveQuietlyAsync(@base, "snap");
-        }
+        });
     }
 
     [Fact(Timeout = 300_000)]
@@ -185,9 +164,7 @@ public abstract class RbdToolContract : IDisposable
     public async Task Resize_grows_an_image_and_a_shrink_is_refused()
     {
         var rbd = Rbd;
-        var @base = Unique("cbase");
-        var clone = Unique("cclone") + "_disk";
-        try
+        await WithBaseAndCloneNamesAsync(async (@base, clone) =>
         {
             await MakeBaseAsync(@base);
             await rbd.CloneAsync(@base, "snap", clone, Ct);
@@ -198,12 +175,7 @@ public abstract class RbdToolContract : IDisposable
             (await Refusal(() => rbd.ResizeAsync(clone, 1 * MiB, Ct))).ShouldBe((ErrorKind.Failed, 22));
             (await rbd.InfoAsync(clone, Ct)).SizeBytes.ShouldBe(32 * MiB);
             (await rbd.InfoAsync(@base, Ct)).SizeBytes.ShouldBe(8 * MiB);
-        }
-        finally
-        {
-            await RemoveQuietlyAsync(clone);
-            await RemoveQuietlyAsync(@base, "snap");
-        }
+        });
     }
 
     [Fact(Timeout = 300_000)]
@@ -211,9 +183,7 @@ public abstract class RbdToolContract : IDisposable
     {
         var rbd = Rbd;
         var absent = Unique("cabsent");
-        var @base = Unique("cbase");
-        var clone = Unique("cclone") + "_disk";
-        try
+        await WithBaseAndCloneNamesAsync(async (@base, clone) =>
         {
             foreach (var call in new Func<Task>[]
             {
@@ -249,21 +219,14 @@ public abstract class RbdToolContract : IDisposable
             }
 
             (await rbd.ListAsync(Ct)).ShouldNotContain(clone);
-        }
-        finally
-        {
-            await RemoveQuietlyAsync(clone);
-            await RemoveQuietlyAsync(@base);
-        }
+        });
     }
 
     [Fact(Timeout = 300_000)]
     public async Task Creating_a_name_that_exists_is_a_conflict_and_leaves_the_existing_one()
     {
         var rbd = Rbd;
-        var @base = Unique("cbase");
-        var clone = Unique("cclone") + "_disk";
-        try
+        await WithBaseAndCloneNamesAsync(async (@base, clone) =>
         {
             await MakeBaseAsync(@base);
             await rbd.CloneAsync(@base, "snap", clone, Ct);
@@ -277,12 +240,7 @@ public abstract class RbdToolContract : IDisposable
 
             (await rbd.InfoAsync(clone, Ct)).Parent.ShouldBe(new RbdParent(Pool, @base, "snap"));
             (await rbd.SnapshotsAsync(@base, Ct)).ShouldBe([new RbdSnapshot("snap", 8 * MiB, IsProtected: true)]);
-        }
-        finally
-        {
-            await RemoveQuietlyAsync(clone);
-            await RemoveQuietlyAsync(@base, "snap");
-        }
+        });
     }
 
     public void Dispose()
@@ -296,6 +254,22 @@ public abstract class RbdToolContract : IDisposable
         if (disposing)
         {
             _scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a unique base name and a unique clone name (<c>_disk</c>), and removes both (with the base's snapshot <c>snap</c>) whatever the body left.</summary>
+    private async Task WithBaseAndCloneNamesAsync(Func<string, string, Task> body)
+    {
+        var @base = Unique("cbase");
+        var clone = Unique("cclone") + "_disk";
+        try
+        {
+            await body(@base, clone);
+        }
+        finally
+        {
+            await RemoveQuietlyAsync(clone);
+            await RemoveQuietlyAsync(@base, "snap");
         }
     }
 
