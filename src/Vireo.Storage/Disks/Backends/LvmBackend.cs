@@ -228,9 +228,8 @@ public sealed partial class LvmBackend : IImageBackend
     {
         // nova/virt/libvirt/driver.py _cleanup_lvm: every volume of the group named <uuid>_*.
         var listing = await RunAsync(ListCommand(_tools, _settings.VolumeGroup), cancellationToken).ConfigureAwait(false);
-        var prefix = instanceId.ToString("D") + "_";
         var devices = ParseVolumes(listing.StandardOutput)
-            .Where(v => v.Name.StartsWith(prefix, StringComparison.Ordinal))
+            .Where(v => OutsideDisk.InstanceIdOf(v.Name) == instanceId)
             .Select(v => $"/dev/{_settings.VolumeGroup}/{v.Name}")
             .ToList();
         await RemoveVolumesAsync(devices, cancellationToken).ConfigureAwait(false);

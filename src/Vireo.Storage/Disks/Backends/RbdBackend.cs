@@ -215,9 +215,8 @@ public sealed partial class RbdBackend : IImageBackend
     /// <summary>Removes every <c>&lt;uuid&gt;_*</c> image of the instance in the pool; none there is fine.</summary>
     public async Task RemoveDisksAsync(Guid instanceId, CancellationToken cancellationToken)
     {
-        var prefix = instanceId.ToString("D") + "_";
         var images = await _rbd.ListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var image in images.Where(i => i.StartsWith(prefix, StringComparison.Ordinal)))
+        foreach (var image in images.Where(i => OutsideDisk.InstanceIdOf(i) == instanceId))
         {
             try
             {
