@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Vireo.Api.Auth;
 using Vireo.Api.Flavors;
 using Vireo.Api.Http;
 using Vireo.Api.Images;
@@ -34,7 +35,11 @@ public static class ComputeApi
     public static IServiceCollection AddComputeApi(this IServiceCollection services, ComputeApiOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(options ?? new ComputeApiOptions());
+        var apiOptions = options ?? new ComputeApiOptions();
+        services.TryAddSingleton(apiOptions);
+
+        // noauth2 unless the composition root registered another authenticator (Keystone) first.
+        services.TryAddSingleton<IRequestAuthenticator>(new NoAuthAuthenticator(apiOptions.ProjectId));
 
         // Whatever ASP.NET Core itself reads or writes as JSON (bound parameters, returned values) goes
         // through the API's generated metadata first, not reflection.
@@ -51,10 +56,12 @@ public static class ComputeApi
         var options = app.ServiceProvider.GetRequiredService<ComputeApiOptions>();
 
         // The fault boundary wraps everything after it, so that nothing answers a 500 unlogged; the front
-        // door runs before routing, so what it refuses reaches no endpoint; routing is placed after both
-        // explicitly (a host would otherwise put it first).
+        // door and authentication run before routing, so what they refuse reaches no endpoint; routing is
+        // placed after them explicitly (a host would otherwise put it first).
         pipeline.UseMiddleware<FaultBoundary>();
         pipeline.Use(next => new FrontDoor(next, options.AllowedHosts, logger).InvokeAsync);
+        var authenticator = app.ServiceProvider.GetRequiredService<IRequestAuthenticator>();
+        pipeline.Use(next => new Authentication(next, authenticator, logger).InvokeAsync);
         pipeline.UseRouting();
 
         var errors = new ErrorFilter(logger);
