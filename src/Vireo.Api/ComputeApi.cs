@@ -39,7 +39,7 @@ public static class ComputeApi
         services.TryAddSingleton(apiOptions);
 
         // noauth2 unless the composition root registered another authenticator (Keystone) first.
-        services.TryAddSingleton<IRequestAuthenticator>(new NoAuthAuthenticator(apiOptions.ProjectId));
+        services.TryAddSingleton<IRequestAuthenticator>(new NoAuthAuthenticator(apiOptions.DefaultProjectId));
 
         // Whatever ASP.NET Core itself reads or writes as JSON (bound parameters, returned values) goes
         // through the API's generated metadata first, not reflection.

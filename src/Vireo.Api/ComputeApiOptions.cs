@@ -17,11 +17,11 @@ public sealed record ComputeApiOptions
     /// </summary>
     public HostAllowList AllowedHosts { get; init; } = HostAllowList.LoopbackOnly;
 
-    /// <summary>The project every server and image belongs to (<c>tenant_id</c>, <c>owner</c>): Vireo has one.</summary>
-    public string ProjectId { get; init; } = "vireo";
-
-    /// <summary>The user shown as <c>user_id</c> of every server.</summary>
-    public string UserId { get; init; } = "vireo";
+    /// <summary>
+    /// The project of a caller without a token under noauth2 (<c>[vireo] default_project_id</c>, Nova's
+    /// noauth2 default "admin"); rows older than ownership belong to it.
+    /// </summary>
+    public string DefaultProjectId { get; init; } = Core.Tenancy.Owners.DefaultProjectId;
 
     /// <summary>The availability zone shown on servers (Nova's <c>[DEFAULT] default_availability_zone</c>).</summary>
     public string AvailabilityZone { get; init; } = "nova";

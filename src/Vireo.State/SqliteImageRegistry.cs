@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Vireo.Core;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 using static Vireo.State.SqlValues;
 
 namespace Vireo.State;
@@ -9,7 +10,7 @@ namespace Vireo.State;
 public sealed class SqliteImageRegistry : IImageRegistry
 {
     private const string Columns =
-        "id, name, status, disk_format, container_format, size_bytes, virtual_size_bytes, sha256, min_disk_gib, min_ram_mib, created_at, updated_at, md5";
+        "id, name, status, disk_format, container_format, size_bytes, virtual_size_bytes, sha256, min_disk_gib, min_ram_mib, created_at, updated_at, md5, owner, visibility";
 
     private readonly SqliteDatabase _database;
 
@@ -32,7 +33,7 @@ public sealed class SqliteImageRegistry : IImageRegistry
             $"""
             INSERT INTO images ({Columns})
             VALUES ($id, $name, $status, $disk_format, $container_format, $size_bytes, $virtual_size_bytes, $sha256,
-                    $min_disk_gib, $min_ram_mib, $created_at, $updated_at, $md5)
+                    $min_disk_gib, $min_ram_mib, $created_at, $updated_at, $md5, $owner, $visibility)
             """,
             cancellationToken);
     }
@@ -47,7 +48,7 @@ public sealed class SqliteImageRegistry : IImageRegistry
             SET name = $name, status = $status, disk_format = $disk_format, container_format = $container_format,
                 size_bytes = $size_bytes, virtual_size_bytes = $virtual_size_bytes, sha256 = $sha256,
                 min_disk_gib = $min_disk_gib, min_ram_mib = $min_ram_mib, created_at = $created_at, updated_at = $updated_at,
-                md5 = $md5
+                md5 = $md5, owner = $owner, visibility = $visibility
             WHERE id = $id
             """,
             cancellationToken);
@@ -83,7 +84,9 @@ public sealed class SqliteImageRegistry : IImageRegistry
                         .With("$min_ram_mib", image.MinRamMiB)
                         .With("$created_at", Time(image.CreatedAt))
                         .With("$updated_at", Time(image.UpdatedAt))
-                        .With("$md5", Nullable(image.Md5));
+                        .With("$md5", Nullable(image.Md5))
+                        .With("$owner", image.Owner)
+                        .With("$visibility", image.Visibility.ToGlance());
                     int changed;
                     try
                     {
@@ -146,7 +149,12 @@ public sealed class SqliteImageRegistry : IImageRegistry
                             reader.GetInt32(9),
                             ImageRecord.NoProperties,
                             ReadTime(reader, 10),
-                            ReadTime(reader, 11)) { Md5 = ReadNullableString(reader, 12) });
+                            ReadTime(reader, 11))
+                        {
+                            Md5 = ReadNullableString(reader, 12),
+                            Owner = reader.GetString(13),
+                            Visibility = ImageVisibilities.Parse(reader.GetString(14)),
+                        });
                     }
                 }
 

@@ -6,13 +6,13 @@ using static Vireo.State.SqlValues;
 namespace Vireo.State;
 
 /// <summary>
-/// Instances in SQLite: soft-deleted rows (vm_state <c>deleted</c>), names unique among the
-/// rest by a partial unique index, and compare-and-set updates on the revision column.
+/// Instances in SQLite: soft-deleted rows (vm_state <c>deleted</c>), an owning project and user on each,
+/// lists filtered, sorted and paged in SQL, and compare-and-set updates on the revision column.
 /// </summary>
 public sealed partial class SqliteInstanceStore : IInstanceStore
 {
     private const string Columns =
-        "id, name, image_id, flavor_id, vm_state, task_state, power_state, fault_reason, host, created_at, updated_at, launched_at, terminated_at, revision, effective_cpu";
+        "id, name, image_id, flavor_id, vm_state, task_state, power_state, fault_reason, host, created_at, updated_at, launched_at, terminated_at, revision, effective_cpu, project_id, user_id";
 
     private readonly SqliteDatabase _database;
 
@@ -27,7 +27,7 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                 using var command = Bind(Command(connection, $"""
                     INSERT INTO instances ({Columns})
                     VALUES ($id, $name, $image_id, $flavor_id, $vm_state, $task_state, $power_state, $fault_reason, $host,
-                            $created_at, $updated_at, $launched_at, $terminated_at, $revision, $effective_cpu)
+                            $created_at, $updated_at, $launched_at, $terminated_at, $revision, $effective_cpu, $project_id, $user_id)
                     """), instance);
                 try
                 {
@@ -36,10 +36,6 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                 catch (SqliteException exception) when (SqliteDatabase.IsConstraint(exception, SqliteDatabase.SqliteConstraintPrimaryKey))
                 {
                     throw VireoException.Conflict($"instance {instance.Id} already exists");
-                }
-                catch (SqliteException exception) when (SqliteDatabase.IsConstraint(exception, SqliteDatabase.SqliteConstraintUnique))
-                {
-                    throw await NameTakenAsync(connection, instance.Name, cancellationToken).ConfigureAwait(false);
                 }
             },
             cancellationToken);
@@ -54,14 +50,21 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
             },
             cancellationToken);
 
-    public Task<Instance?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Instance>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(query);
         return _database.RunAsync(
             async connection =>
             {
-                using var command = Command(connection, $"SELECT {Columns} FROM instances WHERE name = $name AND vm_state <> 'deleted'").With("$name", name);
-                return (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+                var (sql, bind) = InstanceQuerySql.Build(query, Columns);
+                using var command = bind(Command(connection, sql));
+                var rows = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+                if (query.Marker is { } marker && !await MarkerListedAsync(connection, query, marker, cancellationToken).ConfigureAwait(false))
+                {
+                    throw InstanceQuery.MarkerNotFound(marker);
+                }
+
+                return rows;
             },
             cancellationToken);
     }
@@ -90,19 +93,10 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                     SET name = $name, image_id = $image_id, flavor_id = $flavor_id, vm_state = $vm_state, task_state = $task_state,
                         power_state = $power_state, fault_reason = $fault_reason, host = $host, created_at = $created_at,
                         updated_at = $updated_at, launched_at = $launched_at, terminated_at = $terminated_at, effective_cpu = $effective_cpu,
-                        revision = revision + 1
+                        project_id = $project_id, user_id = $user_id, revision = revision + 1
                     WHERE id = $id AND revision = $revision
                     """), instance);
-                int changed;
-                try
-                {
-                    changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (SqliteException exception) when (SqliteDatabase.IsConstraint(exception, SqliteDatabase.SqliteConstraintUnique))
-                {
-                    throw await NameTakenAsync(connection, instance.Name, cancellationToken).ConfigureAwait(false);
-                }
-
+                var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 if (changed == 1)
                 {
                     return instance with { Revision = instance.Revision + 1 };
@@ -115,6 +109,16 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                     : VireoException.Conflict($"{instance.Label} was changed by another request (revision {stored}, expected {instance.Revision}); try again");
             },
             cancellationToken);
+    }
+
+    /// <summary>Whether the marker is a server of the queried list (Nova: "marker [X] not found" otherwise, also for another project's).</summary>
+    private static async Task<bool> MarkerListedAsync(SqliteConnection connection, InstanceQuery query, Guid marker, CancellationToken cancellationToken)
+    {
+        using var command = Command(connection, """
+            SELECT 1 FROM instances
+            WHERE id = $marker AND vm_state <> 'deleted' AND ($project_id IS NULL OR project_id = $project_id)
+            """).With("$marker", Id(marker)).With("$project_id", Nullable(query.ProjectId));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
     private static SqliteCommand Bind(SqliteCommand command, Instance instance) => command
@@ -132,7 +136,9 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         .With("$launched_at", Time(instance.LaunchedAt))
         .With("$terminated_at", Time(instance.TerminatedAt))
         .With("$revision", instance.Revision)
-        .With("$effective_cpu", EffectiveCpuJson.Write(instance.EffectiveCpu));
+        .With("$effective_cpu", EffectiveCpuJson.Write(instance.EffectiveCpu))
+        .With("$project_id", instance.ProjectId)
+        .With("$user_id", instance.UserId);
 
     private static async Task<IReadOnlyList<Instance>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -155,18 +161,13 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
                 ReadNullableTime(reader, 11),
                 ReadNullableTime(reader, 12),
                 reader.GetInt64(13),
-                EffectiveCpuJson.Read(ReadNullableString(reader, 14), ReadId(reader, 0))));
+                EffectiveCpuJson.Read(ReadNullableString(reader, 14), ReadId(reader, 0)))
+            {
+                ProjectId = reader.GetString(15),
+                UserId = reader.GetString(16),
+            });
         }
 
         return instances;
-    }
-
-    private static async Task<VireoException> NameTakenAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
-    {
-        using var command = Command(connection, "SELECT id FROM instances WHERE name = $name AND vm_state <> 'deleted'").With("$name", name);
-        var existing = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return VireoException.Conflict(existing is string id
-            ? $"a server named '{name}' already exists (id {id}); choose another name or delete that server"
-            : $"a server named '{name}' already exists; choose another name or delete that server");
     }
 }

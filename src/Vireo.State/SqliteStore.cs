@@ -41,13 +41,15 @@ public sealed class SqliteStore : IDisposable
     public SqliteImageRegistry Images { get; }
 
     /// <summary>Opens the database file at <paramref name="databasePath"/>; its directory must exist.</summary>
+    /// <param name="defaultProjectId">The project that gets rows older than ownership (<c>[vireo] default_project_id</c>).</param>
     /// <exception cref="Core.VireoException">
     /// Configuration when the file cannot be opened or its schema is newer than this code;
     /// Unavailable when another process holds it locked past the busy timeout.
     /// </exception>
-    public static SqliteStore Open(string databasePath, TimeSpan? busyTimeout = null)
+    public static SqliteStore Open(string databasePath, TimeSpan? busyTimeout = null, string defaultProjectId = Core.Tenancy.Owners.DefaultProjectId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(defaultProjectId);
         var database = new SqliteDatabase(databasePath, busyTimeout ?? DefaultBusyTimeout);
         using var connection = database.Open();
         try
@@ -59,7 +61,7 @@ public sealed class SqliteStore : IDisposable
                 wal.ExecuteScalar();
             }
 
-            var applied = Migrator.Migrate(connection, databasePath, SchemaMigrations.All);
+            var applied = Migrator.Migrate(connection, databasePath, SchemaMigrations.All, defaultProjectId);
             return new SqliteStore(database, applied, Migrator.ReadVersion(connection, transaction: null));
         }
         catch (Microsoft.Data.Sqlite.SqliteException exception)

@@ -124,10 +124,14 @@ public sealed record ServerDetail
     [JsonPropertyName("OS-EXT-AZ:availability_zone")]
     public required string AvailabilityZone { get; init; }
 
+    /// <summary>Admins only (Nova's <c>os_compute_api:os-extended-server-attributes</c>): left out for anyone else.</summary>
     [JsonPropertyName("OS-EXT-SRV-ATTR:host")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Host { get; init; }
 
+    /// <summary>Admins only, as <see cref="Host"/>.</summary>
     [JsonPropertyName("OS-EXT-SRV-ATTR:hypervisor_hostname")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HypervisorHostname { get; init; }
 
     [JsonPropertyName("OS-EXT-STS:vm_state")]

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Vireo.Api.Auth;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core.Compute;
@@ -26,21 +27,21 @@ internal static class FlavorEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
+        var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(RequestContexts.Of(http), cancellationToken).ConfigureAwait(false), http.Request.Query);
         var links = new ApiLinks(http.Request, options);
         return Results.Json(new FlavorListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Summary(flavor, links))] }, ApiJson.Context.FlavorListResponse);
     }
 
     private static async Task<IResult> ListDetailAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
+        var flavors = FlavorRequests.Filter(await compute.ListFlavorsAsync(RequestContexts.Of(http), cancellationToken).ConfigureAwait(false), http.Request.Query);
         var links = new ApiLinks(http.Request, options);
         return Results.Json(new FlavorDetailListResponse { Flavors = [.. flavors.Select(flavor => FlavorViews.Detail(flavor, links))] }, ApiJson.Context.FlavorDetailListResponse);
     }
 
     private static async Task<IResult> ShowAsync(string flavorRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var flavor = await compute.ShowFlavorAsync(flavorRef, cancellationToken).ConfigureAwait(false);
+        var flavor = await compute.ShowFlavorAsync(flavorRef, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Context.FlavorResponse);
     }
 
@@ -48,13 +49,13 @@ internal static class FlavorEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, FlavorRequests.CreateExample, cancellationToken).ConfigureAwait(false);
-        var flavor = await compute.CreateFlavorAsync(FlavorRequests.ParseCreate(body), cancellationToken).ConfigureAwait(false);
+        var flavor = await compute.CreateFlavorAsync(FlavorRequests.ParseCreate(body), RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.Json(new FlavorResponse { Flavor = FlavorViews.Detail(flavor, new ApiLinks(http.Request, options)) }, ApiJson.Context.FlavorResponse);
     }
 
-    private static async Task<IResult> DeleteAsync(string flavorRef, [FromServices] ComputeService compute, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string flavorRef, HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
-        await compute.DeleteFlavorAsync(flavorRef, cancellationToken).ConfigureAwait(false);
+        await compute.DeleteFlavorAsync(flavorRef, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 }

@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Vireo.Api.Auth;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
 using Vireo.Core.ImageCache;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Api.ImageCache;
 
@@ -19,8 +21,10 @@ internal static class ImageCacheEndpoints
 {
     public static void Map(IEndpointRouteBuilder v21) => v21.MapGet("/vireo-image-cache", GetAsync);
 
-    private static async Task<IResult> GetAsync([FromServices] IImageCacheManager? manager, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpContext http, [FromServices] IImageCacheManager? manager, CancellationToken cancellationToken)
     {
+        // The cache is the host's, every project's images: an operator's view (admins only).
+        Policy.Enforce(RequestContexts.Of(http), Policy.ImageCache);
         if (manager is null)
         {
             throw new VireoException(ErrorKind.Unavailable, "this service runs no image cache manager; use `vireo serve` to see the base image cache");

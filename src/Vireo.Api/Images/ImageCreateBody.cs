@@ -4,6 +4,7 @@ using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Api.Images;
 
@@ -107,7 +108,10 @@ internal static class ImageCreateBody
             throw ApiRequestException.BadRequest(string.Join("; ", problems));
         }
 
-        return new ImageImportRequest(name, diskFormat, containerFormat, properties, minDisk, minRam);
+        return new ImageImportRequest(name, diskFormat, containerFormat, properties, minDisk, minRam)
+        {
+            Visibility = ImageVisibilities.TryParse(visibility) ?? ImageVisibility.Private,
+        };
     }
 
     private static string? OptionalString(JsonObject body, string key, List<string> problems)

@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Vireo.Api.Auth;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
-using Vireo.Core.Ports;
+using Vireo.Core.Compute;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Api.Images;
 
@@ -56,12 +58,23 @@ internal static class ImageEndpoints
         image.MapGet("/versions", Versions);
     }
 
-    /// <summary>Glance's filters used by clients: <c>name</c> (exact), <c>status</c>, <c>id=in:a,b</c>.</summary>
-    private static async Task<IResult> ListAsync(HttpContext http, [FromServices] IImageCatalog catalog, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Glance's filters used by clients: <c>name</c> (exact), <c>status</c>, <c>id=in:a,b</c>, <c>visibility</c>
+    /// and <c>owner</c>; the caller's list holds its own project's images, public ones and (with
+    /// <c>visibility=community</c>) community ones; an admin's holds all.
+    /// </summary>
+    private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
-        IEnumerable<ImageRecord> images = (await catalog.ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(image => image.Status is not (ImageStatus.Deleted or ImageStatus.PendingDelete));
+        ImageVisibility? visibility = null;
+        if (query["visibility"].ToString() is { Length: > 0 } visibilityName && visibilityName != "all")
+        {
+            visibility = ImageVisibilities.TryParse(visibilityName)
+                ?? throw ApiRequestException.BadRequest($"Invalid visibility value: {visibilityName}; use one of {string.Join(", ", ImageVisibilities.All)} or all");
+        }
+
+        var owner = query["owner"].ToString() is { Length: > 0 } ownerName ? ownerName : null;
+        IEnumerable<ImageRecord> images = await compute.ListImagesAsync(new ImageListQuery(visibility, owner), RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         if (query["name"].ToString() is { Length: > 0 } name)
         {
             images = images.Where(image => string.Equals(image.Name, name, StringComparison.Ordinal));
@@ -90,59 +103,46 @@ internal static class ImageEndpoints
             ApiJson.Context.ImageListResponse);
     }
 
-    private static async Task<IResult> ShowAsync(string imageId, [FromServices] IImageCatalog catalog, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> ShowAsync(string imageId, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var id = ParseId(imageId);
-        var image = await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (image is null || image.Status is ImageStatus.Deleted or ImageStatus.PendingDelete)
-        {
-            throw NotFound(imageId);
-        }
-
+        var image = await compute.ShowImageAsync(imageId, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.Json(ImageViews.View(image, options), ApiJson.Context.ImageView);
     }
 
-    private static async Task<IResult> DeleteAsync(string imageId, [FromServices] IImageStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string imageId, HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
-        await store.DeleteAsync(ParseId(imageId), cancellationToken).ConfigureAwait(false);
+        await compute.DeleteImageAsync(imageId, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
 
     /// <summary>Glance's <c>POST /v2/images</c>: a queued image, its data to follow.</summary>
-    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, ImageCreateBody.Example, cancellationToken).ConfigureAwait(false);
-        var image = await store.RegisterAsync(ImageCreateBody.Parse(body), cancellationToken).ConfigureAwait(false);
+        var image = await compute.RegisterImageAsync(ImageCreateBody.Parse(body), RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         var view = ImageViews.View(image, options);
         http.Response.Headers.Location = new ApiLinks(http.Request, options).Bookmark("image" + view.Self);
         return Results.Json(view, ApiJson.Context.ImageView, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Glance's <c>PUT /v2/images/{id}/file</c>: the data, checked before the image turns active; 204.</summary>
-    private static async Task<IResult> UploadAsync(string imageId, HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(string imageId, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         EnsureOctetStream(http.Request, "an upload");
         LimitBody(http, options.ImageSizeCapBytes);
-        await store.UploadAsync(ParseId(imageId), http.Request.Body, progress: null, cancellationToken).ConfigureAwait(false);
+        await compute.UploadImageAsync(imageId, http.Request.Body, progress: null, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
 
     /// <summary>Glance's <c>GET /v2/images/{id}/file</c>: the stored bytes with Content-MD5; 204 while there are none.</summary>
-    private static async Task<IResult> DownloadAsync(string imageId, HttpContext http, [FromServices] IImageCatalog catalog, [FromServices] IImageStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(string imageId, HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
-        var id = ParseId(imageId);
-        var image = await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (image is null || image.Status is ImageStatus.Deleted or ImageStatus.PendingDelete)
-        {
-            throw NotFound(imageId);
-        }
-
-        if (image.Status != ImageStatus.Active)
+        var (image, content) = await compute.OpenImageContentAsync(imageId, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
+        if (content is null)
         {
             return Results.NoContent();
         }
 
-        var content = await store.OpenContentAsync(id, cancellationToken).ConfigureAwait(false);
         if (image.Md5 is { } md5)
         {
             http.Response.Headers["Content-MD5"] = md5;
@@ -197,23 +197,16 @@ internal static class ImageEndpoints
         }
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext http, [FromServices] IImageStore store, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> ImportAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
         var request = http.Request;
         EnsureOctetStream(request, "an import", required: true);
         var import = ImageImportQuery.Parse(request.Query);
         LimitBody(http, options.ImageSizeCapBytes);
 
-        var image = await store.ImportAsync(import, request.Body, progress: null, cancellationToken).ConfigureAwait(false);
+        var image = await compute.ImportImageAsync(import, request.Body, progress: null, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         var view = ImageViews.View(image, options);
         http.Response.Headers.Location = new ApiLinks(request, options).Bookmark("image" + view.Self);
         return Results.Json(view, ApiJson.Context.ImageView, statusCode: StatusCodes.Status201Created);
     }
-
-    /// <summary>Glance answers 404 for an id that is not a UUID.</summary>
-    private static Guid ParseId(string imageId) =>
-        Guid.TryParse(imageId, out var id) ? id : throw NotFound(imageId);
-
-    private static VireoException NotFound(string imageId) =>
-        VireoException.NotFound($"image '{imageId}' does not exist; list the images to see their ids and names");
 }

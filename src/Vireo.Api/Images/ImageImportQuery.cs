@@ -4,6 +4,7 @@ using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Api.Images;
 
@@ -39,13 +40,21 @@ internal static class ImageImportQuery
                 $"'container_format' must be one of {string.Join(", ", ContainerFormats)}, got '{containerFormat}'");
         }
 
+        // Glance's visibility; private unless asked, public for admins only (the compute service checks).
+        var visibilityName = Single(query, "visibility");
+        var visibility = visibilityName is null ? ImageVisibility.Private : ImageVisibilities.TryParse(visibilityName)
+            ?? throw ApiRequestException.BadRequest($"'visibility' must be one of {string.Join(", ", ImageVisibilities.All)}, got '{visibilityName}'");
+
         return new ImageImportRequest(
             name,
             diskFormat,
             containerFormat,
             Properties(query),
             NonNegative(query, "min_disk"),
-            NonNegative(query, "min_ram"));
+            NonNegative(query, "min_ram"))
+        {
+            Visibility = visibility,
+        };
     }
 
     private static Dictionary<string, string> Properties(IQueryCollection query)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Api.Images;
 
@@ -36,13 +37,13 @@ internal static class ImageViews
             Id = Id(image.Id),
             Name = image.Name,
             Status = image.Status.ToGlance(),
-            Visibility = "public",
+            Visibility = image.Visibility.ToGlance(),
             Protected = false,
             OsHidden = false,
             Checksum = image.Md5,
             OsHashAlgo = image.Sha256 is null ? null : "sha256",
             OsHashValue = image.Sha256,
-            Owner = options.ProjectId,
+            Owner = image.Owner,
             Size = image.SizeBytes,
             VirtualSize = image.VirtualSizeBytes,
             MinDisk = image.MinDiskGiB,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Vireo.Api.Auth;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
@@ -25,15 +26,15 @@ internal static class OrphanEndpoints
         orphans.MapDelete("/{orphanId}", PurgeAsync);
     }
 
-    private static async Task<IResult> ListAsync([FromServices] ComputeService compute, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
-        var orphans = await compute.ListOrphansAsync(cancellationToken).ConfigureAwait(false);
+        var orphans = await compute.ListOrphansAsync(RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.Json(new OrphanListResponse { Orphans = [.. orphans.Select(View)] }, ApiJson.Context.OrphanListResponse);
     }
 
-    private static async Task<IResult> PurgeAsync(string orphanId, [FromServices] ComputeService compute, CancellationToken cancellationToken)
+    private static async Task<IResult> PurgeAsync(string orphanId, HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
-        await compute.PurgeOrphanAsync(orphanId, cancellationToken).ConfigureAwait(false);
+        await compute.PurgeOrphanAsync(orphanId, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Vireo.Api.Auth;
 using Vireo.Api.Http;
 using Vireo.Api.Images;
 using Vireo.Core.Compute;
@@ -21,7 +22,8 @@ internal static class CreateImageAction
     public static async Task<(SnapshotOperation Operation, string Location)> RunAsync(
         string serverRef, JsonNode? argument, HttpContext http, ComputeService compute, ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        var caller = RequestContexts.Of(http);
+        await compute.ShowServerAsync(serverRef, caller, cancellationToken).ConfigureAwait(false);
         if (argument is not JsonObject arguments)
         {
             throw ApiRequestException.BadRequest($"'createImage' must be an object such as {Example}, got {JsonBody.Describe(argument)}");
@@ -29,7 +31,7 @@ internal static class CreateImageAction
 
         var name = JsonBody.String(arguments, "name", "createImage.name", required: false, TextRule.Name);
         var metadata = Metadata(arguments);
-        var operation = await compute.BeginCreateImageAsync(serverRef, name, metadata, RequestIds.For(http), cancellationToken).ConfigureAwait(false);
+        var operation = await compute.BeginCreateImageAsync(serverRef, name, metadata, caller, cancellationToken).ConfigureAwait(false);
         var location = new ApiLinks(http.Request, options).Bookmark("image" + ImageViews.Location(operation.Image.Id));
         return (operation, location);
     }

@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Vireo.Api.Auth;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
 using Vireo.Core.Compute;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Api.Servers;
 
@@ -42,19 +43,21 @@ internal static class ServerEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var instances = Filter(await compute.ListServersAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
+        var instances = await ServerListRequest.ListAsync(http, compute, cancellationToken).ConfigureAwait(false);
         var links = new ApiLinks(http.Request, options);
         return Results.Json(new ServerListResponse { Servers = [.. instances.Select(instance => ServerViews.Summary(instance, links))] }, ApiJson.Context.ServerListResponse);
     }
 
     private static async Task<IResult> ListDetailAsync(HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var instances = Filter(await compute.ListServersAsync(cancellationToken).ConfigureAwait(false), http.Request.Query);
+        var caller = RequestContexts.Of(http);
+        var instances = await ServerListRequest.ListAsync(http, compute, cancellationToken).ConfigureAwait(false);
         var links = new ApiLinks(http.Request, options);
         var views = new List<ServerDetail>(instances.Count);
         foreach (var instance in instances)
         {
-            views.Add(ServerViews.Detail(instance, await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false), links, options, compute.BuildProgress(instance.Id)));
+            var fault = await NewestFaultAsync(compute, instance, caller, cancellationToken).ConfigureAwait(false);
+            views.Add(ServerViews.Detail(instance, fault, links, options, caller, compute.BuildProgress(instance.Id)));
         }
 
         return Results.Json(new ServerDetailListResponse { Servers = views }, ApiJson.Context.ServerDetailListResponse);
@@ -62,15 +65,16 @@ internal static class ServerEndpoints
 
     private static async Task<IResult> ShowAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ComputeApiOptions options, CancellationToken cancellationToken)
     {
-        var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
-        var fault = await NewestFaultAsync(compute, instance, cancellationToken).ConfigureAwait(false);
-        var view = ServerViews.Detail(instance, fault, new ApiLinks(http.Request, options), options, compute.BuildProgress(instance.Id));
+        var caller = RequestContexts.Of(http);
+        var instance = await compute.ShowServerAsync(serverRef, caller, cancellationToken).ConfigureAwait(false);
+        var fault = await NewestFaultAsync(compute, instance, caller, cancellationToken).ConfigureAwait(false);
+        var view = ServerViews.Detail(instance, fault, new ApiLinks(http.Request, options), options, caller, compute.BuildProgress(instance.Id));
         return Results.Json(new ServerResponse { Server = view }, ApiJson.Context.ServerResponse);
     }
 
-    private static async Task<IResult> GuestCpuAsync(string serverRef, [FromServices] ComputeService compute, CancellationToken cancellationToken)
+    private static async Task<IResult> GuestCpuAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, CancellationToken cancellationToken)
     {
-        var instance = await compute.ShowServerAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        var instance = await compute.ShowServerAsync(serverRef, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         return Results.Json(new GuestCpuResponse { GuestCpu = GuestCpuViews.For(instance) }, ApiJson.Context.GuestCpuResponse);
     }
 
@@ -79,7 +83,7 @@ internal static class ServerEndpoints
         var body = await JsonBody.ReadObjectAsync(http.Request, AgentPingExample, cancellationToken).ConfigureAwait(false);
         var maximum = (int)ComputeService.MaxAgentPingTimeout.TotalSeconds;
         var timeout = JsonBody.Integer(body, "timeout", "timeout", required: false, minimum: 1, maximum: maximum) ?? DefaultAgentPingSeconds;
-        var answered = await compute.PingGuestAgentAsync(serverRef, TimeSpan.FromSeconds(timeout), cancellationToken).ConfigureAwait(false);
+        var answered = await compute.PingGuestAgentAsync(serverRef, TimeSpan.FromSeconds(timeout), RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         // Servers are found by id only, so a reference that reached here is one.
         var serverId = Guid.Parse(serverRef).ToString("D");
         return Results.Json(new AgentPingResponse { AgentPing = new AgentPingView { ServerId = serverId, Answered = answered, Timeout = timeout } }, ApiJson.Context.AgentPingResponse);
@@ -94,9 +98,8 @@ internal static class ServerEndpoints
         var request = new CreateServerRequest(
             JsonBody.String(server, "name", "server.name", required: false, TextRule.Name) ?? string.Empty,
             LastSegment(JsonBody.Reference(server, "imageRef", "server.imageRef")),
-            LastSegment(JsonBody.Reference(server, "flavorRef", "server.flavorRef")),
-            RequestIds.For(http));
-        var operation = await compute.BeginCreateServerAsync(request, cancellationToken).ConfigureAwait(false);
+            LastSegment(JsonBody.Reference(server, "flavorRef", "server.flavorRef")));
+        var operation = await compute.BeginCreateServerAsync(request, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         Observe(operation, "create", loggers);
 
         var links = new ApiLinks(http.Request, options);
@@ -107,7 +110,7 @@ internal static class ServerEndpoints
 
     private static async Task<IResult> DeleteAsync(string serverRef, HttpContext http, [FromServices] ComputeService compute, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var operation = await compute.BeginDeleteServerAsync(serverRef, RequestIds.For(http), cancellationToken).ConfigureAwait(false);
+        var operation = await compute.BeginDeleteServerAsync(serverRef, RequestContexts.Of(http), cancellationToken).ConfigureAwait(false);
         Observe(operation, "delete", loggers);
         return Results.NoContent();
     }
@@ -123,21 +126,21 @@ internal static class ServerEndpoints
         }
 
         var (action, argument) = body.First();
-        var requestId = RequestIds.For(http);
+        var caller = RequestContexts.Of(http);
         ServerOperation operation;
         switch (action)
         {
             case "os-start":
-                operation = await compute.BeginStartServerAsync(serverRef, requestId, cancellationToken).ConfigureAwait(false);
+                operation = await compute.BeginStartServerAsync(serverRef, caller, cancellationToken).ConfigureAwait(false);
                 break;
             case "os-stop":
-                operation = await compute.BeginStopServerAsync(serverRef, requestId, cancellationToken).ConfigureAwait(false);
+                operation = await compute.BeginStopServerAsync(serverRef, caller, cancellationToken).ConfigureAwait(false);
                 break;
             case "reboot":
-                operation = await compute.BeginRebootServerAsync(serverRef, RebootTypeOf(argument), requestId, cancellationToken).ConfigureAwait(false);
+                operation = await compute.BeginRebootServerAsync(serverRef, RebootTypeOf(argument), caller, cancellationToken).ConfigureAwait(false);
                 break;
             case "os-getConsoleOutput":
-                return await ConsoleOutputAsync(serverRef, argument, compute, cancellationToken).ConfigureAwait(false);
+                return await ConsoleOutputAsync(serverRef, argument, compute, caller, cancellationToken).ConfigureAwait(false);
             case "createImage":
                 var (snapshot, location) = await CreateImageAction.RunAsync(serverRef, argument, http, compute, options, cancellationToken).ConfigureAwait(false);
                 Observe(new ServerOperation(snapshot.Accepted, snapshot.Completion), action, loggers);
@@ -152,7 +155,7 @@ internal static class ServerEndpoints
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ConsoleOutputAsync(string serverRef, JsonNode? argument, ComputeService compute, CancellationToken cancellationToken)
+    private static async Task<IResult> ConsoleOutputAsync(string serverRef, JsonNode? argument, ComputeService compute, RequestContext caller, CancellationToken cancellationToken)
     {
         int? lines = null;
         if (argument is JsonObject arguments)
@@ -167,7 +170,7 @@ internal static class ServerEndpoints
                 $"'os-getConsoleOutput' must be an object such as {{\"length\": 50}}, got {JsonBody.Describe(argument)}");
         }
 
-        var output = await compute.ReadConsoleOutputAsync(serverRef, lines, cancellationToken).ConfigureAwait(false);
+        var output = await compute.ReadConsoleOutputAsync(serverRef, lines, caller, cancellationToken).ConfigureAwait(false);
         return Results.Json(new ConsoleOutputResponse { Output = output }, ApiJson.Context.ConsoleOutputResponse);
     }
 
@@ -188,58 +191,15 @@ internal static class ServerEndpoints
         };
     }
 
-    private static async Task<InstanceFault?> NewestFaultAsync(ComputeService compute, Instance instance, CancellationToken cancellationToken)
+    private static async Task<InstanceFault?> NewestFaultAsync(ComputeService compute, Instance instance, RequestContext caller, CancellationToken cancellationToken)
     {
         if (instance.VmState != VmState.Error)
         {
             return null;
         }
 
-        var faults = await compute.ListServerFaultsAsync(instance.Id.ToString(), cancellationToken).ConfigureAwait(false);
+        var faults = await compute.ListServerFaultsAsync(instance.Id.ToString(), caller, cancellationToken).ConfigureAwait(false);
         return faults.Count > 0 ? faults[0] : null;
-    }
-
-    /// <summary>Nova's list filters that matter here: <c>name</c> (a regular expression searched in the name) and <c>status</c>.</summary>
-    private static List<Instance> Filter(IReadOnlyList<Instance> instances, IQueryCollection query)
-    {
-        IEnumerable<Instance> selected = instances;
-        if (query.TryGetValue("name", out var names) && !string.IsNullOrEmpty(names.ToString()))
-        {
-            var name = names.ToString();
-            Regex? pattern;
-            try
-            {
-                pattern = new Regex(name, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException)
-            {
-                pattern = null;
-            }
-
-            selected = selected.Where(instance => pattern is null
-                ? instance.Name.Contains(name, StringComparison.Ordinal)
-                : SafeIsMatch(pattern, instance.Name));
-        }
-
-        if (query.TryGetValue("status", out var statuses) && !string.IsNullOrEmpty(statuses.ToString()))
-        {
-            var wanted = statuses.Select(status => status!.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
-            selected = selected.Where(instance => wanted.Contains(instance.Status));
-        }
-
-        return [.. selected];
-    }
-
-    private static bool SafeIsMatch(Regex pattern, string name)
-    {
-        try
-        {
-            return pattern.IsMatch(name);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Nova takes links as references too: <c>http://host/v2.1/flavors/1</c> means flavor 1.</summary>

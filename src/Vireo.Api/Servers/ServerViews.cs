@@ -2,6 +2,7 @@ using System.Globalization;
 using Vireo.Api.Contracts;
 using Vireo.Api.Http;
 using Vireo.Core;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Api.Servers;
 
@@ -44,8 +45,10 @@ internal static class ServerViews
 
     /// <param name="newestFault">The newest recorded fault, when the instance is in ERROR.</param>
     /// <param name="progress">Nova's <c>progress</c> (percent) for the statuses that carry it.</param>
-    public static ServerDetail Detail(Instance instance, InstanceFault? newestFault, ApiLinks links, ComputeApiOptions options, int progress = 0)
+    /// <param name="caller">Who asks: the host fields (<c>OS-EXT-SRV-ATTR:*</c>) are shown to admins only (Nova's default policy).</param>
+    public static ServerDetail Detail(Instance instance, InstanceFault? newestFault, ApiLinks links, ComputeApiOptions options, RequestContext caller, int progress = 0)
     {
+        var hostFields = Policy.Allows(caller, Policy.ServersShowHostFields);
         var status = instance.Status;
         var imageId = instance.ImageId.ToString("D", CultureInfo.InvariantCulture);
         return new ServerDetail
@@ -53,10 +56,10 @@ internal static class ServerViews
             Id = Id(instance),
             Name = instance.Name,
             Status = status,
-            TenantId = options.ProjectId,
-            UserId = options.UserId,
+            TenantId = instance.ProjectId,
+            UserId = instance.UserId,
             Metadata = NoMetadata,
-            HostId = HostId(options.ProjectId, instance.Host),
+            HostId = HostId(instance.ProjectId, instance.Host),
             Image = new ResourceReference { Id = imageId, Links = links.BookmarkOnly("images/" + imageId) },
             Flavor = new ResourceReference { Id = instance.FlavorId, Links = links.BookmarkOnly("flavors/" + Uri.EscapeDataString(instance.FlavorId)) },
             Created = Timestamp(instance.CreatedAt),
@@ -69,8 +72,8 @@ internal static class ServerViews
             ConfigDrive = string.Empty,
             DiskConfig = DiskConfig,
             AvailabilityZone = options.AvailabilityZone,
-            Host = NullIfEmpty(instance.Host),
-            HypervisorHostname = NullIfEmpty(instance.Host),
+            Host = hostFields ? NullIfEmpty(instance.Host) : null,
+            HypervisorHostname = hostFields ? NullIfEmpty(instance.Host) : null,
             VmState = instance.VmState.ToNova(),
             TaskState = instance.TaskState.ToNova(),
             PowerState = (int)instance.PowerState,

@@ -31,7 +31,7 @@ public sealed partial class ComputeWorker(
             {
                 await SyncAllAsync(stoppingToken).ConfigureAwait(false);
                 await compute.FollowPowerStateChangesAsync(
-                    (change, e) => LogEventFailed(change.InstanceId, e.Message), stoppingToken).ConfigureAwait(false);
+                    (change, e) => LogEventFailed(change.InstanceId, e.Message), compute.ServiceContext(), stoppingToken).ConfigureAwait(false);
             }
             catch (VireoException e) when (e.Kind == ErrorKind.Unavailable && !stoppingToken.IsCancellationRequested)
             {
@@ -62,7 +62,7 @@ public sealed partial class ComputeWorker(
         {
             try
             {
-                var report = await compute.ReconcileAsync(stoppingToken).ConfigureAwait(false);
+                var report = await compute.ReconcileAsync(compute.ServiceContext(), stoppingToken).ConfigureAwait(false);
                 readiness.MarkReady();
                 LogReconciled(report.Done.Count, string.Join("; ", report.Done), report.Failed.Count, string.Join("; ", report.Failed));
                 Report(report);
@@ -109,7 +109,7 @@ public sealed partial class ComputeWorker(
         foreach (var instance in await instances.ListAsync(includeDeleted: false, stoppingToken).ConfigureAwait(false))
         {
             await compute.ApplyPowerStateChangeAsync(
-                new PowerStateChange(instance.Id, instance.PowerState, time.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+                new PowerStateChange(instance.Id, instance.PowerState, time.GetUtcNow()), compute.ServiceContext(), stoppingToken).ConfigureAwait(false);
         }
     }
 

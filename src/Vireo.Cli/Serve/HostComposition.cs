@@ -95,7 +95,7 @@ public static class HostComposition
     public static ComputeServiceOptions Compute(VireoOptions options, string installationId)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ComputeServiceOptions(HostName(options)) { InstallationId = installationId };
+        return new ComputeServiceOptions(HostName(options)) { InstallationId = installationId, DefaultProjectId = options.Vireo.DefaultProjectId };
     }
 
     /// <summary>This compute host's name: <c>[DEFAULT] host</c>, else the machine's name.</summary>

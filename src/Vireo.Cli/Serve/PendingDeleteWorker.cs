@@ -15,7 +15,7 @@ public sealed partial class PendingDeleteWorker(ComputeService compute, ServiceR
 {
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        var report = await compute.RunPendingDeletesAsync(cancellationToken).ConfigureAwait(false);
+        var report = await compute.RunPendingDeletesAsync(compute.ServiceContext(), cancellationToken).ConfigureAwait(false);
         if (report.Done.Count > 0 || report.Failed.Count > 0)
         {
             LogPassDone(logger, report.Done.Count, string.Join("; ", report.Done), report.Failed.Count, string.Join("; ", report.Failed.Select(f => $"{f.Action}: {f.Exception.Message}")));

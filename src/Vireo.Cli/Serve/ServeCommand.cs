@@ -143,7 +143,7 @@ public static partial class ServeCommand
 
         var databasePath = HostComposition.DatabasePath(options);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
-        using var store = SqliteStore.Open(databasePath);
+        using var store = SqliteStore.Open(databasePath, defaultProjectId: options.Vireo.DefaultProjectId);
 
         var storage = HostComposition.Storage(options, installationId);
         var qemuImg = new QemuImg(storage);
@@ -190,6 +190,7 @@ public static partial class ServeCommand
         {
             AllowedHosts = HostAllowList.For(options.Default.OsapiComputeListen, options.Vireo.AllowedHosts),
             ImageSizeCapBytes = options.Image.ImageSizeCapBytes,
+            DefaultProjectId = options.Vireo.DefaultProjectId,
         });
 
         // The Vireo meter (VireoMetrics) in Prometheus text format at /metrics.

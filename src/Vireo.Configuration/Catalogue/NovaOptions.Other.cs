@@ -223,6 +223,17 @@ public static partial class NovaOptions
             Example = "true",
         };
 
-        public static IReadOnlyList<OptionDefinition> All { get; } = [InstallationId, AllowedHosts, AllowUnauthenticatedRemoteApi];
+        public static readonly OptionDefinition DefaultProjectId = new()
+        {
+            Group = "vireo",
+            Name = "default_project_id",
+            Type = OptionType.String,
+            Default = "admin",
+            Help = "The project of a caller without a token when Keystone is not configured (Nova's noauth2 default project), and the owner of the servers and images stored before Vireo recorded ownership (those images stay public). The service's own passes act as an admin of this project.",
+            Consumer = Component.Api,
+            Example = "admin",
+        };
+
+        public static IReadOnlyList<OptionDefinition> All { get; } = [InstallationId, AllowedHosts, AllowUnauthenticatedRemoteApi, DefaultProjectId];
     }
 }

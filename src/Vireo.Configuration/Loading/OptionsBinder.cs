@@ -47,6 +47,7 @@ internal static class OptionsBinder
             InstallationId = v.String(N.Vireo.InstallationId),
             AllowedHosts = v.List(N.Vireo.AllowedHosts),
             AllowUnauthenticatedRemoteApi = v.Bool(N.Vireo.AllowUnauthenticatedRemoteApi),
+            DefaultProjectId = v.String(N.Vireo.DefaultProjectId) ?? "admin",
         });
 
     private static DefaultOptions BindDefault(ResolvedValues v) => new()

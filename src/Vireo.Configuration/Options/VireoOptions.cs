@@ -150,4 +150,7 @@ public sealed record VireoSectionOptions
 
     /// <summary>Start on a non-loopback address although the API has no authentication (with a warning).</summary>
     public bool AllowUnauthenticatedRemoteApi { get; init; }
+
+    /// <summary>The noauth2 caller's project without a token, the owner of rows older than ownership, and the service's own project.</summary>
+    public string DefaultProjectId { get; init; } = "admin";
 }

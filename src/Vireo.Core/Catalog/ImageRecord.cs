@@ -72,6 +72,12 @@ public sealed record ImageRecord(
     /// </summary>
     public string? Md5 { get; init; }
 
+    /// <summary>The owning project (Glance's <c>owner</c>).</summary>
+    public string Owner { get; init; } = Tenancy.Owners.DefaultProjectId;
+
+    /// <summary>Who else sees it (Glance's <c>visibility</c>); private unless said otherwise, as Glance creates images.</summary>
+    public Tenancy.ImageVisibility Visibility { get; init; } = Tenancy.ImageVisibility.Private;
+
     /// <summary>"image 'cirros' (id ...)": how messages name an image.</summary>
     public string Label => $"image '{Name}' ({Id})";
 }

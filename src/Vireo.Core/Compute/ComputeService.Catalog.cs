@@ -1,22 +1,34 @@
+using Vireo.Core.Tenancy;
+
 namespace Vireo.Core.Compute;
 
 public sealed partial class ComputeService
 {
     private const long BytesPerGiB = 1L << 30;
 
-    public Task<IReadOnlyList<Flavor>> ListFlavorsAsync(CancellationToken cancellationToken) => _flavors.ListAsync(cancellationToken);
+    /// <summary>Every flavor: all are public here, so every caller sees them all.</summary>
+    public Task<IReadOnlyList<Flavor>> ListFlavorsAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return _flavors.ListAsync(cancellationToken);
+    }
 
     /// <summary>A flavor by id ("1") or name ("m1.tiny"); NotFound otherwise.</summary>
-    public Task<Flavor> ShowFlavorAsync(string flavorRef, CancellationToken cancellationToken) => ResolveFlavorAsync(flavorRef, cancellationToken);
+    public Task<Flavor> ShowFlavorAsync(string flavorRef, RequestContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ResolveFlavorAsync(flavorRef, cancellationToken);
+    }
 
     /// <summary>
     /// Adds a flavor; Conflict when its id or name is taken, or its id is another flavor's name or
     /// its name another's id (<see cref="FlavorRules.Clash"/>). Creates run one at a time, so the
-    /// check and the add see the same catalog.
+    /// check and the add see the same catalog. Admins only (Nova's <c>os_compute_api:os-flavor-manage:create</c>).
     /// </summary>
-    public async Task<Flavor> CreateFlavorAsync(Flavor flavor, CancellationToken cancellationToken)
+    public async Task<Flavor> CreateFlavorAsync(Flavor flavor, RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flavor);
+        Policy.Enforce(context, Policy.FlavorCreate);
         await _flavorCreates.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -39,8 +51,9 @@ public sealed partial class ComputeService
     /// Deletes a flavor by id or name. Refused (Conflict) while a server uses it: instances keep
     /// only the flavor's id, so its sizes must outlive them (Nova copies the flavor instead).
     /// </summary>
-    public async Task<Flavor> DeleteFlavorAsync(string flavorRef, CancellationToken cancellationToken)
+    public async Task<Flavor> DeleteFlavorAsync(string flavorRef, RequestContext context, CancellationToken cancellationToken)
     {
+        Policy.Enforce(context, Policy.FlavorDelete);
         var flavor = await ResolveFlavorAsync(flavorRef, cancellationToken).ConfigureAwait(false);
         var users = (await _store.ListAsync(includeDeleted: false, cancellationToken).ConfigureAwait(false))
             .Where(instance => instance.FlavorId == flavor.Id)
@@ -69,7 +82,11 @@ public sealed partial class ComputeService
             ?? throw VireoException.NotFound($"flavor '{flavorRef}' does not exist; list the flavors to see their ids and names");
     }
 
-    private async Task<ImageRecord> ResolveImageAsync(string imageRef, CancellationToken cancellationToken)
+    /// <summary>
+    /// An active image the caller may boot: by id when it may see it (<see cref="Access.CanSeeImage"/>), by
+    /// name among the images in its list. Another project's private image is not found, as one that does not exist.
+    /// </summary>
+    private async Task<ImageRecord> ResolveImageAsync(string imageRef, RequestContext context, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(imageRef))
         {
@@ -80,10 +97,13 @@ public sealed partial class ComputeService
         if (Guid.TryParse(imageRef, out var id))
         {
             image = await _images.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            image = image is not null && Access.CanSeeImage(context, image) ? image : null;
         }
         else
         {
-            var matches = await _images.FindByNameAsync(imageRef, cancellationToken).ConfigureAwait(false);
+            var matches = (await _images.FindByNameAsync(imageRef, cancellationToken).ConfigureAwait(false))
+                .Where(candidate => Access.ListsImage(context, candidate, visibilityFilter: null))
+                .ToList();
             if (matches.Count > 1)
             {
                 throw VireoException.Conflict($"image name '{imageRef}' matches {matches.Count} images; give the id of the one you mean");

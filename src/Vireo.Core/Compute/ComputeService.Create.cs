@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
@@ -23,35 +24,35 @@ public sealed partial class ComputeService
     /// </summary>
     /// <exception cref="VireoException">
     /// InvalidInput for a bad name or a flavor too small for the image; NotFound for an
-    /// unknown image or flavor; Conflict for a taken name or an image that is not active.
-    /// Nothing is written when these are thrown.
+    /// unknown image (or one the caller may not see) or flavor; Conflict for an image that is not
+    /// active. Nothing is written when these are thrown. Names need not be unique (as in Nova).
+    /// The server belongs to the caller's project and user.
     /// </exception>
-    public Task<ServerOperation> BeginCreateServerAsync(CreateServerRequest request, CancellationToken cancellationToken) =>
-        OperationMetering.CountRefusalsAsync(operation: null, _logger, () => AcceptCreateAsync(request, cancellationToken));
+    public Task<ServerOperation> BeginCreateServerAsync(CreateServerRequest request, RequestContext context, CancellationToken cancellationToken) =>
+        OperationMetering.CountRefusalsAsync(operation: null, _logger, () => AcceptCreateAsync(request, context, cancellationToken));
 
-    private async Task<ServerOperation> AcceptCreateAsync(CreateServerRequest request, CancellationToken cancellationToken)
+    private async Task<ServerOperation> AcceptCreateAsync(CreateServerRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         ServerNames.EnsureValid(request.Name);
-        var image = await ResolveImageAsync(request.ImageRef, cancellationToken).ConfigureAwait(false);
+        var image = await ResolveImageAsync(request.ImageRef, context, cancellationToken).ConfigureAwait(false);
         var flavor = await ResolveFlavorAsync(request.FlavorRef, cancellationToken).ConfigureAwait(false);
         EnsureFits(image, flavor);
-        if (await _store.FindByNameAsync(request.Name, cancellationToken).ConfigureAwait(false) is { } existing)
-        {
-            throw DuplicateName(request.Name, existing.Id);
-        }
-
         await _hypervisor.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
 
         var now = Now;
         var instance = new Instance(
             Guid.NewGuid(), request.Name, image.Id, flavor.Id, VmState.Building, TaskState.Scheduling, PowerState.NoState,
-            FaultReason: null, _options.Host, now, now);
+            FaultReason: null, _options.Host, now, now)
+        {
+            ProjectId = context.ProjectId,
+            UserId = context.UserId,
+        };
 
-        // A racing create of the same name loses here, on the store's unique name.
         await _store.AddAsync(instance, cancellationToken).ConfigureAwait(false);
 
-        var requestId = request.RequestId ?? NewRequestId();
+        var requestId = context.RequestId;
         await RecordActionQuietlyAsync(instance, InstanceActionNames.Create, requestId).ConfigureAwait(false);
 
         var completion = _running.Start(instance.Id, operation: null, token => RunCreateAsync(instance, image, flavor, requestId, token));
@@ -59,14 +60,11 @@ public sealed partial class ComputeService
     }
 
     /// <summary>Creates a server and waits for its build; see <see cref="BeginCreateServerAsync"/>.</summary>
-    public async Task<Instance> CreateServerAsync(CreateServerRequest request, CancellationToken cancellationToken)
+    public async Task<Instance> CreateServerAsync(CreateServerRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var operation = await BeginCreateServerAsync(request, cancellationToken).ConfigureAwait(false);
+        var operation = await BeginCreateServerAsync(request, context, cancellationToken).ConfigureAwait(false);
         return await operation.Completion.ConfigureAwait(false);
     }
-
-    internal static VireoException DuplicateName(string name, Guid existingId) =>
-        VireoException.Conflict($"a server named '{name}' already exists (id {existingId}); choose another name or delete that server");
 
     private async Task<Instance> RunCreateAsync(Instance instance, ImageRecord image, Flavor flavor, string requestId, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
@@ -15,12 +16,12 @@ public sealed partial class ComputeService
     /// treat it as gone. Delete has no undo: each step is idempotent, so deleting again, or
     /// start-up reconciliation, finishes an interrupted delete.
     /// </summary>
-    public Task<ServerOperation> BeginDeleteServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken) =>
-        OperationMetering.CountRefusalsAsync(ComputeOperation.Delete, _logger, () => AcceptDeleteAsync(serverRef, requestId, cancellationToken));
+    public Task<ServerOperation> BeginDeleteServerAsync(string serverRef, RequestContext context, CancellationToken cancellationToken) =>
+        OperationMetering.CountRefusalsAsync(ComputeOperation.Delete, _logger, () => AcceptDeleteAsync(serverRef, context, cancellationToken));
 
-    private async Task<ServerOperation> AcceptDeleteAsync(string serverRef, string? requestId, CancellationToken cancellationToken)
+    private async Task<ServerOperation> AcceptDeleteAsync(string serverRef, RequestContext context, CancellationToken cancellationToken)
     {
-        var instance = await FindLiveAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        var instance = await FindLiveAsync(serverRef, context, cancellationToken).ConfigureAwait(false);
         if (_running.RunningDelete(instance.Id) is { } runningDelete)
         {
             return new ServerOperation(instance, runningDelete);
@@ -33,16 +34,16 @@ public sealed partial class ComputeService
         // A build or power operation in flight stops at its next step and undoes itself;
         // the delete waits for that at the instance's gate.
         _running.CancelAllBut(accepted.Id, ComputeOperation.Delete);
-        requestId ??= NewRequestId();
+        var requestId = context.RequestId;
         await RecordActionQuietlyAsync(accepted, InstanceActionNames.Delete, requestId).ConfigureAwait(false);
         var completion = _running.Start(accepted.Id, ComputeOperation.Delete, token => RunDeleteAsync(accepted, requestId, token));
         return new ServerOperation(accepted, completion);
     }
 
     /// <summary>Deletes a server and waits for the end; see <see cref="BeginDeleteServerAsync"/>.</summary>
-    public async Task<Instance> DeleteServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken)
+    public async Task<Instance> DeleteServerAsync(string serverRef, RequestContext context, CancellationToken cancellationToken)
     {
-        var operation = await BeginDeleteServerAsync(serverRef, requestId, cancellationToken).ConfigureAwait(false);
+        var operation = await BeginDeleteServerAsync(serverRef, context, cancellationToken).ConfigureAwait(false);
         return await operation.Completion.ConfigureAwait(false);
     }
 

@@ -1,6 +1,7 @@
 using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 using Vireo.Core.Reconciliation;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
@@ -14,9 +15,10 @@ public sealed partial class ComputeService
     /// in flight are skipped; the operation sets their final state.
     /// </summary>
     /// <returns>The instance as stored afterwards, or null when it was skipped.</returns>
-    public async Task<Instance?> ApplyPowerStateChangeAsync(PowerStateChange change, CancellationToken cancellationToken)
+    public async Task<Instance?> ApplyPowerStateChangeAsync(PowerStateChange change, RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        Policy.Enforce(context, Policy.ServicePass);
         using var lease = _gates.TryEnter(change.InstanceId);
         if (lease is null)
         {
@@ -45,13 +47,14 @@ public sealed partial class ComputeService
     /// <see cref="ApplyPowerStateChangeAsync"/>; a failure for one event is reported to
     /// <paramref name="onError"/> and the loop goes on.
     /// </summary>
-    public async Task FollowPowerStateChangesAsync(Action<PowerStateChange, Exception>? onError, CancellationToken cancellationToken)
+    public async Task FollowPowerStateChangesAsync(Action<PowerStateChange, Exception>? onError, RequestContext context, CancellationToken cancellationToken)
     {
+        Policy.Enforce(context, Policy.ServicePass);
         await foreach (var change in _hypervisor.WatchPowerStateAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
-                await ApplyPowerStateChangeAsync(change, cancellationToken).ConfigureAwait(false);
+                await ApplyPowerStateChangeAsync(change, context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -72,16 +75,22 @@ public sealed partial class ComputeService
     /// accepting writes (<see cref="ServiceReadiness"/>): every build or task it finds is taken as
     /// interrupted. Each instance's repairs hold the instance's gate, as operations do.
     /// </summary>
-    public Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken) =>
-        Runner().RunAsync(EnterGateAsync, cancellationToken);
+    public Task<ReconcileReport> ReconcileAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        Policy.Enforce(context, Policy.ServicePass);
+        return Runner().RunAsync(EnterGateAsync, cancellationToken);
+    }
 
     /// <summary>
     /// The periodic pending-delete pass (Nova's <c>_run_pending_deletes</c>): removes what deleted
     /// rows still have (a guest, disks outside the directory, the directory), each under the
     /// instance's gate. Safe while operations run: live rows are not touched.
     /// </summary>
-    public Task<ReconcileReport> RunPendingDeletesAsync(CancellationToken cancellationToken) =>
-        Runner().RunPendingDeletesAsync(EnterGateAsync, cancellationToken);
+    public Task<ReconcileReport> RunPendingDeletesAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        Policy.Enforce(context, Policy.ServicePass);
+        return Runner().RunPendingDeletesAsync(EnterGateAsync, cancellationToken);
+    }
 
     private ReconcileRunner Runner() => new(_store, _hypervisor, _disks, _time, _options.Host, _options.InstallationId, _logger);
 

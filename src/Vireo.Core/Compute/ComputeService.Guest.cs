@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
@@ -14,7 +15,7 @@ public sealed partial class ComputeService
     /// no qemu-ga). NotFound for an unknown server; Conflict when the guest has no agent channel
     /// (its image lacks hw_qemu_guest_agent=yes), since it can never answer.
     /// </summary>
-    public async Task<bool> PingGuestAgentAsync(string serverRef, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> PingGuestAgentAsync(string serverRef, TimeSpan timeout, RequestContext context, CancellationToken cancellationToken)
     {
         if (timeout <= TimeSpan.Zero || timeout > MaxAgentPingTimeout)
         {
@@ -22,7 +23,7 @@ public sealed partial class ComputeService
                 $"the agent ping timeout must be more than 0 and at most {MaxAgentPingTimeout.TotalSeconds:F0} seconds, got {timeout.TotalSeconds:0.###}; ask again for a longer wait"));
         }
 
-        var instance = await FindLiveAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        var instance = await FindLiveAsync(serverRef, context, cancellationToken).ConfigureAwait(false);
         AgentPing result;
         try
         {
@@ -48,15 +49,15 @@ public sealed partial class ComputeService
     /// null); empty when it has written none yet. NotFound for an unknown server, also one deleted
     /// while its log was read (the delete removes the log with the instance's files).
     /// </summary>
-    public async Task<string> ReadConsoleOutputAsync(string serverRef, int? lines, CancellationToken cancellationToken)
+    public async Task<string> ReadConsoleOutputAsync(string serverRef, int? lines, RequestContext context, CancellationToken cancellationToken)
     {
-        var instance = await FindLiveAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        var instance = await FindLiveAsync(serverRef, context, cancellationToken).ConfigureAwait(false);
         var output = await _disks.ReadConsoleLogTailAsync(instance.Id, lines, cancellationToken).ConfigureAwait(false);
         if (output is null)
         {
             // No log: not written yet, or removed by a delete that ran since the lookup; a second
             // lookup tells them apart (a server deleted meanwhile is NotFound).
-            await FindLiveAsync(instance.Id.ToString("D", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            await FindLiveAsync(instance.Id.ToString("D", CultureInfo.InvariantCulture), context, cancellationToken).ConfigureAwait(false);
         }
 
         return output ?? string.Empty;

@@ -2,14 +2,16 @@ using System.Globalization;
 using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
 using Vireo.Core.Reconciliation;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
 public sealed partial class ComputeService
 {
-    /// <summary>The orphans reconciliation quarantines now (read afresh), ordered by id; also sets the quarantined-orphans gauge.</summary>
-    public async Task<IReadOnlyList<Orphan>> ListOrphansAsync(CancellationToken cancellationToken)
+    /// <summary>The orphans reconciliation quarantines now (read afresh), ordered by id; also sets the quarantined-orphans gauge. Admins only.</summary>
+    public async Task<IReadOnlyList<Orphan>> ListOrphansAsync(RequestContext context, CancellationToken cancellationToken)
     {
+        Policy.Enforce(context, Policy.Orphans);
         var facts = await Runner().ReadFactsAsync(cancellationToken).ConfigureAwait(false);
         var orphans = Reconciler.Decide(facts).OfType<QuarantineOrphan>()
             .Select(orphan => Orphan.Of(orphan, facts))
@@ -26,10 +28,11 @@ public sealed partial class ComputeService
     /// </summary>
     /// <exception cref="VireoException">
     /// InvalidInput for an id that is not a uuid; NotFound when the id is not an orphan now;
-    /// Conflict when the id has a row (delete the server instead).
+    /// Conflict when the id has a row (delete the server instead); Forbidden for a caller who is not an admin.
     /// </exception>
-    public async Task<Orphan> PurgeOrphanAsync(string orphanId, CancellationToken cancellationToken)
+    public async Task<Orphan> PurgeOrphanAsync(string orphanId, RequestContext context, CancellationToken cancellationToken)
     {
+        Policy.Enforce(context, Policy.Orphans);
         if (!Guid.TryParse(orphanId, out var id))
         {
             throw VireoException.InvalidInput($"orphan id '{orphanId}' is not a uuid; run `vireo host orphans` to see the orphans' ids");
@@ -75,7 +78,7 @@ public sealed partial class ComputeService
             }
         }
 
-        await ListOrphansAsync(cancellationToken).ConfigureAwait(false);
+        await ListOrphansAsync(context, cancellationToken).ConfigureAwait(false);
         return purged;
     }
 

@@ -1,29 +1,30 @@
 using Vireo.Core.Diagnostics;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
 public sealed partial class ComputeService
 {
     /// <summary>Starts a stopped server (task powering-on, then active / running).</summary>
-    public Task<ServerOperation> BeginStartServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken) =>
-        BeginPowerOperationAsync(serverRef, ComputeOperation.Start, requestId, cancellationToken);
+    public Task<ServerOperation> BeginStartServerAsync(string serverRef, RequestContext context, CancellationToken cancellationToken) =>
+        BeginPowerOperationAsync(serverRef, ComputeOperation.Start, context, cancellationToken);
 
     /// <summary>Stops an active or errored server: asks the guest OS, then pulls the plug after the shutdown timeout.</summary>
-    public Task<ServerOperation> BeginStopServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken) =>
-        BeginPowerOperationAsync(serverRef, ComputeOperation.Stop, requestId, cancellationToken);
+    public Task<ServerOperation> BeginStopServerAsync(string serverRef, RequestContext context, CancellationToken cancellationToken) =>
+        BeginPowerOperationAsync(serverRef, ComputeOperation.Stop, context, cancellationToken);
 
     /// <summary>Soft: asks the guest OS to reboot (active only). Hard: power cycle (also from stopped, paused, suspended, error).</summary>
-    public Task<ServerOperation> BeginRebootServerAsync(string serverRef, RebootType type, string? requestId, CancellationToken cancellationToken) =>
-        BeginPowerOperationAsync(serverRef, type == RebootType.Hard ? ComputeOperation.RebootHard : ComputeOperation.RebootSoft, requestId, cancellationToken);
+    public Task<ServerOperation> BeginRebootServerAsync(string serverRef, RebootType type, RequestContext context, CancellationToken cancellationToken) =>
+        BeginPowerOperationAsync(serverRef, type == RebootType.Hard ? ComputeOperation.RebootHard : ComputeOperation.RebootSoft, context, cancellationToken);
 
-    public async Task<Instance> StartServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken) =>
-        await (await BeginStartServerAsync(serverRef, requestId, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);
+    public async Task<Instance> StartServerAsync(string serverRef, RequestContext context, CancellationToken cancellationToken) =>
+        await (await BeginStartServerAsync(serverRef, context, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);
 
-    public async Task<Instance> StopServerAsync(string serverRef, string? requestId, CancellationToken cancellationToken) =>
-        await (await BeginStopServerAsync(serverRef, requestId, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);
+    public async Task<Instance> StopServerAsync(string serverRef, RequestContext context, CancellationToken cancellationToken) =>
+        await (await BeginStopServerAsync(serverRef, context, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);
 
-    public async Task<Instance> RebootServerAsync(string serverRef, RebootType type, string? requestId, CancellationToken cancellationToken) =>
-        await (await BeginRebootServerAsync(serverRef, type, requestId, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);
+    public async Task<Instance> RebootServerAsync(string serverRef, RebootType type, RequestContext context, CancellationToken cancellationToken) =>
+        await (await BeginRebootServerAsync(serverRef, type, context, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);
 
     private static string ActionName(ComputeOperation operation) => operation switch
     {
@@ -33,12 +34,12 @@ public sealed partial class ComputeService
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "not a power operation"),
     };
 
-    private Task<ServerOperation> BeginPowerOperationAsync(string serverRef, ComputeOperation operation, string? requestId, CancellationToken cancellationToken) =>
-        OperationMetering.CountRefusalsAsync(operation, _logger, () => AcceptPowerOperationAsync(serverRef, operation, requestId, cancellationToken));
+    private Task<ServerOperation> BeginPowerOperationAsync(string serverRef, ComputeOperation operation, RequestContext context, CancellationToken cancellationToken) =>
+        OperationMetering.CountRefusalsAsync(operation, _logger, () => AcceptPowerOperationAsync(serverRef, operation, context, cancellationToken));
 
-    private async Task<ServerOperation> AcceptPowerOperationAsync(string serverRef, ComputeOperation operation, string? requestId, CancellationToken cancellationToken)
+    private async Task<ServerOperation> AcceptPowerOperationAsync(string serverRef, ComputeOperation operation, RequestContext context, CancellationToken cancellationToken)
     {
-        var instance = await FindLiveAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        var instance = await FindLiveAsync(serverRef, context, cancellationToken).ConfigureAwait(false);
 
         // Refuse before asking the hypervisor anything; AcceptAsync checks again atomically.
         Transitions.EnsureAllowed(operation, instance);
@@ -49,7 +50,7 @@ public sealed partial class ComputeService
         }
 
         var accepted = await AcceptAsync(instance.Id, operation, cancellationToken).ConfigureAwait(false);
-        requestId ??= NewRequestId();
+        var requestId = context.RequestId;
         await RecordActionQuietlyAsync(accepted, ActionName(operation), requestId).ConfigureAwait(false);
         var completion = _running.Start(accepted.Id, operation, token => RunPowerOperationAsync(accepted, operation, requestId, token));
         return new ServerOperation(accepted, completion);

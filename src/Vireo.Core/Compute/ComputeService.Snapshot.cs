@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
@@ -20,23 +21,23 @@ public sealed partial class ComputeService
     /// only clears the task: the guest stays as it was.
     /// </summary>
     public Task<SnapshotOperation> BeginCreateImageAsync(
-        string serverRef, string? name, IReadOnlyDictionary<string, string>? metadata, string? requestId, CancellationToken cancellationToken) =>
-        OperationMetering.CountRefusalsAsync(ComputeOperation.Snapshot, _logger, () => AcceptSnapshotAsync(serverRef, name, metadata, requestId, cancellationToken));
+        string serverRef, string? name, IReadOnlyDictionary<string, string>? metadata, RequestContext context, CancellationToken cancellationToken) =>
+        OperationMetering.CountRefusalsAsync(ComputeOperation.Snapshot, _logger, () => AcceptSnapshotAsync(serverRef, name, metadata, context, cancellationToken));
 
     /// <summary>The same, waiting for the end; returns the active image.</summary>
     public async Task<ImageRecord> CreateImageAsync(
-        string serverRef, string name, IReadOnlyDictionary<string, string>? metadata, string? requestId, CancellationToken cancellationToken)
+        string serverRef, string name, IReadOnlyDictionary<string, string>? metadata, RequestContext context, CancellationToken cancellationToken)
     {
-        var operation = await BeginCreateImageAsync(serverRef, name, metadata, requestId, cancellationToken).ConfigureAwait(false);
+        var operation = await BeginCreateImageAsync(serverRef, name, metadata, context, cancellationToken).ConfigureAwait(false);
         await operation.Completion.ConfigureAwait(false);
         return await _images.GetAsync(operation.Image.Id, cancellationToken).ConfigureAwait(false)
             ?? throw VireoException.NotFound($"{operation.Image.Label} was deleted after it was saved");
     }
 
     private async Task<SnapshotOperation> AcceptSnapshotAsync(
-        string serverRef, string? name, IReadOnlyDictionary<string, string>? metadata, string? requestId, CancellationToken cancellationToken)
+        string serverRef, string? name, IReadOnlyDictionary<string, string>? metadata, RequestContext context, CancellationToken cancellationToken)
     {
-        var instance = await FindLiveAsync(serverRef, cancellationToken).ConfigureAwait(false);
+        var instance = await FindLiveAsync(serverRef, context, cancellationToken).ConfigureAwait(false);
         if (SnapshotImage.NameProblem(name) is { } problem)
         {
             throw VireoException.InvalidInput(problem);
@@ -52,7 +53,8 @@ public sealed partial class ComputeService
         }
 
         var source = await _images.GetAsync(instance.ImageId, cancellationToken).ConfigureAwait(false);
-        var request = SnapshotImage.Request(name!, instance, source, metadata);
+        // Nova's snapshot is private to the server's project (nova/compute/api.py _initialize_instance_snapshot_metadata).
+        var request = SnapshotImage.Request(name!, instance, source, metadata) with { Owner = instance.ProjectId, Visibility = ImageVisibility.Private };
         var accepted = await AcceptAsync(instance.Id, ComputeOperation.Snapshot, cancellationToken).ConfigureAwait(false);
         ImageSaving saving;
         try
@@ -65,7 +67,7 @@ public sealed partial class ComputeService
             throw;
         }
 
-        requestId ??= NewRequestId();
+        var requestId = context.RequestId;
         await RecordActionQuietlyAsync(accepted, InstanceActionNames.CreateImage, requestId).ConfigureAwait(false);
         var completion = _running.Start(accepted.Id, ComputeOperation.Snapshot, token => RunSnapshotAsync(accepted, store, saving, requestId, token));
         return new SnapshotOperation(accepted, saving.Image, completion);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vireo.Core.Diagnostics;
 using Vireo.Core.Ports;
+using Vireo.Core.Tenancy;
 
 namespace Vireo.Core.Compute;
 
@@ -64,17 +65,21 @@ public sealed partial class ComputeService
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    private static string NewRequestId() => "req-" + Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
+    /// <summary>The context of the service's own passes (reconciliation, pending deletes, power-state sync, the image cache): admin in the default project.</summary>
+    public RequestContext ServiceContext() => RequestContext.ForService(_options.DefaultProjectId);
 
     private static VireoException ServerNotFound(string serverRef) =>
         VireoException.NotFound($"server '{serverRef}' does not exist; servers are addressed by id here: list the servers to see their ids");
 
     /// <summary>
     /// The server that is not deleted, by id only (as Nova): a name is not looked up, so a request
-    /// that guesses a name reaches nothing; clients resolve names themselves by listing.
+    /// that guesses a name reaches nothing; clients resolve names themselves by listing. Another
+    /// project's server is not found for a caller who is not an admin (<see cref="Access.CanSeeServer"/>),
+    /// with the same message as one that does not exist.
     /// </summary>
-    private async Task<Instance> FindLiveAsync(string serverRef, CancellationToken cancellationToken)
+    private async Task<Instance> FindLiveAsync(string serverRef, RequestContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         if (string.IsNullOrWhiteSpace(serverRef))
         {
             throw VireoException.InvalidInput("a server id is required");
@@ -83,7 +88,7 @@ public sealed partial class ComputeService
         var instance = Guid.TryParse(serverRef, out var id)
             ? await _store.GetAsync(id, cancellationToken).ConfigureAwait(false)
             : null;
-        return instance is { IsDeleted: false } ? instance : throw ServerNotFound(serverRef);
+        return instance is { IsDeleted: false } && Access.CanSeeServer(context, instance) ? instance : throw ServerNotFound(serverRef);
     }
 
     /// <summary>

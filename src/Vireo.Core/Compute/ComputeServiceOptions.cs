@@ -16,13 +16,18 @@ public sealed record ComputeServiceOptions(string Host)
 
     /// <summary>How often an accepted state change is retried when another request changed the row first.</summary>
     public int ConcurrentUpdateAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// The project the service's own passes act in (<c>[vireo] default_project_id</c>, Nova's noauth2
+    /// default "admin"): <see cref="ComputeService.ServiceContext"/>.
+    /// </summary>
+    public string DefaultProjectId { get; init; } = Tenancy.Owners.DefaultProjectId;
 }
 
 /// <summary>What <c>server create</c> asks for.</summary>
 /// <param name="ImageRef">An image id or name.</param>
 /// <param name="FlavorRef">A flavor id ("1") or name ("m1.tiny").</param>
-/// <param name="RequestId">The caller's request id (<c>req-&lt;uuid&gt;</c>); one is made when absent.</param>
-public sealed record CreateServerRequest(string Name, string ImageRef, string FlavorRef, string? RequestId = null);
+public sealed record CreateServerRequest(string Name, string ImageRef, string FlavorRef);
 
 public enum RebootType
 {

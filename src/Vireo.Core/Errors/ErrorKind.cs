@@ -34,4 +34,10 @@ public enum ErrorKind
     /// free space, and try again.
     /// </summary>
     TooLarge,
+
+    /// <summary>
+    /// The caller's role does not allow the operation under the policy (HTTP 403 as Nova and Glance
+    /// answer, exit 1): ask an administrator.
+    /// </summary>
+    Forbidden,
 }

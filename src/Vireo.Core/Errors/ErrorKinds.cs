@@ -22,6 +22,7 @@ public static class ErrorKinds
         [ErrorKind.Internal] = new(70, 500, "computeFault"),
         [ErrorKind.Configuration] = new(78, 500, "computeFault"),
         [ErrorKind.TooLarge] = new(1, 413, "overLimit"),
+        [ErrorKind.Forbidden] = new(1, 403, "forbidden"),
     };
 
     public static IReadOnlyDictionary<ErrorKind, ErrorPresentation> All => Table;

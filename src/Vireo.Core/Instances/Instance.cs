@@ -30,6 +30,12 @@ public sealed record Instance(
     long Revision = 0,
     EffectiveGuestCpu? EffectiveCpu = null)
 {
+    /// <summary>The project that owns the server (Nova's <c>project_id</c>, shown as <c>tenant_id</c>): the creating caller's.</summary>
+    public string ProjectId { get; init; } = Tenancy.Owners.DefaultProjectId;
+
+    /// <summary>The user that created the server (Nova's <c>user_id</c>).</summary>
+    public string UserId { get; init; } = Tenancy.Owners.ServiceUserId;
+
     public string Status => ServerStatus.For(VmState, TaskState);
 
     public bool IsDeleted => VmState == VmState.Deleted;

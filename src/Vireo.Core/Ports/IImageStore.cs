@@ -8,7 +8,14 @@ public sealed record ImageImportRequest(
     string? ContainerFormat,
     IReadOnlyDictionary<string, string> Properties,
     int MinDiskGiB = 0,
-    int MinRamMiB = 0);
+    int MinRamMiB = 0)
+{
+    /// <summary>The owning project the registered image gets (the caller's; a snapshot's is its server's).</summary>
+    public string Owner { get; init; } = Tenancy.Owners.DefaultProjectId;
+
+    /// <summary>The visibility the registered image gets; private unless asked (Glance's default).</summary>
+    public Tenancy.ImageVisibility Visibility { get; init; } = Tenancy.ImageVisibility.Private;
+}
 
 /// <summary>An image being made by a snapshot: its record (status saving) and a token cancelled when the image is deleted before it is complete.</summary>
 public sealed record ImageSaving(ImageRecord Image, CancellationToken Deleted);

@@ -7,18 +7,21 @@ namespace Vireo.Core.Ports;
 public interface IInstanceStore
 {
     /// <summary>
-    /// Adds a new instance. Throws <see cref="ErrorKind.Conflict"/> when its id exists or its
-    /// name is taken by an instance that is not deleted.
+    /// Adds a new instance. Throws <see cref="ErrorKind.Conflict"/> when its id exists. Names are not
+    /// unique (as in Nova): servers are addressed by id.
     /// </summary>
     Task AddAsync(Instance instance, CancellationToken cancellationToken);
 
     /// <summary>The instance with this id, deleted ones included; null when there is none.</summary>
     Task<Instance?> GetAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>The instance that is not deleted and has exactly this name; null when there is none.</summary>
-    Task<Instance?> FindByNameAsync(string name, CancellationToken cancellationToken);
+    /// <summary>
+    /// Live instances as <paramref name="query"/> asks: one project's (or all), sorted, after a marker,
+    /// limited, all done by the store (<see cref="InstanceQuery.Apply"/> defines the answer).
+    /// </summary>
+    Task<IReadOnlyList<Instance>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Instances, newest first (as Nova lists them); deleted ones only when asked.</summary>
+    /// <summary>Instances of every project, newest first (as Nova lists them); deleted ones only when asked. For the service's own passes.</summary>
     Task<IReadOnlyList<Instance>> ListAsync(bool includeDeleted, CancellationToken cancellationToken);
 
     /// <summary>

@@ -12,7 +12,8 @@ internal static class Migrator
     /// version first, so two processes opening one new database apply each step once.
     /// </summary>
     /// <returns>The versions applied now (empty when the schema was current).</returns>
-    public static IReadOnlyList<int> Migrate(SqliteConnection connection, string databasePath, IReadOnlyList<SchemaMigration> migrations)
+    /// <param name="defaultProjectId">The value of <c>$default_project</c> in a migration's SQL: who owns the rows written before ownership.</param>
+    public static IReadOnlyList<int> Migrate(SqliteConnection connection, string databasePath, IReadOnlyList<SchemaMigration> migrations, string defaultProjectId)
     {
         var latest = migrations[^1].Version;
         var found = ReadVersion(connection, transaction: null);
@@ -37,6 +38,11 @@ internal static class Migrator
             {
                 command.Transaction = transaction;
                 command.CommandText = migration.Sql;
+                if (migration.Sql.Contains("$default_project", StringComparison.Ordinal))
+                {
+                    command.Parameters.AddWithValue("$default_project", defaultProjectId);
+                }
+
                 command.ExecuteNonQuery();
             }
 

@@ -1,6 +1,9 @@
 namespace Vireo.State.Schema;
 
-/// <summary>One step of the schema; applied once, in its own transaction, never edited after release.</summary>
+/// <summary>
+/// One step of the schema; applied once, in its own transaction, never edited after release. Its SQL may
+/// use the parameter <c>$default_project</c>: the configured default project (<c>[vireo] default_project_id</c>).
+/// </summary>
 public sealed record SchemaMigration(int Version, string Description, string Sql);
 
 /// <summary>
@@ -123,6 +126,23 @@ public static class SchemaMigrations
         // Glance's legacy checksum; NULL for images imported before this step.
         new(4, "images.md5: Glance's checksum field", """
             ALTER TABLE images ADD COLUMN md5 TEXT;
+            """),
+
+        // Ownership. Rows written before this step belonged to nobody and every caller saw them, so the
+        // servers go to the configured default project (user "vireo", the service's own) and the images
+        // stay visible to every caller: owned by the default project, visibility public. New images are
+        // private unless asked (Glance's default). Names stop being unique, as in Nova: servers are
+        // addressed by id. The list index serves Nova's default order (created_at desc, then id) per project.
+        new(5, "ownership: instances.project_id/user_id, images.owner/visibility; server names not unique", """
+            ALTER TABLE instances ADD COLUMN project_id TEXT NOT NULL DEFAULT '';
+            ALTER TABLE instances ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+            UPDATE instances SET project_id = $default_project, user_id = 'vireo';
+            ALTER TABLE images ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+            ALTER TABLE images ADD COLUMN visibility TEXT NOT NULL DEFAULT 'private'
+                CHECK (visibility IN ('private', 'shared', 'community', 'public'));
+            UPDATE images SET owner = $default_project, visibility = 'public';
+            DROP INDEX instances_live_name;
+            CREATE INDEX instances_by_project ON instances (project_id, created_at, id);
             """),
     ];
 

@@ -26,7 +26,11 @@ public sealed partial class FileImageStore
             var now = _time.GetUtcNow();
             var record = received.Apply(new ImageRecord(
                 id, request.Name, ImageStatus.Active, request.DiskFormat, request.ContainerFormat, null, null, null,
-                request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now));
+                request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now)
+            {
+                Owner = request.Owner,
+                Visibility = request.Visibility,
+            });
             await _registry.AddAsync(record, cancellationToken).ConfigureAwait(false);
             registered = true;
             Stored(record);
@@ -53,7 +57,11 @@ public sealed partial class FileImageStore
         var now = _time.GetUtcNow();
         var record = new ImageRecord(
             Guid.NewGuid(), request.Name, ImageStatus.Queued, request.DiskFormat, request.ContainerFormat, null, null, null,
-            request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now);
+            request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now)
+        {
+            Owner = request.Owner,
+            Visibility = request.Visibility,
+        };
         await _registry.AddAsync(record, cancellationToken).ConfigureAwait(false);
         return record;
     }

@@ -20,7 +20,11 @@ public sealed partial class FileImageStore
         var now = _time.GetUtcNow();
         var record = new ImageRecord(
             Guid.NewGuid(), request.Name, ImageStatus.Saving, request.DiskFormat, request.ContainerFormat, null, null, null,
-            request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now);
+            request.MinDiskGiB, request.MinRamMiB, new Dictionary<string, string>(request.Properties, StringComparer.Ordinal), now, now)
+        {
+            Owner = request.Owner,
+            Visibility = request.Visibility,
+        };
         var deleted = new CancellationTokenSource();
         _saving[record.Id] = deleted;
         try

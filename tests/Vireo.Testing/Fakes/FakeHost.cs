@@ -20,7 +20,10 @@ public sealed class FakeHost
     public static readonly ImageRecord Cirros = new(
         Guid.Parse("6b1c8f4e-1a52-4f0d-9c7e-2f1f0e6b9a01"), "cirros", ImageStatus.Active, DiskFormat.Qcow2, "bare",
         SizeBytes: 21_430_272, VirtualSizeBytes: 117_440_512, Sha256: new string('a', 64), MinDiskGiB: 0, MinRamMiB: 0,
-        ImageRecord.NoProperties, Epoch, Epoch);
+        ImageRecord.NoProperties, Epoch, Epoch)
+    {
+        Visibility = Core.Tenancy.ImageVisibility.Public,
+    };
 
     public FakeHost()
     {

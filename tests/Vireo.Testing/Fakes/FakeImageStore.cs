@@ -37,7 +37,10 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
     /// <summary>Bytes read by the import running now.</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    public ImageRecord Add(string name, ImageStatus status = ImageStatus.Active, DiskFormat diskFormat = DiskFormat.Qcow2, IReadOnlyDictionary<string, string>? properties = null)
+    /// <summary>Registers an image directly; owned by the default project and public unless said otherwise, as images made before ownership.</summary>
+    public ImageRecord Add(
+        string name, ImageStatus status = ImageStatus.Active, DiskFormat diskFormat = DiskFormat.Qcow2, IReadOnlyDictionary<string, string>? properties = null,
+        string owner = Core.Tenancy.Owners.DefaultProjectId, Core.Tenancy.ImageVisibility visibility = Core.Tenancy.ImageVisibility.Public)
     {
         var now = Stamp();
         var image = new ImageRecord(
@@ -45,6 +48,8 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
             properties ?? ImageRecord.NoProperties, now, now)
         {
             Md5 = new string('b', 32),
+            Owner = owner,
+            Visibility = visibility,
         };
         registry.Put(image);
         if (status == ImageStatus.Active)
@@ -108,6 +113,8 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
             Convert.ToHexStringLower(sha.GetHashAndReset()), request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now)
         {
             Md5 = Convert.ToHexStringLower(md5.GetHashAndReset()),
+            Owner = request.Owner,
+            Visibility = request.Visibility,
         };
         await Registry.AsRegistry.AddAsync(image, cancellationToken);
         Keep(image.Id, kept?.ToArray());
@@ -120,7 +127,11 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
         var now = Stamp();
         var image = new ImageRecord(
             Guid.NewGuid(), request.Name, ImageStatus.Queued, request.DiskFormat, request.ContainerFormat, null, null, null,
-            request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now);
+            request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now)
+        {
+            Owner = request.Owner,
+            Visibility = request.Visibility,
+        };
         await Registry.AsRegistry.AddAsync(image, cancellationToken);
         return image;
     }
@@ -171,7 +182,11 @@ public sealed class FakeImageStore(InMemoryStore registry) : IImageStore, IImage
         var now = Stamp();
         var image = new ImageRecord(
             Guid.NewGuid(), request.Name, ImageStatus.Saving, request.DiskFormat, request.ContainerFormat, null, null, null,
-            request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now);
+            request.MinDiskGiB, request.MinRamMiB, request.Properties, now, now)
+        {
+            Owner = request.Owner,
+            Visibility = request.Visibility,
+        };
         await Registry.AsRegistry.AddAsync(image, cancellationToken);
         var deleted = new CancellationTokenSource();
         lock (_lock)
