@@ -1,1 +1,2 @@
 global using Vireo.Testing.Fakes;
+global using Vireo.Testing;

@@ -150,7 +150,7 @@ public sealed class NastyInputTests
         api.Fakes.ConsoleLogs.BeforeRead = async instanceId =>
         {
             // The delete removes the instance's files, its console log with them.
-            await api.Compute.DeleteServerAsync(instanceId.ToString(), null, CancellationToken.None);
+            await api.Compute.DeleteServerAsync(instanceId.ToString(), Callers.Admin, CancellationToken.None);
             api.Fakes.ConsoleLogs.Remove(instanceId);
         };
 

@@ -68,6 +68,14 @@ public sealed class ContractsCatchWrongFakesTests
     }
 
     [Fact]
+    public async Task A_store_listing_every_projects_servers_to_one_project_fails_the_store_contract()
+    {
+        var contract = new WrongStoreContract(new WrongStore { QueryIgnoresProject = true });
+
+        (await FailureOf(() => contract.A_query_lists_one_projects_live_servers_newest_first_then_by_id_descending())).ShouldBeOfType<ShouldAssertException>();
+    }
+
+    [Fact]
     public async Task Disks_dropping_blank_console_lines_fail_the_disks_contract()
     {
         var contract = new WrongDisksContract();
@@ -216,6 +224,8 @@ public sealed class ContractsCatchWrongFakesTests
         public bool FlavorsInTextOrder { get; init; }
 
         public bool ActionsWithoutInstance { get; init; }
+
+        public bool QueryIgnoresProject { get; init; }
     }
 
     private sealed class WrongStoreContract(WrongStore store) : StoreContract
@@ -265,7 +275,8 @@ public sealed class ContractsCatchWrongFakesTests
 
         public Task<Instance?> GetAsync(Guid id, CancellationToken cancellationToken) => Inner.GetAsync(id, cancellationToken);
 
-        public Task<Instance?> FindByNameAsync(string name, CancellationToken cancellationToken) => Inner.FindByNameAsync(name, cancellationToken);
+        public Task<IReadOnlyList<Instance>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken) =>
+            Inner.QueryAsync(store.QueryIgnoresProject ? query with { ProjectId = null } : query, cancellationToken);
 
         public Task<IReadOnlyList<Instance>> ListAsync(bool includeDeleted, CancellationToken cancellationToken) => Inner.ListAsync(includeDeleted, cancellationToken);
 

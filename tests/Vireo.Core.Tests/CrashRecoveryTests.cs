@@ -22,7 +22,7 @@ public sealed class CrashRecoveryTests
     public async Task Dying_at_a_create_step_then_restarting_leaves_the_server_active_or_in_error_and_nothing_orphaned(string step)
     {
         var dying = _host.Service(new TestFaultPoints(step, FaultMode.Die, _host.Process));
-        await Should.ThrowAsync<Exception>(() => dying.CreateServerAsync(FakeHost.Request(), Ct));
+        await Should.ThrowAsync<Exception>(() => dying.CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
         await dying.WhenIdleAsync();
         var atDeath = _host.Store.Single("web1");
         atDeath.VmState.ShouldBe(VmState.Building, "the crash left the row building");
@@ -54,7 +54,7 @@ public sealed class CrashRecoveryTests
     {
         var created = await _host.CreateActiveAsync();
         var dying = _host.Service(new TestFaultPoints(step, FaultMode.Die, _host.Process));
-        await Should.ThrowAsync<Exception>(() => dying.DeleteServerAsync(_host.IdOf("web1"), null, Ct));
+        await Should.ThrowAsync<Exception>(() => dying.DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct));
         await dying.WhenIdleAsync();
 
         var report = await Restart();
@@ -74,7 +74,7 @@ public sealed class CrashRecoveryTests
             _host.Process.Freeze();
             return new InvalidOperationException("died");
         });
-        await Should.ThrowAsync<Exception>(() => _host.Service().StopServerAsync(_host.IdOf("web1"), null, Ct));
+        await Should.ThrowAsync<Exception>(() => _host.Service().StopServerAsync(_host.IdOf("web1"), Callers.Admin, Ct));
         _host.Hypervisor.Failures.Clear(nameof(IHypervisor.StopGuestAsync));
         _host.Row(created.Id).TaskState.ShouldBe(TaskState.PoweringOff);
 
@@ -187,6 +187,6 @@ public sealed class CrashRecoveryTests
     private Task<ReconcileReport> Restart()
     {
         _host.Process.Thaw();
-        return _host.Service().ReconcileAsync(Ct);
+        return _host.Service().ReconcileAsync( Callers.Admin,Ct);
     }
 }

@@ -13,7 +13,7 @@ public sealed class CreateServerTests
     public async Task Creating_a_server_makes_its_disk_and_running_guest_and_ends_active()
     {
         var faults = new RecordingFaultPoints();
-        var instance = await _host.Service(faults).CreateServerAsync(FakeHost.Request(), Ct);
+        var instance = await _host.Service(faults).CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
 
         instance.VmState.ShouldBe(VmState.Active);
         instance.TaskState.ShouldBeNull();
@@ -42,7 +42,7 @@ public sealed class CreateServerTests
         };
         var service = _host.Service();
 
-        var operation = await service.BeginCreateServerAsync(FakeHost.Request(), Ct);
+        var operation = await service.BeginCreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
         await reported.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
         var during = service.BuildProgress(operation.Accepted.Id);
         hold.SetResult();
@@ -55,7 +55,7 @@ public sealed class CreateServerTests
     [Fact]
     public async Task The_guest_is_defined_with_the_flavor_the_image_and_the_disks_made()
     {
-        var instance = await _host.Service().CreateServerAsync(FakeHost.Request(flavor: "2"), Ct);
+        var instance = await _host.Service().CreateServerAsync(FakeHost.Request(flavor: "2"), Callers.Admin, Ct);
 
         var spec = _host.Hypervisor.Guests[instance.Id].Spec.ShouldNotBeNull();
         spec.Flavor.ShouldBe(FakeHost.Small);
@@ -67,7 +67,7 @@ public sealed class CreateServerTests
     [Fact]
     public async Task Creating_records_a_successful_create_action_with_the_request_id()
     {
-        var instance = await _host.Service().CreateServerAsync(FakeHost.Request() with { RequestId = "req-1" }, Ct);
+        var instance = await _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Request("req-1"), Ct);
 
         var action = (await _host.Store.ListActionsAsync(instance.Id, Ct)).ShouldHaveSingleItem();
         action.Action.ShouldBe("create");
@@ -80,7 +80,7 @@ public sealed class CreateServerTests
     public async Task Begin_create_answers_with_the_building_row_before_the_build_runs()
     {
         var reached = _host.Hypervisor.Hold(nameof(IHypervisor.StartGuestAsync));
-        var operation = await _host.Service().BeginCreateServerAsync(FakeHost.Request(), Ct);
+        var operation = await _host.Service().BeginCreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
 
         operation.Accepted.VmState.ShouldBe(VmState.Building);
         operation.Accepted.TaskState.ShouldBe(TaskState.Scheduling);
@@ -96,14 +96,14 @@ public sealed class CreateServerTests
     [Fact]
     public async Task Image_and_flavor_may_be_given_by_id()
     {
-        var instance = await _host.Service().CreateServerAsync(new CreateServerRequest("web1", FakeHost.Cirros.Id.ToString(), "1"), Ct);
+        var instance = await _host.Service().CreateServerAsync(new CreateServerRequest("web1", FakeHost.Cirros.Id.ToString(), "1"), Callers.Admin, Ct);
         instance.VmState.ShouldBe(VmState.Active);
     }
 
     [Fact]
     public async Task An_unknown_image_is_not_found_names_the_reference_and_creates_nothing()
     {
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: "ubuntu"), Ct));
+        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: "ubuntu"), Callers.Admin, Ct));
 
         refusal.Kind.ShouldBe(ErrorKind.NotFound);
         refusal.Message.ShouldBe("image 'ubuntu' does not exist; list the images to see their ids and names");
@@ -113,7 +113,7 @@ public sealed class CreateServerTests
     [Fact]
     public async Task An_unknown_image_id_is_not_found()
     {
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: Guid.NewGuid().ToString()), Ct));
+        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: Guid.NewGuid().ToString()), Callers.Admin, Ct));
         refusal.Kind.ShouldBe(ErrorKind.NotFound);
         ShouldHaveCreatedNothing();
     }
@@ -121,7 +121,7 @@ public sealed class CreateServerTests
     [Fact]
     public async Task An_unknown_flavor_is_not_found_names_the_reference_and_creates_nothing()
     {
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(flavor: "m1.huge"), Ct));
+        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(flavor: "m1.huge"), Callers.Admin, Ct));
 
         refusal.Kind.ShouldBe(ErrorKind.NotFound);
         refusal.Message.ShouldBe("flavor 'm1.huge' does not exist; list the flavors to see their ids and names");
@@ -129,38 +129,40 @@ public sealed class CreateServerTests
     }
 
     [Fact]
-    public async Task A_name_in_use_is_a_conflict_and_creates_nothing_more()
+    public async Task Names_are_not_unique_each_create_makes_its_own_server()
     {
         var first = await _host.CreateActiveAsync("web1");
 
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request("web1"), Ct));
+        var second = await _host.Service().CreateServerAsync(FakeHost.Request("web1"), Callers.Admin, Ct);
 
-        refusal.Kind.ShouldBe(ErrorKind.Conflict);
-        refusal.Message.ShouldBe($"a server named 'web1' already exists (id {first.Id}); choose another name or delete that server");
-        _host.Store.Instances.ShouldHaveSingleItem();
-        _host.Hypervisor.Guests.Count.ShouldBe(1);
-        _host.Disks.Directories.Count.ShouldBe(1);
+        second.Id.ShouldNotBe(first.Id);
+        second.VmState.ShouldBe(VmState.Active);
+        _host.Hypervisor.Guests.Count.ShouldBe(2);
     }
 
     [Fact]
-    public async Task Two_concurrent_creates_of_one_name_make_one_server()
+    public async Task A_server_belongs_to_the_creating_callers_project_and_user()
     {
-        var service = _host.Service();
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
-        {
-            try
-            {
-                return (await service.CreateServerAsync(FakeHost.Request("twin"), Ct)).VmState.ToNova();
-            }
-            catch (VireoException refusal) when (refusal.Kind == ErrorKind.Conflict)
-            {
-                return "conflict";
-            }
-        }));
+        var instance = await _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Alice, Ct);
 
-        results.Count(result => result == "active").ShouldBe(1);
-        _host.Store.Instances.ShouldHaveSingleItem();
-        _host.Hypervisor.Guests.Count.ShouldBe(1);
+        instance.ProjectId.ShouldBe("projA");
+        instance.UserId.ShouldBe("alice");
+        _host.Row(instance.Id).ProjectId.ShouldBe("projA");
+    }
+
+    [Fact]
+    public async Task Another_projects_private_image_is_not_found_by_id_or_by_name_and_creates_nothing()
+    {
+        var secret = _host.Images.Add("secret", owner: "projB", visibility: ImageVisibility.Private);
+
+        var byId = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: secret.Id.ToString()), Callers.Alice, Ct));
+        var byName = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: "secret"), Callers.Alice, Ct));
+
+        byId.Kind.ShouldBe(ErrorKind.NotFound);
+        byId.Message.ShouldBe($"image '{secret.Id}' does not exist; list the images to see their ids and names");
+        byName.Kind.ShouldBe(ErrorKind.NotFound);
+        ShouldHaveCreatedNothing();
+        (await _host.Service().CreateServerAsync(FakeHost.Request(image: "secret"), Callers.Bob, Ct)).VmState.ShouldBe(VmState.Active, "its owner boots it");
     }
 
     [Fact]
@@ -168,7 +170,7 @@ public sealed class CreateServerTests
     {
         _host.Store.Put(FakeHost.Cirros with { Id = Guid.NewGuid(), Name = "half", Status = ImageStatus.Queued });
 
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: "half"), Ct));
+        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: "half"), Callers.Admin, Ct));
 
         refusal.Kind.ShouldBe(ErrorKind.Conflict);
         refusal.Message.ShouldContain("is queued; only an active image can boot a server");
@@ -180,7 +182,7 @@ public sealed class CreateServerTests
     {
         _host.Store.Put(FakeHost.Cirros with { Id = Guid.NewGuid() });
 
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: "cirros"), Ct));
+        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: "cirros"), Callers.Admin, Ct));
 
         refusal.Kind.ShouldBe(ErrorKind.Conflict);
         refusal.Message.ShouldBe("image name 'cirros' matches 2 images; give the id of the one you mean");
@@ -195,7 +197,7 @@ public sealed class CreateServerTests
 
         foreach (var image in new[] { "big", "hungry", "wide" })
         {
-            var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: image), Ct));
+            var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(image: image), Callers.Admin, Ct));
             refusal.Kind.ShouldBe(ErrorKind.InvalidInput);
             refusal.Message.ShouldContain("choose a larger flavor");
         }
@@ -206,7 +208,7 @@ public sealed class CreateServerTests
     [Fact]
     public async Task A_bad_name_is_invalid_input_and_creates_nothing()
     {
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(" web1"), Ct));
+        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(" web1"), Callers.Admin, Ct));
         refusal.Kind.ShouldBe(ErrorKind.InvalidInput);
         ShouldHaveCreatedNothing();
     }
@@ -219,7 +221,7 @@ public sealed class CreateServerTests
     {
         var faults = new TestFaultPoints(step, FaultMode.Fail, _host.Process);
 
-        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service(faults).CreateServerAsync(FakeHost.Request(), Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service(faults).CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
         faults.Fired.ShouldBeTrue();
         failure.Message.ShouldStartWith("server 'web1' could not be built: the build failed while");
@@ -249,7 +251,7 @@ public sealed class CreateServerTests
             _ => _host.Store.Failures,
         };
         failures.FailOn(method);
-        var operation = await _host.Service().BeginCreateServerAsync(FakeHost.Request(), Ct);
+        var operation = await _host.Service().BeginCreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
         var failure = await Should.ThrowAsync<VireoException>(() => operation.Completion);
         failures.Clear(method);
 
@@ -267,7 +269,7 @@ public sealed class CreateServerTests
     {
         _host.Disks.FailAfterMakingDirectory = true;
 
-        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct));
+        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
         _host.Disks.Directories.ShouldBeEmpty();
     }
@@ -277,7 +279,7 @@ public sealed class CreateServerTests
     {
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.StartGuestAsync), ErrorKind.Unavailable);
 
-        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
         failure.Kind.ShouldBe(ErrorKind.Unavailable);
         _host.Hypervisor.Guests.ShouldBeEmpty();
@@ -289,7 +291,7 @@ public sealed class CreateServerTests
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.StartGuestAsync));
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.UndefineGuestAsync));
 
-        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
         failure.Message.ShouldContain("cleaning up also failed (undefining its guest: injected failure in UndefineGuestAsync)");
         var row = _host.Store.Single("web1");
@@ -298,20 +300,8 @@ public sealed class CreateServerTests
         _host.Disks.Directories.ShouldBeEmpty("the other undos still ran");
 
         _host.Hypervisor.Failures.Clear(nameof(IHypervisor.UndefineGuestAsync));
-        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         _host.ShouldHaveNothingOnHostFor(row.Id);
-    }
-
-    [Fact]
-    public async Task A_failed_server_keeps_its_name_until_deleted()
-    {
-        _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.StartGuestAsync));
-        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct));
-        _host.Hypervisor.Failures.Clear(nameof(IHypervisor.StartGuestAsync));
-
-        (await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct))).Kind.ShouldBe(ErrorKind.Conflict);
-        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct);
-        (await _host.Service().CreateServerAsync(FakeHost.Request(), Ct)).VmState.ShouldBe(VmState.Active);
     }
 
     private void ShouldHaveCreatedNothing()

@@ -14,7 +14,7 @@ public sealed class DeleteServerTests
         var created = await _host.CreateActiveAsync();
         var faults = new RecordingFaultPoints();
 
-        var deleted = await _host.Service(faults).DeleteServerAsync(_host.IdOf("web1"), "req-del", Ct);
+        var deleted = await _host.Service(faults).DeleteServerAsync(_host.IdOf("web1"), Callers.Request("req-del"), Ct);
 
         deleted.VmState.ShouldBe(VmState.Deleted);
         deleted.TaskState.ShouldBeNull();
@@ -31,18 +31,18 @@ public sealed class DeleteServerTests
     {
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
-        await service.DeleteServerAsync(created.Id.ToString(), null, Ct);
+        await service.DeleteServerAsync(created.Id.ToString(), Callers.Admin, Ct);
 
-        (await Should.ThrowAsync<VireoException>(() => service.ShowServerAsync("web1", Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        (await Should.ThrowAsync<VireoException>(() => service.ShowServerAsync(created.Id.ToString(), Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        (await service.ListServersAsync(Ct)).ShouldBeEmpty();
-        (await service.ListServerActionsAsync(created.Id.ToString(), Ct)).Count.ShouldBe(2);
+        (await Should.ThrowAsync<VireoException>(() => service.ShowServerAsync("web1", Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await Should.ThrowAsync<VireoException>(() => service.ShowServerAsync(created.Id.ToString(), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await service.ListServersAsync(new ServerListQuery(), Callers.Admin, Ct)).ShouldBeEmpty();
+        (await service.ListServerActionsAsync(created.Id.ToString(), Callers.Admin, Ct)).Count.ShouldBe(2);
     }
 
     [Fact]
     public async Task Deleting_an_unknown_server_is_not_found_with_the_reference_in_the_sentence()
     {
-        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().DeleteServerAsync("nope", null, Ct));
+        var refusal = await Should.ThrowAsync<VireoException>(() => _host.Service().DeleteServerAsync("nope", Callers.Admin, Ct));
         refusal.Kind.ShouldBe(ErrorKind.NotFound);
         refusal.Message.ShouldBe("server 'nope' does not exist; servers are addressed by id here: list the servers to see their ids");
     }
@@ -51,27 +51,27 @@ public sealed class DeleteServerTests
     public async Task A_deleted_servers_name_can_be_used_again()
     {
         await _host.CreateActiveAsync();
-        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
 
-        (await _host.Service().CreateServerAsync(FakeHost.Request(), Ct)).VmState.ShouldBe(VmState.Active);
+        (await _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct)).VmState.ShouldBe(VmState.Active);
     }
 
     [Fact]
     public async Task A_server_in_error_can_be_deleted()
     {
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.StartGuestAsync));
-        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct));
+        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
-        (await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct)).VmState.ShouldBe(VmState.Deleted);
+        (await _host.Service().DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct)).VmState.ShouldBe(VmState.Deleted);
     }
 
     [Fact]
     public async Task A_stopped_server_can_be_deleted()
     {
         var created = await _host.CreateActiveAsync();
-        await _host.Service().StopServerAsync(_host.IdOf("web1"), null, Ct);
+        await _host.Service().StopServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
 
-        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
 
         _host.ShouldHaveNothingOnHostFor(created.Id);
     }
@@ -86,7 +86,7 @@ public sealed class DeleteServerTests
         var created = await _host.CreateActiveAsync();
         var faults = new TestFaultPoints(step, FaultMode.Fail, _host.Process);
 
-        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service(faults).DeleteServerAsync(_host.IdOf("web1"), null, Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service(faults).DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct));
 
         failure.Message.ShouldStartWith("server 'web1' could not be deleted: the delete failed while");
         failure.Message.ShouldEndWith("delete it again to retry");
@@ -95,7 +95,7 @@ public sealed class DeleteServerTests
         row.TaskState.ShouldBeNull();
         row.FaultReason.ShouldNotBeNull().ShouldContain(step);
 
-        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        await _host.Service().DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         _host.Row(created.Id).VmState.ShouldBe(VmState.Deleted);
         _host.ShouldHaveNothingOnHostFor(created.Id);
     }
@@ -106,7 +106,7 @@ public sealed class DeleteServerTests
         var created = await _host.CreateActiveAsync();
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.DestroyGuestAsync), ErrorKind.Unavailable);
 
-        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service().DeleteServerAsync(_host.IdOf("web1"), null, Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => _host.Service().DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct));
 
         failure.Kind.ShouldBe(ErrorKind.Unavailable);
         _host.Row(created.Id).VmState.ShouldBe(VmState.Error);
@@ -118,10 +118,10 @@ public sealed class DeleteServerTests
     {
         var reached = _host.Hypervisor.Hold(nameof(IHypervisor.StartGuestAsync));
         var service = _host.Service();
-        var build = await service.BeginCreateServerAsync(FakeHost.Request(), Ct);
+        var build = await service.BeginCreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
         await reached;
 
-        var delete = await service.BeginDeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        var delete = await service.BeginDeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         delete.Accepted.TaskState.ShouldBe(TaskState.Deleting);
 
         var buildFailure = await Should.ThrowAsync<VireoException>(() => build.Completion);
@@ -139,9 +139,9 @@ public sealed class DeleteServerTests
         var reached = _host.Hypervisor.Hold(nameof(IHypervisor.DestroyGuestAsync));
         var service = _host.Service();
 
-        var first = await service.BeginDeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        var first = await service.BeginDeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         await reached;
-        var second = await service.BeginDeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        var second = await service.BeginDeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         _host.Hypervisor.Release(nameof(IHypervisor.DestroyGuestAsync));
 
         (await first.Completion).VmState.ShouldBe(VmState.Deleted);
@@ -155,10 +155,10 @@ public sealed class DeleteServerTests
         var created = await _host.CreateActiveAsync();
         var reached = _host.Hypervisor.Hold(nameof(IHypervisor.StopGuestAsync));
         var service = _host.Service();
-        var stop = await service.BeginStopServerAsync(_host.IdOf("web1"), null, Ct);
+        var stop = await service.BeginStopServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         await reached;
 
-        var deleted = await service.DeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        var deleted = await service.DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
 
         deleted.VmState.ShouldBe(VmState.Deleted);
         (await Should.ThrowAsync<VireoException>(() => stop.Completion)).Message.ShouldBe("'stop' of server 'web1' was overtaken by deleting");

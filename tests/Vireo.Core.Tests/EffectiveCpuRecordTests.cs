@@ -28,10 +28,10 @@ public sealed class EffectiveCpuRecordTests
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
 
-        (await service.StopServerAsync(_host.IdOf("web1"), null, Ct)).EffectiveCpu!.Model.ShouldBe("boot-1");
-        (await service.StartServerAsync(_host.IdOf("web1"), null, Ct)).EffectiveCpu!.Model.ShouldBe("boot-2");
-        (await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Soft, null, Ct)).EffectiveCpu!.Model.ShouldBe("boot-2");
-        (await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Hard, null, Ct)).EffectiveCpu!.Model.ShouldBe("boot-3");
+        (await service.StopServerAsync(_host.IdOf("web1"), Callers.Admin, Ct)).EffectiveCpu!.Model.ShouldBe("boot-1");
+        (await service.StartServerAsync(_host.IdOf("web1"), Callers.Admin, Ct)).EffectiveCpu!.Model.ShouldBe("boot-2");
+        (await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Soft, Callers.Admin, Ct)).EffectiveCpu!.Model.ShouldBe("boot-2");
+        (await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Hard, Callers.Admin, Ct)).EffectiveCpu!.Model.ShouldBe("boot-3");
 
         _host.Hypervisor.BootsOf(created.Id).ShouldBe(3);
         _host.Row(created.Id).EffectiveCpu!.Model.ShouldBe("boot-3");
@@ -43,7 +43,7 @@ public sealed class EffectiveCpuRecordTests
         var created = await _host.CreateActiveAsync();
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.ReadGuestCpuAsync), ErrorKind.Unavailable);
 
-        var rebooted = await _host.Service().RebootServerAsync(_host.IdOf("web1"), RebootType.Hard, null, Ct);
+        var rebooted = await _host.Service().RebootServerAsync(_host.IdOf("web1"), RebootType.Hard, Callers.Admin, Ct);
 
         rebooted.VmState.ShouldBe(VmState.Active);
         rebooted.EffectiveCpu.ShouldBeNull();

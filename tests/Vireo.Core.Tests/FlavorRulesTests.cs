@@ -27,13 +27,13 @@ public sealed class FlavorRulesTests
     {
         var host = new FakeHost();
         var service = host.Service();
-        await service.CreateFlavorAsync(Make("big", "m1.big"), CancellationToken.None);
+        await service.CreateFlavorAsync(Make("big", "m1.big"), Callers.Admin, CancellationToken.None);
 
-        var refusal = await Should.ThrowAsync<VireoException>(() => service.CreateFlavorAsync(Make("m1.big", "bigger"), CancellationToken.None));
+        var refusal = await Should.ThrowAsync<VireoException>(() => service.CreateFlavorAsync(Make("m1.big", "bigger"), Callers.Admin, CancellationToken.None));
 
         refusal.Kind.ShouldBe(ErrorKind.Conflict);
-        (await service.ShowFlavorAsync("m1.big", CancellationToken.None)).Id.ShouldBe("big");
-        (await service.ListFlavorsAsync(CancellationToken.None)).ShouldNotContain(flavor => flavor.Name == "bigger");
+        (await service.ShowFlavorAsync("m1.big", Callers.Admin, CancellationToken.None)).Id.ShouldBe("big");
+        (await service.ListFlavorsAsync( Callers.Admin,CancellationToken.None)).ShouldNotContain(flavor => flavor.Name == "bigger");
     }
 
     private static Flavor Make(string id, string name) => new(id, name, 1, 512, 1, 0, 0, Flavor.NoExtraSpecs);

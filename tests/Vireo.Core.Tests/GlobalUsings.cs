@@ -1,2 +1,4 @@
 global using Vireo.Testing.Fakes;
 global using Vireo.Testing;
+global using Vireo.Core.Tenancy;
+global using Vireo.Core.Compute;

@@ -16,9 +16,9 @@ public sealed class GuestAgentAndConsoleTests
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
 
-        (await service.PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(5), Ct)).ShouldBeTrue();
-        await service.StopServerAsync(created.Id.ToString(), null, Ct);
-        (await service.PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(5), Ct)).ShouldBeFalse();
+        (await service.PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(5), Callers.Admin, Ct)).ShouldBeTrue();
+        await service.StopServerAsync(created.Id.ToString(), Callers.Admin, Ct);
+        (await service.PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(5), Callers.Admin, Ct)).ShouldBeFalse();
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class GuestAgentAndConsoleTests
         var created = await _host.CreateActiveAsync();
         _host.Hypervisor.AgentAnswer = AgentPing.NoAgentChannel;
 
-        var e = await Should.ThrowAsync<VireoException>(() => _host.Service().PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(1), Ct));
+        var e = await Should.ThrowAsync<VireoException>(() => _host.Service().PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(1), Callers.Admin, Ct));
 
         e.Kind.ShouldBe(ErrorKind.Conflict);
         e.Message.ShouldContain("hw_qemu_guest_agent=yes");
@@ -36,7 +36,7 @@ public sealed class GuestAgentAndConsoleTests
     [Fact]
     public async Task An_unknown_server_is_not_found_and_the_hypervisor_is_not_asked()
     {
-        var e = await Should.ThrowAsync<VireoException>(() => _host.Service().PingGuestAgentAsync(Guid.NewGuid().ToString(), TimeSpan.FromSeconds(1), Ct));
+        var e = await Should.ThrowAsync<VireoException>(() => _host.Service().PingGuestAgentAsync(Guid.NewGuid().ToString(), TimeSpan.FromSeconds(1), Callers.Admin, Ct));
 
         e.Kind.ShouldBe(ErrorKind.NotFound);
         _host.Hypervisor.Calls.ShouldNotContain(call => call.StartsWith("ping ", StringComparison.Ordinal));
@@ -50,7 +50,7 @@ public sealed class GuestAgentAndConsoleTests
     {
         var created = await _host.CreateActiveAsync();
 
-        var e = await Should.ThrowAsync<VireoException>(() => _host.Service().PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(seconds), Ct));
+        var e = await Should.ThrowAsync<VireoException>(() => _host.Service().PingGuestAgentAsync(created.Id.ToString(), TimeSpan.FromSeconds(seconds), Callers.Admin, Ct));
 
         e.Kind.ShouldBe(ErrorKind.InvalidInput);
         e.Message.ShouldContain("timeout");
@@ -62,9 +62,9 @@ public sealed class GuestAgentAndConsoleTests
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
 
-        (await service.ReadConsoleOutputAsync(created.Id.ToString(), null, Ct)).ShouldBe(string.Empty);
+        (await service.ReadConsoleOutputAsync(created.Id.ToString(), null, Callers.Admin, Ct)).ShouldBe(string.Empty);
         _host.Disks.ConsoleLogs[created.Id] = "one\ntwo\nthree\n";
-        (await service.ReadConsoleOutputAsync(created.Id.ToString(), 2, Ct)).ShouldBe("two\nthree\n");
+        (await service.ReadConsoleOutputAsync(created.Id.ToString(), 2, Callers.Admin, Ct)).ShouldBe("two\nthree\n");
     }
 
     [Fact]
@@ -73,9 +73,9 @@ public sealed class GuestAgentAndConsoleTests
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
         _host.Disks.ConsoleLogs[created.Id] = "boot\n";
-        _host.Disks.ConsoleLogs.BeforeRead = id => service.DeleteServerAsync(id.ToString(), null, Ct);
+        _host.Disks.ConsoleLogs.BeforeRead = id => service.DeleteServerAsync(id.ToString(), Callers.Admin, Ct);
 
-        var e = await Should.ThrowAsync<VireoException>(() => service.ReadConsoleOutputAsync(created.Id.ToString(), 5, Ct));
+        var e = await Should.ThrowAsync<VireoException>(() => service.ReadConsoleOutputAsync(created.Id.ToString(), 5, Callers.Admin, Ct));
 
         e.Kind.ShouldBe(ErrorKind.NotFound);
     }

@@ -47,7 +47,7 @@ public sealed class LoggingTests
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.StartGuestAsync));
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.UndefineGuestAsync));
 
-        await Should.ThrowAsync<VireoException>(() => _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Ct));
+        await Should.ThrowAsync<VireoException>(() => _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
         var entry = _log.WithId(1208).ShouldHaveSingleItem();
         entry.Message.ShouldContain("undefining its guest");
@@ -59,7 +59,7 @@ public sealed class LoggingTests
     {
         _host.Store.Failures.FailOn(nameof(IInstanceStore.AddActionAsync));
 
-        var instance = await _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Ct);
+        var instance = await _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
 
         instance.VmState.ShouldBe(VmState.Active);
         var entry = _log.WithId(1200).ShouldHaveSingleItem();
@@ -73,7 +73,7 @@ public sealed class LoggingTests
     {
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.ReadGuestCpuAsync), ErrorKind.Unavailable);
 
-        var instance = await _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Ct);
+        var instance = await _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
 
         instance.EffectiveCpu.ShouldBeNull();
         _log.WithId(1204).ShouldHaveSingleItem().Message.ShouldContain(instance.Id.ToString());
@@ -89,7 +89,7 @@ public sealed class LoggingTests
             return new VireoException(ErrorKind.Failed, "no boot");
         });
 
-        await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(FakeHost.Request(), Ct));
+        await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
         var entry = _log.WithId(1207).ShouldHaveSingleItem();
         entry.Level.ShouldBe(LogLevel.Error);
@@ -103,7 +103,7 @@ public sealed class LoggingTests
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.UndefineGuestAsync));
         _host.Store.Failures.FailOn(nameof(IInstanceStore.FinishActionAsync));
 
-        await Should.ThrowAsync<VireoException>(() => _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Ct));
+        await Should.ThrowAsync<VireoException>(() => _host.Service(logger: _log).CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
 
         _log.Entries.ShouldNotBeEmpty();
         _log.Entries.ShouldAllBe(entry => entry.EventId.Id >= 1000 && entry.EventId.Id <= 1999 && !string.IsNullOrEmpty(entry.EventId.Name));

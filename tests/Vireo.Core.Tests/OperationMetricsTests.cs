@@ -39,8 +39,8 @@ public sealed class OperationMetricsTests : IDisposable
     public async Task A_create_and_a_delete_that_succeed_are_each_counted_once_with_their_duration()
     {
         var service = _host.Service();
-        await service.CreateServerAsync(FakeHost.Request(), Ct);
-        await service.DeleteServerAsync(_host.IdOf("web1"), null, Ct);
+        await service.CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
+        await service.DeleteServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
 
         Operations().ShouldBe([("create", "success"), ("delete", "success")]);
         Durations().ShouldBe([("create", "success"), ("delete", "success")]);
@@ -50,11 +50,11 @@ public sealed class OperationMetricsTests : IDisposable
     public async Task Power_operations_are_counted_by_kind()
     {
         var service = _host.Service();
-        await service.CreateServerAsync(FakeHost.Request(), Ct);
-        await service.StopServerAsync(_host.IdOf("web1"), null, Ct);
-        await service.StartServerAsync(_host.IdOf("web1"), null, Ct);
-        await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Soft, null, Ct);
-        await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Hard, null, Ct);
+        await service.CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
+        await service.StopServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
+        await service.StartServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
+        await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Soft, Callers.Admin, Ct);
+        await service.RebootServerAsync(_host.IdOf("web1"), RebootType.Hard, Callers.Admin, Ct);
 
         Operations().ShouldBe([("create", "success"), ("stop", "success"), ("start", "success"), ("reboot_soft", "success"), ("reboot_hard", "success")]);
     }
@@ -63,11 +63,11 @@ public sealed class OperationMetricsTests : IDisposable
     public async Task An_operation_the_state_does_not_allow_is_counted_as_refused_and_an_unknown_server_too()
     {
         var service = _host.Service();
-        await service.CreateServerAsync(FakeHost.Request(), Ct);
+        await service.CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
 
-        await Should.ThrowAsync<VireoException>(() => service.StartServerAsync(_host.IdOf("web1"), null, Ct));
-        await Should.ThrowAsync<VireoException>(() => service.DeleteServerAsync("nobody", null, Ct));
-        await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(FakeHost.Request(flavor: "m1.huge"), Ct));
+        await Should.ThrowAsync<VireoException>(() => service.StartServerAsync(_host.IdOf("web1"), Callers.Admin, Ct));
+        await Should.ThrowAsync<VireoException>(() => service.DeleteServerAsync("nobody", Callers.Admin, Ct));
+        await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(FakeHost.Request(flavor: "m1.huge"), Callers.Admin, Ct));
 
         Operations().ShouldBe([("create", "success"), ("start", "refused"), ("delete", "refused"), ("create", "refused")]);
     }
@@ -76,9 +76,9 @@ public sealed class OperationMetricsTests : IDisposable
     public async Task A_build_that_fails_is_counted_as_an_error_and_a_store_failure_before_accepting_too()
     {
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.StartGuestAsync));
-        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Ct));
+        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request(), Callers.Admin, Ct));
         _host.Store.Failures.FailOn(nameof(IInstanceStore.AddAsync), ErrorKind.Unavailable);
-        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request("web2"), Ct));
+        await Should.ThrowAsync<VireoException>(() => _host.Service().CreateServerAsync(FakeHost.Request("web2"), Callers.Admin, Ct));
 
         Operations().ShouldBe([("create", "error"), ("create", "error")]);
     }
@@ -88,7 +88,7 @@ public sealed class OperationMetricsTests : IDisposable
     {
         await InterruptedDeleteAsync();
 
-        var report = await _host.Service().ReconcileAsync(Ct);
+        var report = await _host.Service().ReconcileAsync( Callers.Admin,Ct);
 
         report.Done.Count.ShouldBe(3);
         Reconciled().ShouldBe([("destroy_guest", "done"), ("remove_files", "done"), ("finish_delete", "done")]);
@@ -100,7 +100,7 @@ public sealed class OperationMetricsTests : IDisposable
         await InterruptedDeleteAsync();
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.DestroyGuestAsync));
 
-        await _host.Service().ReconcileAsync(Ct);
+        await _host.Service().ReconcileAsync( Callers.Admin,Ct);
 
         Reconciled().ShouldBe([("destroy_guest", "failed"), ("remove_files", "skipped"), ("finish_delete", "skipped")]);
     }

@@ -22,7 +22,7 @@ public sealed class OrphanTests
         var foreign = Guid.NewGuid();
         _host.Disks.Put(foreign, new DirectoryOwner("installation-2", FakeHost.HostName, foreign, DateTimeOffset.UnixEpoch));
 
-        var orphans = await _host.Service().ListOrphansAsync(Ct);
+        var orphans = await _host.Service().ListOrphansAsync( Callers.Admin,Ct);
 
         orphans.ShouldBe(new[]
         {
@@ -41,14 +41,14 @@ public sealed class OrphanTests
         _host.Store.Forget(second.Id);
         var service = _host.Service();
 
-        var purged = await service.PurgeOrphanAsync(first.Id.ToString(), Ct);
+        var purged = await service.PurgeOrphanAsync(first.Id.ToString(), Callers.Admin, Ct);
 
         purged.InstanceId.ShouldBe(first.Id);
         purged.Kind.ShouldBe(OrphanKind.Both);
         _host.ShouldHaveNothingOnHostFor(first.Id);
         _host.Hypervisor.Guests.Keys.ShouldBe([second.Id]);
         _host.Disks.Directories.ShouldBe([second.Id]);
-        (await service.ListOrphansAsync(Ct)).ShouldHaveSingleItem().InstanceId.ShouldBe(second.Id);
+        (await service.ListOrphansAsync( Callers.Admin,Ct)).ShouldHaveSingleItem().InstanceId.ShouldBe(second.Id);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class OrphanTests
     {
         var server = await _host.CreateActiveAsync();
 
-        var refused = await Should.ThrowAsync<VireoException>(() => _host.Service().PurgeOrphanAsync(server.Id.ToString(), Ct));
+        var refused = await Should.ThrowAsync<VireoException>(() => _host.Service().PurgeOrphanAsync(server.Id.ToString(), Callers.Admin, Ct));
 
         refused.Kind.ShouldBe(ErrorKind.Conflict);
         refused.Message.ShouldContain("delete the server instead");
@@ -71,9 +71,9 @@ public sealed class OrphanTests
         _host.Disks.Put(foreign, owner: null);
         var service = _host.Service();
 
-        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync(Guid.NewGuid().ToString(), Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync(foreign.ToString(), Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync("web1", Ct))).Kind.ShouldBe(ErrorKind.InvalidInput);
+        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync(Guid.NewGuid().ToString(), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync(foreign.ToString(), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync("web1", Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.InvalidInput);
         _host.Disks.Directories.ShouldContain(foreign, "a directory without an owner file is never purged");
     }
 
@@ -82,10 +82,10 @@ public sealed class OrphanTests
     {
         var service = _host.Service();
         var reached = _host.Hypervisor.Hold(nameof(IHypervisor.StartGuestAsync));
-        var build = await service.BeginCreateServerAsync(FakeHost.Request(), Ct);
+        var build = await service.BeginCreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
         await reached;
 
-        var reconcile = service.ReconcileAsync(Ct);
+        var reconcile = service.ReconcileAsync( Callers.Admin,Ct);
         (await Task.WhenAny(reconcile, Task.Delay(TimeSpan.FromMilliseconds(300), Ct))).ShouldNotBe(reconcile, "the build holds the instance's gate");
         _host.Hypervisor.Release(nameof(IHypervisor.StartGuestAsync));
 

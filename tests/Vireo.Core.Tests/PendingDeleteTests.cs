@@ -88,27 +88,27 @@ public sealed class PendingDeleteTests
         var service = _host.Service();
         _host.Disks.Failures.FailOn(nameof(IInstanceDisks.RemoveOutsideDisksAsync));
 
-        var deleted = await service.DeleteServerAsync(server.Id.ToString(), null, Ct);
+        var deleted = await service.DeleteServerAsync(server.Id.ToString(), Callers.Admin, Ct);
 
         deleted.VmState.ShouldBe(VmState.Deleted);
         _host.Hypervisor.Guests.Keys.ShouldNotContain(server.Id);
         _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(server.Id);
         _host.Disks.Directories.ShouldContain(server.Id, "the directory goes after the disks");
         (await _host.Store.ListFaultsAsync(server.Id, Ct)).ShouldHaveSingleItem().Message.ShouldContain("the pending-delete pass removes them");
-        (await service.ListOrphansAsync(Ct)).ShouldBeEmpty("a deleted row ties the disks to this installation");
+        (await service.ListOrphansAsync( Callers.Admin,Ct)).ShouldBeEmpty("a deleted row ties the disks to this installation");
 
-        var failing = await service.RunPendingDeletesAsync(Ct);
+        var failing = await service.RunPendingDeletesAsync( Callers.Admin,Ct);
         failing.Failed.ShouldHaveSingleItem().Action.ShouldBe(new RemoveDisks(server.Id));
         failing.Skipped.ShouldBe([new RemoveFiles(server.Id)]);
         _host.Disks.Directories.ShouldContain(server.Id);
 
         _host.Disks.Failures.Clear(nameof(IInstanceDisks.RemoveOutsideDisksAsync));
-        var report = await service.RunPendingDeletesAsync(Ct);
+        var report = await service.RunPendingDeletesAsync( Callers.Admin,Ct);
 
         report.Done.ShouldBe([new RemoveDisks(server.Id), new RemoveFiles(server.Id)]);
         _host.Disks.OutsideDisks.ShouldBeEmpty();
         _host.ShouldHaveNothingOnHostFor(server.Id);
-        (await service.RunPendingDeletesAsync(Ct)).Done.ShouldBeEmpty("nothing is left to retry");
+        (await service.RunPendingDeletesAsync( Callers.Admin,Ct)).Done.ShouldBeEmpty("nothing is left to retry");
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class PendingDeleteTests
         var stranger = Guid.NewGuid();
         _host.Disks.PutOutsideDisk(stranger, OutsideDiskKind.LogicalVolume);
 
-        var report = await _host.Service().RunPendingDeletesAsync(Ct);
+        var report = await _host.Service().RunPendingDeletesAsync( Callers.Admin,Ct);
 
         report.Done.ShouldBeEmpty();
         report.Failed.ShouldBeEmpty();
@@ -137,7 +137,7 @@ public sealed class PendingDeleteTests
         _host.Disks.PutOutsideDisk(second);
         var service = _host.Service();
 
-        var orphans = await service.ListOrphansAsync(Ct);
+        var orphans = await service.ListOrphansAsync( Callers.Admin,Ct);
 
         orphans.Select(orphan => orphan.InstanceId).ShouldBe(new[] { first, second }.Order());
         var listed = orphans.Single(orphan => orphan.InstanceId == first);
@@ -146,12 +146,12 @@ public sealed class PendingDeleteTests
         listed.Disks.Select(d => d.Name).ShouldBe([disk.Name, disk.Name + ".local"]);
         listed.Disks.ShouldAllBe(d => d.SizeBytes == FakeDisks.OutsideDiskSizeBytes && d.Kind == OutsideDiskKind.RbdImage);
 
-        var purged = await service.PurgeOrphanAsync(first.ToString(), Ct);
+        var purged = await service.PurgeOrphanAsync(first.ToString(), Callers.Admin, Ct);
 
         purged.Disks.Count.ShouldBe(2);
         _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(second);
-        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync(first.ToString(), Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        (await service.ReconcileAsync(Ct)).Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(second);
+        (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync(first.ToString(), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await service.ReconcileAsync( Callers.Admin,Ct)).Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(second);
         _host.Disks.OutsideDisks.ShouldHaveSingleItem("reconciliation only lists an orphan's disks").InstanceId.ShouldBe(second);
     }
 
@@ -161,7 +161,7 @@ public sealed class PendingDeleteTests
         _host.Disks.MakesOutsideDisks = OutsideDiskKind.RbdImage;
         var server = await _host.CreateActiveAsync();
 
-        (await Should.ThrowAsync<VireoException>(() => _host.Service().PurgeOrphanAsync(server.Id.ToString(), Ct))).Kind.ShouldBe(ErrorKind.Conflict);
+        (await Should.ThrowAsync<VireoException>(() => _host.Service().PurgeOrphanAsync(server.Id.ToString(), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.Conflict);
 
         _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(server.Id);
     }
@@ -175,12 +175,12 @@ public sealed class PendingDeleteTests
         _host.Disks.PutOutsideDisk(stranger);
         _host.Disks.Failures.FailOn(nameof(IInstanceDisks.ListOutsideDisksAsync), ErrorKind.Unavailable);
 
-        var report = await _host.Service().ReconcileAsync(Ct);
+        var report = await _host.Service().ReconcileAsync( Callers.Admin,Ct);
 
         report.Succeeded.ShouldBeTrue();
         report.Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(lost.Id);
         _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(stranger);
-        (await Should.ThrowAsync<VireoException>(() => _host.Service().PurgeOrphanAsync(stranger.ToString(), Ct))).Kind.ShouldBe(ErrorKind.Unavailable, "a purge never goes on without its facts");
+        (await Should.ThrowAsync<VireoException>(() => _host.Service().PurgeOrphanAsync(stranger.ToString(), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.Unavailable, "a purge never goes on without its facts");
     }
 
     [Theory]

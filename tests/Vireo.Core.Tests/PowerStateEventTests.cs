@@ -14,7 +14,7 @@ public sealed class PowerStateEventTests
         var created = await _host.CreateActiveAsync();
         _host.Hypervisor.ChangeBehindOurBack(created.Id, PowerState.Shutdown);
 
-        var updated = await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Shutdown, DateTimeOffset.UnixEpoch), Ct);
+        var updated = await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Shutdown, DateTimeOffset.UnixEpoch), Callers.Admin, Ct);
 
         updated.ShouldNotBeNull().VmState.ShouldBe(VmState.Stopped);
         updated.PowerState.ShouldBe(PowerState.Shutdown);
@@ -26,7 +26,7 @@ public sealed class PowerStateEventTests
         var created = await _host.CreateActiveAsync();
 
         // The guest runs; an old "shut down" event arrives late.
-        var updated = await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Shutdown, DateTimeOffset.UnixEpoch), Ct);
+        var updated = await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Shutdown, DateTimeOffset.UnixEpoch), Callers.Admin, Ct);
 
         updated.ShouldNotBeNull().VmState.ShouldBe(VmState.Active);
     }
@@ -37,7 +37,7 @@ public sealed class PowerStateEventTests
         var created = await _host.CreateActiveAsync();
         _host.Hypervisor.ChangeBehindOurBack(created.Id, power: null);
 
-        var updated = await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.NoState, DateTimeOffset.UnixEpoch), Ct);
+        var updated = await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.NoState, DateTimeOffset.UnixEpoch), Callers.Admin, Ct);
 
         updated.ShouldNotBeNull().VmState.ShouldBe(VmState.Error);
         updated.FaultReason.ShouldBe("its guest disappeared while it was active; delete it and create it again");
@@ -47,10 +47,10 @@ public sealed class PowerStateEventTests
     public async Task A_stopped_servers_guest_started_by_hand_is_forced_off()
     {
         var created = await _host.CreateActiveAsync();
-        await _host.Service().StopServerAsync(_host.IdOf("web1"), null, Ct);
+        await _host.Service().StopServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         _host.Hypervisor.ChangeBehindOurBack(created.Id, PowerState.Running);
 
-        await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Running, DateTimeOffset.UnixEpoch), Ct);
+        await _host.Service().ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Running, DateTimeOffset.UnixEpoch), Callers.Admin, Ct);
 
         _host.Hypervisor.PowerOf(created.Id).ShouldBe(PowerState.Shutdown);
         _host.Row(created.Id).VmState.ShouldBe(VmState.Stopped);
@@ -62,10 +62,10 @@ public sealed class PowerStateEventTests
         var created = await _host.CreateActiveAsync();
         var reached = _host.Hypervisor.Hold(nameof(IHypervisor.StopGuestAsync));
         var service = _host.Service();
-        var stop = await service.BeginStopServerAsync(_host.IdOf("web1"), null, Ct);
+        var stop = await service.BeginStopServerAsync(_host.IdOf("web1"), Callers.Admin, Ct);
         await reached;
 
-        (await service.ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Shutdown, DateTimeOffset.UnixEpoch), Ct)).ShouldBeNull();
+        (await service.ApplyPowerStateChangeAsync(new PowerStateChange(created.Id, PowerState.Shutdown, DateTimeOffset.UnixEpoch), Callers.Admin, Ct)).ShouldBeNull();
 
         _host.Hypervisor.Release(nameof(IHypervisor.StopGuestAsync));
         (await stop.Completion).VmState.ShouldBe(VmState.Stopped);
@@ -77,7 +77,7 @@ public sealed class PowerStateEventTests
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
         var errors = new List<Exception>();
-        var following = service.FollowPowerStateChangesAsync((_, error) => errors.Add(error), Ct);
+        var following = service.FollowPowerStateChangesAsync((_, error) => errors.Add(error), Callers.Admin, Ct);
 
         _host.Hypervisor.ChangeBehindOurBack(created.Id, PowerState.Shutdown);
         _host.Hypervisor.CompleteEvents();

@@ -63,11 +63,11 @@ public sealed class RandomOperationsPropertyTests
                         await (op switch
                         {
                             Op.Create => CreateAsync(host, service, name, server, ids),
-                            Op.Delete => service.DeleteServerAsync(id, null, CancellationToken.None),
-                            Op.Start => service.StartServerAsync(id, null, CancellationToken.None),
-                            Op.Stop => service.StopServerAsync(id, null, CancellationToken.None),
-                            Op.RebootSoft => service.RebootServerAsync(id, RebootType.Soft, null, CancellationToken.None),
-                            _ => service.RebootServerAsync(id, RebootType.Hard, null, CancellationToken.None),
+                            Op.Delete => service.DeleteServerAsync(id, Callers.Admin, CancellationToken.None),
+                            Op.Start => service.StartServerAsync(id, Callers.Admin, CancellationToken.None),
+                            Op.Stop => service.StopServerAsync(id, Callers.Admin, CancellationToken.None),
+                            Op.RebootSoft => service.RebootServerAsync(id, RebootType.Soft, Callers.Admin, CancellationToken.None),
+                            _ => service.RebootServerAsync(id, RebootType.Hard, Callers.Admin, CancellationToken.None),
                         });
                         Interlocked.Increment(ref succeeded[(int)op]);
                     }
@@ -87,7 +87,7 @@ public sealed class RandomOperationsPropertyTests
                     host.Store.Instances.Where(instance => instance.TaskState != null || instance.VmState == VmState.Building).ShouldBeEmpty();
                 }
 
-                (await service.ReconcileAsync(CancellationToken.None)).Succeeded.ShouldBeTrue();
+                (await service.ReconcileAsync( Callers.Admin,CancellationToken.None)).Succeeded.ShouldBeTrue();
                 host.ShouldBeConsistent();
             },
             iter: 200);
@@ -108,7 +108,7 @@ public sealed class RandomOperationsPropertyTests
         var before = host.Store.Instances.Select(instance => instance.Id).ToHashSet();
         try
         {
-            return await service.CreateServerAsync(FakeHost.Request(name), CancellationToken.None);
+            return await service.CreateServerAsync(FakeHost.Request(name), Callers.Admin, CancellationToken.None);
         }
         finally
         {

@@ -14,7 +14,7 @@ public sealed class ServerLookupTests
     {
         var created = await _host.CreateActiveAsync();
 
-        (await _host.Service().ShowServerAsync(created.Id.ToString("D").ToUpperInvariant(), Ct)).Id.ShouldBe(created.Id);
+        (await _host.Service().ShowServerAsync(created.Id.ToString("D").ToUpperInvariant(), Callers.Admin, Ct)).Id.ShouldBe(created.Id);
     }
 
     [Fact]
@@ -23,12 +23,12 @@ public sealed class ServerLookupTests
         var created = await _host.CreateActiveAsync();
         var service = _host.Service();
 
-        (await Should.ThrowAsync<VireoException>(() => service.ShowServerAsync("web1", Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        var stop = await Should.ThrowAsync<VireoException>(() => service.StopServerAsync("web1", null, Ct));
+        (await Should.ThrowAsync<VireoException>(() => service.ShowServerAsync("web1", Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        var stop = await Should.ThrowAsync<VireoException>(() => service.StopServerAsync("web1", Callers.Admin, Ct));
         stop.Kind.ShouldBe(ErrorKind.NotFound);
         stop.Message.ShouldBe("server 'web1' does not exist; servers are addressed by id here: list the servers to see their ids");
-        (await Should.ThrowAsync<VireoException>(() => service.DeleteServerAsync("web1", null, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        (await Should.ThrowAsync<VireoException>(() => service.ListServerActionsAsync("web1", Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await Should.ThrowAsync<VireoException>(() => service.DeleteServerAsync("web1", Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await Should.ThrowAsync<VireoException>(() => service.ListServerActionsAsync("web1", Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
 
         _host.Row(created.Id).VmState.ShouldBe(VmState.Active);
         _host.Hypervisor.PowerOf(created.Id).ShouldBe(PowerState.Running);

@@ -31,7 +31,7 @@ public sealed class SnapshotTests
     {
         var server = await _host.CreateActiveAsync();
 
-        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "web1-snap", new Dictionary<string, string> { ["purpose"] = "backup" }, null, Ct);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "web1-snap", new Dictionary<string, string> { ["purpose"] = "backup" }, Callers.Admin, Ct);
         operation.Accepted.TaskState.ShouldBe(TaskState.ImageSnapshotPending);
         operation.Image.Status.ShouldBe(ImageStatus.Saving, "the image exists, saving, when the request is answered");
         var done = await operation.Completion;
@@ -53,16 +53,16 @@ public sealed class SnapshotTests
         done.VmState.ShouldBe(VmState.Active);
         _host.Hypervisor.PowerOf(server.Id).ShouldBe(PowerState.Running);
         _host.Disks.SnapshotFiles.Paths.ShouldBeEmpty("the temporary file is removed");
-        (await _service.ListServerActionsAsync(server.Id.ToString(), Ct)).Select(a => (a.Action, a.Result)).ShouldBe([("create", ActionResult.Success), ("createImage", ActionResult.Success)]);
+        (await _service.ListServerActionsAsync(server.Id.ToString(), Callers.Admin, Ct)).Select(a => (a.Action, a.Result)).ShouldBe([("create", ActionResult.Success), ("createImage", ActionResult.Success)]);
     }
 
     [Fact]
     public async Task A_stopped_server_is_copied_from_its_stored_disk_and_stays_stopped()
     {
         var server = await _host.CreateActiveAsync();
-        await _service.StopServerAsync(server.Id.ToString(), null, Ct);
+        await _service.StopServerAsync(server.Id.ToString(), Callers.Admin, Ct);
 
-        var image = await _service.CreateImageAsync(server.Id.ToString(), "cold", null, null, Ct);
+        var image = await _service.CreateImageAsync(server.Id.ToString(), "cold", null, Callers.Admin, Ct);
 
         image.Status.ShouldBe(ImageStatus.Active);
         (await _host.Images.OpenContentAsync(image.Id, Ct)).ReadAllText().ShouldBe($"root disk of {server.Id:D} (stopped qcow2)");
@@ -77,7 +77,7 @@ public sealed class SnapshotTests
         _host.Disks.RunningRootDiskCopy = RunningDiskCopy.ByStorage;
         var server = await _host.CreateActiveAsync();
 
-        var image = await _service.CreateImageAsync(server.Id.ToString(), "direct", null, null, Ct);
+        var image = await _service.CreateImageAsync(server.Id.ToString(), "direct", null, Callers.Admin, Ct);
 
         image.Status.ShouldBe(ImageStatus.Active);
         (await _host.Images.OpenContentAsync(image.Id, Ct)).ReadAllText().ShouldBe($"root disk of {server.Id:D} (stopped qcow2)");
@@ -93,11 +93,11 @@ public sealed class SnapshotTests
         var server = await _host.CreateActiveAsync();
         var reached = _host.Hypervisor.Hold(Copy);
 
-        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "walk", null, null, Ct);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "walk", null, Callers.Admin, Ct);
         await reached;
         _host.Row(server.Id).TaskState.ShouldBe(TaskState.ImagePendingUpload);
         _host.Store.Images.Single(i => i.Id == operation.Image.Id).Status.ShouldBe(ImageStatus.Saving);
-        var second = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), "again", null, null, Ct));
+        var second = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), "again", null, Callers.Admin, Ct));
         second.Kind.ShouldBe(ErrorKind.Conflict);
         second.Message.ShouldContain("image_pending_upload");
         _host.Hypervisor.Release(Copy);
@@ -112,7 +112,7 @@ public sealed class SnapshotTests
         var server = await _host.CreateActiveAsync();
         _host.Hypervisor.Failures.FailOn(Copy);
 
-        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "doomed", null, null, Ct);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "doomed", null, Callers.Admin, Ct);
         var failure = await Should.ThrowAsync<VireoException>(() => operation.Completion);
 
         failure.Message.ShouldContain("injected failure");
@@ -122,7 +122,7 @@ public sealed class SnapshotTests
         var row = _host.Row(server.Id);
         (row.VmState, row.TaskState).ShouldBe((VmState.Active, (TaskState?)null));
         _host.Hypervisor.PowerOf(server.Id).ShouldBe(PowerState.Running);
-        (await _service.ListServerActionsAsync(server.Id.ToString(), Ct)).Last().Result.ShouldBe(ActionResult.Error);
+        (await _service.ListServerActionsAsync(server.Id.ToString(), Callers.Admin, Ct)).Last().Result.ShouldBe(ActionResult.Error);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class SnapshotTests
     {
         var server = await _host.CreateActiveAsync();
         var reached = _host.Hypervisor.Hold(Copy);
-        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "vanished", null, null, Ct);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "vanished", null, Callers.Admin, Ct);
         await reached;
 
         _host.Hypervisor.ChangeBehindOurBack(server.Id, power: null);
@@ -147,10 +147,10 @@ public sealed class SnapshotTests
     {
         var server = await _host.CreateActiveAsync();
         var reached = _host.Hypervisor.Hold(Copy);
-        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "orphaned", null, null, Ct);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "orphaned", null, Callers.Admin, Ct);
         await reached;
 
-        var delete = await _service.BeginDeleteServerAsync(server.Id.ToString(), null, Ct);
+        var delete = await _service.BeginDeleteServerAsync(server.Id.ToString(), Callers.Admin, Ct);
 
         await Should.ThrowAsync<Exception>(() => operation.Completion);
         (await delete.Completion).IsDeleted.ShouldBeTrue();
@@ -165,7 +165,7 @@ public sealed class SnapshotTests
         var server = await _host.CreateActiveAsync();
         _host.Hypervisor.CopyContent = "bad copy"u8.ToArray();
 
-        var failure = await Should.ThrowAsync<VireoException>(() => _service.CreateImageAsync(server.Id.ToString(), "bad", null, null, Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => _service.CreateImageAsync(server.Id.ToString(), "bad", null, Callers.Admin, Ct));
 
         failure.Kind.ShouldBe(ErrorKind.InvalidInput);
         _host.Store.Images.ShouldNotContain(i => i.Name == "bad");
@@ -176,10 +176,10 @@ public sealed class SnapshotTests
     public async Task Content_the_image_store_refuses_is_undone_like_a_failed_copy()
     {
         var server = await _host.CreateActiveAsync();
-        await _service.StopServerAsync(server.Id.ToString(), null, Ct);
+        await _service.StopServerAsync(server.Id.ToString(), Callers.Admin, Ct);
         _host.Disks.Failures.FailOn(nameof(IInstanceDisks.ExportRootDiskAsync), () => new VireoException(ErrorKind.TooLarge, "the disk is full"));
 
-        var failure = await Should.ThrowAsync<VireoException>(() => _service.CreateImageAsync(server.Id.ToString(), "full", null, null, Ct));
+        var failure = await Should.ThrowAsync<VireoException>(() => _service.CreateImageAsync(server.Id.ToString(), "full", null, Callers.Admin, Ct));
 
         failure.Kind.ShouldBe(ErrorKind.TooLarge);
         _host.Store.Images.ShouldNotContain(i => i.Name == "full");
@@ -192,7 +192,7 @@ public sealed class SnapshotTests
     {
         var server = await _host.CreateActiveAsync();
         var reached = _host.Hypervisor.Hold(Copy);
-        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "short-lived", null, null, Ct);
+        var operation = await _service.BeginCreateImageAsync(server.Id.ToString(), "short-lived", null, Callers.Admin, Ct);
         await reached;
 
         await _host.Images.DeleteAsync(operation.Image.Id, Ct);
@@ -211,21 +211,21 @@ public sealed class SnapshotTests
         var server = await _host.CreateActiveAsync();
         _host.Disks.RunningRootDiskCopy = new RunningDiskCopy.Refused("images_type = lvm copies the root volume only while the guest is stopped");
 
-        var refused = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), "lvm", null, null, Ct));
+        var refused = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), "lvm", null, Callers.Admin, Ct));
 
         refused.Kind.ShouldBe(ErrorKind.Conflict);
         refused.Message.ShouldBe("server 'web1' is running and cannot be snapshotted live: images_type = lvm copies the root volume only while the guest is stopped");
         _host.Store.Images.ShouldNotContain(i => i.Name == "lvm");
         _host.Row(server.Id).TaskState.ShouldBeNull();
 
-        await _service.StopServerAsync(server.Id.ToString(), null, Ct);
-        (await _service.CreateImageAsync(server.Id.ToString(), "lvm", null, null, Ct)).Status.ShouldBe(ImageStatus.Active);
+        await _service.StopServerAsync(server.Id.ToString(), Callers.Admin, Ct);
+        (await _service.CreateImageAsync(server.Id.ToString(), "lvm", null, Callers.Admin, Ct)).Status.ShouldBe(ImageStatus.Active);
     }
 
     [Fact]
     public async Task An_unknown_server_is_not_found_before_the_name_is_looked_at()
     {
-        var missing = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(Guid.NewGuid().ToString(), null, null, null, Ct));
+        var missing = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(Guid.NewGuid().ToString(), null, null, Callers.Admin, Ct));
 
         missing.Kind.ShouldBe(ErrorKind.NotFound);
     }
@@ -237,7 +237,7 @@ public sealed class SnapshotTests
     {
         var server = await _host.CreateActiveAsync();
 
-        var refused = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), name, null, null, Ct));
+        var refused = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), name, null, Callers.Admin, Ct));
 
         refused.Kind.ShouldBe(ErrorKind.InvalidInput);
         refused.Message.ShouldContain(expected);
@@ -250,7 +250,7 @@ public sealed class SnapshotTests
         var server = await _host.CreateActiveAsync();
         await _host.Store.UpdateAsync(_host.Row(server.Id) with { VmState = VmState.Error }, Ct);
 
-        var refused = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), "x", null, null, Ct));
+        var refused = await Should.ThrowAsync<VireoException>(() => _service.BeginCreateImageAsync(server.Id.ToString(), "x", null, Callers.Admin, Ct));
 
         refused.Kind.ShouldBe(ErrorKind.Conflict);
         refused.Message.ShouldContain("'createImage' needs it active or paused or suspended or stopped");

@@ -33,15 +33,15 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
     {
         var service = Service();
 
-        var created = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "m1.tiny"), Ct);
+        var created = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "m1.tiny"), Callers.Admin, Ct);
         created.VmState.ShouldBe(VmState.Active);
-        (await service.StopServerAsync(created.Id.ToString(), null, Ct)).Status.ShouldBe("SHUTOFF");
-        (await service.StartServerAsync(created.Id.ToString(), null, Ct)).Status.ShouldBe("ACTIVE");
-        (await service.RebootServerAsync(created.Id.ToString(), RebootType.Hard, null, Ct)).Status.ShouldBe("ACTIVE");
-        (await service.DeleteServerAsync(created.Id.ToString(), null, Ct)).Status.ShouldBe("DELETED");
+        (await service.StopServerAsync(created.Id.ToString(), Callers.Admin, Ct)).Status.ShouldBe("SHUTOFF");
+        (await service.StartServerAsync(created.Id.ToString(), Callers.Admin, Ct)).Status.ShouldBe("ACTIVE");
+        (await service.RebootServerAsync(created.Id.ToString(), RebootType.Hard, Callers.Admin, Ct)).Status.ShouldBe("ACTIVE");
+        (await service.DeleteServerAsync(created.Id.ToString(), Callers.Admin, Ct)).Status.ShouldBe("DELETED");
 
-        (await service.ListServersAsync(Ct)).ShouldBeEmpty();
-        (await service.ListServerActionsAsync(created.Id.ToString(), Ct)).Select(action => (action.Action, action.Result)).ShouldBe(
+        (await service.ListServersAsync(new ServerListQuery(), Callers.Admin, Ct)).ShouldBeEmpty();
+        (await service.ListServerActionsAsync(created.Id.ToString(), Callers.Admin, Ct)).Select(action => (action.Action, action.Result)).ShouldBe(
         [
             ("create", ActionResult.Success), ("stop", ActionResult.Success), ("start", ActionResult.Success),
             ("reboot", ActionResult.Success), ("delete", ActionResult.Success),
@@ -54,11 +54,11 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
     public async Task A_duplicate_name_is_a_conflict_and_a_deleted_name_is_free()
     {
         var service = Service();
-        var first = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct);
+        var first = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct);
 
-        (await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct))).Kind.ShouldBe(ErrorKind.Conflict);
-        await service.DeleteServerAsync(first.Id.ToString(), null, Ct);
-        (await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct)).VmState.ShouldBe(VmState.Active);
+        (await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.Conflict);
+        await service.DeleteServerAsync(first.Id.ToString(), Callers.Admin, Ct);
+        (await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct)).VmState.ShouldBe(VmState.Active);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
     {
         _hypervisor.Failures.FailOn(nameof(IHypervisor.StartGuestAsync));
 
-        await Should.ThrowAsync<VireoException>(() => Service().CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct));
+        await Should.ThrowAsync<VireoException>(() => Service().CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct));
 
         var row = (await _store.Instances.FindByNameAsync("web1", Ct)).ShouldNotBeNull();
         row.Status.ShouldBe("ERROR");
@@ -85,7 +85,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
             dead.Wait(CancellationToken.None);
             throw new OperationCanceledException("the process died");
         }));
-        var build = await dying.BeginCreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Ct);
+        var build = await dying.BeginCreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct);
         while (_disks.Directories.Count == 0)
         {
             await Task.Delay(10, Ct);
@@ -93,10 +93,10 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
         using var restarted = SqliteStore.Open(_database.FilePath);
         var service = new ComputeService(restarted.Instances, restarted.Flavors, restarted.Images, _hypervisor, _disks, FaultPoints.None, TimeProvider.System, Options);
-        var report = await service.ReconcileAsync(Ct);
+        var report = await service.ReconcileAsync( Callers.Admin,Ct);
 
         report.Succeeded.ShouldBeTrue();
-        var row = await service.ShowServerAsync(build.Accepted.Id.ToString(), Ct);
+        var row = await service.ShowServerAsync(build.Accepted.Id.ToString(), Callers.Admin, Ct);
         row.Status.ShouldBe("ERROR");
         row.FaultReason.ShouldBe(Core.Reconciliation.Reconciler.BuildInterrupted);
         _disks.Directories.ShouldBeEmpty();
@@ -110,14 +110,14 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
     public async Task Reconciliation_reaps_what_a_soft_deleted_row_left_and_quarantines_what_has_no_row()
     {
         var service = Service();
-        var deleted = await service.CreateServerAsync(new CreateServerRequest("gone", "cirros", "1"), Ct);
+        var deleted = await service.CreateServerAsync(new CreateServerRequest("gone", "cirros", "1"), Callers.Admin, Ct);
         var row = (await _store.Instances.GetAsync(deleted.Id, Ct)).ShouldNotBeNull();
         await _store.Instances.UpdateAsync(row with { VmState = VmState.Deleted, TaskState = null }, Ct);
         var stray = Guid.NewGuid();
         _hypervisor.Put(stray, PowerState.Running);
         _disks.Put(stray);
 
-        var report = await Service().ReconcileAsync(Ct);
+        var report = await Service().ReconcileAsync( Callers.Admin,Ct);
 
         report.Done.Select(action => action.InstanceId).Distinct().ShouldBe([deleted.Id], "the deleted row is read although it is not listed");
         _hypervisor.Guests.Keys.ShouldBe([stray]);

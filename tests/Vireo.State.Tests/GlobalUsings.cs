@@ -1,1 +1,2 @@
 global using static Vireo.State.Tests.Samples;
+global using Vireo.Testing;

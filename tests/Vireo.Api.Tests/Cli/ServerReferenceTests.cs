@@ -48,7 +48,7 @@ public sealed class ServerReferenceTests
 
         stop.Exit.ShouldBe(ExitCodes.NotFound, stop.Err);
         stop.Err.Trim().ShouldBe("vireo: no server is named 'web2'; `vireo server list` shows the servers with their names and ids");
-        (await api.Compute.ShowServerAsync(id, TestContext.Current.CancellationToken)).VmState.ShouldBe(Vireo.Core.VmState.Active);
+        (await api.Compute.ShowServerAsync(id, Callers.Admin, TestContext.Current.CancellationToken)).VmState.ShouldBe(Vireo.Core.VmState.Active);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class ServerReferenceTests
         var second = await api.CreateServerAsync("other");
 
         // Names are unique when Vireo makes them; a store written by other means may still hold two.
-        var renamed = await api.Compute.ShowServerAsync(second, TestContext.Current.CancellationToken);
+        var renamed = await api.Compute.ShowServerAsync(second, Callers.Admin, TestContext.Current.CancellationToken);
         api.Fakes.Instances.Put(renamed with { Name = "twin" });
 
         var stop = await CliRunner.RunAsync(api, "server", "stop", "twin");
@@ -67,7 +67,7 @@ public sealed class ServerReferenceTests
 
         stop.Exit.ShouldBe(ExitCodes.Conflict, stop.Err);
         stop.Err.Trim().ShouldBe($"vireo: 2 servers are named 'twin' ({string.Join(", ", new[] { first, second }.Order(StringComparer.Ordinal))}); name the one you mean by its id");
-        (await api.Compute.ListServersAsync(TestContext.Current.CancellationToken)).ShouldAllBe(server => server.VmState == Vireo.Core.VmState.Active);
+        (await api.Compute.ListServersAsync(new ServerListQuery(), Callers.Admin, TestContext.Current.CancellationToken)).ShouldAllBe(server => server.VmState == Vireo.Core.VmState.Active);
     }
 
     [Fact]
@@ -93,6 +93,6 @@ public sealed class ServerReferenceTests
         reboot.Exit.ShouldBe(ExitCodes.Success, reboot.Err);
         console.Exit.ShouldBe(ExitCodes.Success, console.Err);
         delete.Exit.ShouldBe(ExitCodes.Success, delete.Err);
-        (await api.Compute.ListServersAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
+        (await api.Compute.ListServersAsync(new ServerListQuery(), Callers.Admin, TestContext.Current.CancellationToken)).ShouldBeEmpty();
     }
 }

@@ -8,8 +8,8 @@ namespace Vireo.Testing.Contracts;
 /// What callers of the store ports (<see cref="IInstanceStore"/>, <see cref="IFlavorStore"/>,
 /// <see cref="IImageRegistry"/>) rely on, asserted the same way for the in-memory fake and for the
 /// SQLite store (and any store that joins them): a derived class supplies a fresh store per test
-/// (no instances or images; flavors may be seeded, so the flavors used here have ids of their own). Errors are those the SQLite store raises: Conflict for a taken id or live name and for a
-/// stale revision, NotFound for an update of a row that is gone and for history of an unknown instance.
+/// (no instances or images; flavors may be seeded, so the flavors used here have ids of their own). Errors are those the SQLite store raises: Conflict for a taken id and for a
+/// stale revision, InvalidInput for a list marker that is not in the list, NotFound for an update of a row that is gone and for history of an unknown instance.
 /// </summary>
 public abstract class StoreContract
 {
@@ -23,44 +23,112 @@ public abstract class StoreContract
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Instance AnInstance(string name, DateTimeOffset? createdAt = null) =>
+    private static Instance AnInstance(string name, DateTimeOffset? createdAt = null, string project = "projA") =>
         new(Guid.NewGuid(), name, Guid.NewGuid(), "1", VmState.Building, TaskState.Scheduling, PowerState.NoState, FaultReason: null, "compute1",
-            createdAt ?? T0, createdAt ?? T0);
+            createdAt ?? T0, createdAt ?? T0)
+        {
+            ProjectId = project,
+            UserId = "user-" + project,
+        };
 
     private static ImageRecord AnImage(string name, DateTimeOffset createdAt) =>
         new(Guid.NewGuid(), name, ImageStatus.Active, DiskFormat.Qcow2, "bare", 1024, 4096, new string('f', 64), 1, 64,
-            new Dictionary<string, string> { ["os_distro"] = "cirros" }, createdAt, createdAt);
+            new Dictionary<string, string> { ["os_distro"] = "cirros" }, createdAt, createdAt)
+        {
+            Owner = "projA",
+            Visibility = Core.Tenancy.ImageVisibility.Community,
+        };
 
     private static Flavor AFlavor(string id, string name) => new(id, name, 1, 128, 1, 0, 0, Flavor.NoExtraSpecs);
 
     [Fact]
-    public async Task An_added_instance_reads_back_by_id_and_by_name()
+    public async Task An_added_instance_reads_back_by_id_with_its_owner()
     {
-        var instance = AnInstance("web1");
+        var instance = AnInstance("web1", project: "projB");
 
         await Instances.AddAsync(instance, Ct);
 
-        (await Instances.GetAsync(instance.Id, Ct)).ShouldBe(instance);
-        (await Instances.FindByNameAsync("web1", Ct)).ShouldBe(instance);
+        var read = await Instances.GetAsync(instance.Id, Ct);
+        read.ShouldBe(instance);
+        read!.ProjectId.ShouldBe("projB");
+        read.UserId.ShouldBe("user-projB");
         (await Instances.GetAsync(Guid.NewGuid(), Ct)).ShouldBeNull();
-        (await Instances.FindByNameAsync("web2", Ct)).ShouldBeNull();
     }
 
     [Fact]
-    public async Task A_taken_id_or_live_name_is_a_conflict_and_a_deleted_instance_frees_its_name()
+    public async Task A_taken_id_is_a_conflict_names_are_not_unique_and_a_deleted_instance_is_kept()
     {
         var first = AnInstance("web1");
         await Instances.AddAsync(first, Ct);
 
         (await Should.ThrowAsync<VireoException>(() => Instances.AddAsync(first with { Name = "other" }, Ct))).Kind.ShouldBe(ErrorKind.Conflict);
-        (await Should.ThrowAsync<VireoException>(() => Instances.AddAsync(AnInstance("web1"), Ct))).Kind.ShouldBe(ErrorKind.Conflict);
+        var twin = AnInstance("web1");
+        await Instances.AddAsync(twin, Ct);
 
         var deleted = await Instances.UpdateAsync(first with { VmState = VmState.Deleted, TaskState = null }, Ct);
-        var second = AnInstance("web1");
-        await Instances.AddAsync(second, Ct);
-
-        (await Instances.FindByNameAsync("web1", Ct)).ShouldBe(second, "a name finds the live instance only");
+        (await Instances.QueryAsync(new InstanceQuery(), Ct)).ShouldBe([twin], "a deleted instance is not listed");
         (await Instances.GetAsync(first.Id, Ct)).ShouldBe(deleted, "a deleted instance is kept and read by id");
+    }
+
+    [Fact]
+    public async Task A_query_lists_one_projects_live_servers_newest_first_then_by_id_descending()
+    {
+        var a1 = AnInstance("a1", T0, "projA");
+        var a2 = AnInstance("a2", T0.AddSeconds(1), "projA");
+        var b1 = AnInstance("b1", T0.AddSeconds(2), "projB");
+        var a3 = AnInstance("a3", T0.AddSeconds(1), "projA");
+        foreach (var instance in new[] { a1, b1, a3, a2 })
+        {
+            await Instances.AddAsync(instance, Ct);
+        }
+
+        var sameMoment = new[] { a2, a3 }.OrderByDescending(i => i.Id.ToString("D"), StringComparer.Ordinal).ToList();
+        (await Instances.QueryAsync(new InstanceQuery { ProjectId = "projA" }, Ct)).ShouldBe([.. sameMoment, a1]);
+        (await Instances.QueryAsync(new InstanceQuery { ProjectId = "projB" }, Ct)).ShouldBe([b1]);
+        (await Instances.QueryAsync(new InstanceQuery { ProjectId = "projC" }, Ct)).ShouldBeEmpty();
+        (await Instances.QueryAsync(new InstanceQuery(), Ct)).ShouldBe([b1, .. sameMoment, a1], "no project: every project's");
+    }
+
+    [Fact]
+    public async Task A_query_sorts_by_a_key_and_pages_after_a_marker()
+    {
+        var names = new[] { "delta", "alpha", "charlie", "bravo", "echo" };
+        var added = new List<Instance>();
+        for (var i = 0; i < names.Length; i++)
+        {
+            var instance = AnInstance(names[i], T0.AddSeconds(i));
+            added.Add(instance);
+            await Instances.AddAsync(instance, Ct);
+        }
+
+        var byName = new InstanceQuery { ProjectId = "projA", SortKey = InstanceSortKey.Name, Descending = false, Limit = 2 };
+        var first = await Instances.QueryAsync(byName, Ct);
+        first.Select(i => i.Name).ShouldBe(["alpha", "bravo"]);
+        var second = await Instances.QueryAsync(byName with { Marker = first[^1].Id }, Ct);
+        second.Select(i => i.Name).ShouldBe(["charlie", "delta"]);
+        var last = await Instances.QueryAsync(byName with { Marker = second[^1].Id }, Ct);
+        last.Select(i => i.Name).ShouldBe(["echo"]);
+        (await Instances.QueryAsync(byName with { Marker = last[^1].Id }, Ct)).ShouldBeEmpty("after the last one the page is empty, not an error");
+
+        var newest = await Instances.QueryAsync(new InstanceQuery { ProjectId = "projA", Limit = 1, Marker = added[^1].Id }, Ct);
+        newest.Single().Name.ShouldBe("bravo", "created_at desc: the one before the newest");
+    }
+
+    [Fact]
+    public async Task A_marker_not_in_the_list_is_invalid_input_naming_it()
+    {
+        var mine = AnInstance("mine", T0, "projA");
+        var theirs = AnInstance("theirs", T0, "projB");
+        await Instances.AddAsync(mine, Ct);
+        await Instances.AddAsync(theirs, Ct);
+        var unknown = Guid.NewGuid();
+
+        var missing = await Should.ThrowAsync<VireoException>(() => Instances.QueryAsync(new InstanceQuery { ProjectId = "projA", Marker = unknown }, Ct));
+        missing.Kind.ShouldBe(ErrorKind.InvalidInput);
+        missing.Message.ShouldBe($"marker [{unknown:D}] not found");
+        (await KindOf(() => Instances.QueryAsync(new InstanceQuery { ProjectId = "projA", Marker = theirs.Id }, Ct)))
+            .ShouldBe(ErrorKind.InvalidInput, "another project's server is not in this list");
+        (await Instances.QueryAsync(new InstanceQuery { Marker = theirs.Id }, Ct)).ShouldNotBeNull("in the list of every project it is");
     }
 
     [Fact]
@@ -108,7 +176,7 @@ public abstract class StoreContract
     }
 
     [Fact]
-    public async Task Updating_an_instance_that_is_gone_is_not_found_and_renaming_onto_a_live_name_is_a_conflict()
+    public async Task Updating_an_instance_that_is_gone_is_not_found_and_renaming_onto_a_live_name_is_allowed()
     {
         (await Should.ThrowAsync<VireoException>(() => Instances.UpdateAsync(AnInstance("nowhere"), Ct))).Kind.ShouldBe(ErrorKind.NotFound);
 
@@ -117,7 +185,7 @@ public abstract class StoreContract
         await Instances.AddAsync(web1, Ct);
         await Instances.AddAsync(web2, Ct);
 
-        (await Should.ThrowAsync<VireoException>(() => Instances.UpdateAsync(web2 with { Name = "web1" }, Ct))).Kind.ShouldBe(ErrorKind.Conflict);
+        (await Instances.UpdateAsync(web2 with { Name = "web1" }, Ct)).Name.ShouldBe("web1");
     }
 
     [Fact]
@@ -216,6 +284,8 @@ public abstract class StoreContract
         read.Sha256.ShouldBe(old.Sha256);
         read.Properties.ShouldBe(old.Properties);
         read.CreatedAt.ShouldBe(old.CreatedAt);
+        read.Owner.ShouldBe("projA");
+        read.Visibility.ShouldBe(Core.Tenancy.ImageVisibility.Community);
         (await Images.FindByNameAsync("cirros", Ct)).Select(i => i.Id).ShouldBe([young.Id, old.Id]);
         (await Images.ListAsync(Ct)).Select(i => i.Id).ShouldBe([other.Id, young.Id, old.Id]);
         (await Images.GetAsync(Guid.NewGuid(), Ct)).ShouldBeNull();
@@ -228,9 +298,11 @@ public abstract class StoreContract
         await Images.AddAsync(image, Ct);
 
         (await KindOf(() => Images.AddAsync(image with { Name = "again" }, Ct))).ShouldBe(ErrorKind.Conflict);
-        await Images.UpdateAsync(image with { Name = "renamed", Properties = new Dictionary<string, string>() }, Ct);
+        await Images.UpdateAsync(image with { Name = "renamed", Properties = new Dictionary<string, string>(), Visibility = Core.Tenancy.ImageVisibility.Public, Owner = "projB" }, Ct);
         var read = await Images.GetAsync(image.Id, Ct);
         read!.Name.ShouldBe("renamed");
+        read.Visibility.ShouldBe(Core.Tenancy.ImageVisibility.Public);
+        read.Owner.ShouldBe("projB");
         read.Properties.ShouldBeEmpty("an update replaces the properties");
         (await KindOf(() => Images.UpdateAsync(AnImage("nowhere", T0), Ct))).ShouldBe(ErrorKind.NotFound);
         (await Images.DeleteAsync(image.Id, Ct)).ShouldBeTrue();

@@ -59,7 +59,7 @@ public sealed class FakeHost
 
     public async Task<Instance> CreateActiveAsync(string name = "web1")
     {
-        var instance = await Service().CreateServerAsync(Request(name), TestContext.Current.CancellationToken);
+        var instance = await Service().CreateServerAsync(Request(name), Callers.Admin, TestContext.Current.CancellationToken);
         instance.VmState.ShouldBe(VmState.Active);
         return instance;
     }

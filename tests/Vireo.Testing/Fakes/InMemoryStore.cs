@@ -4,7 +4,7 @@ namespace Vireo.Testing.Fakes;
 
 /// <summary>
 /// The one in-memory store (instances, flavors, image metadata), held to <c>Contracts/StoreContract</c>
-/// like the SQLite store: unique names among instances that are not deleted, compare-and-set on
+/// like the SQLite store: names need not be unique, lists by project sorted and paged as <see cref="InstanceQuery.Apply"/>, compare-and-set on
 /// <see cref="Instance.Revision"/>, soft delete, actions and faults only for an instance that exists,
 /// the SQLite store's orderings. Failure injection by operation name: the instance operations by their
 /// method name ("UpdateAsync"), the flavor and image ones prefixed ("Flavor.ListAsync", "Image.AddAsync").
@@ -85,11 +85,6 @@ public sealed partial class InMemoryStore(Freezable process) : IInstanceStore, I
                 throw VireoException.Conflict($"instance {instance.Id} already exists");
             }
 
-            if (_instances.Values.FirstOrDefault(other => !other.IsDeleted && other.Name == instance.Name) is { } taken)
-            {
-                throw VireoException.Conflict($"a server named '{instance.Name}' already exists (id {taken.Id}); choose another name or delete that server");
-            }
-
             _instances[instance.Id] = instance;
         }
 
@@ -105,12 +100,13 @@ public sealed partial class InMemoryStore(Freezable process) : IInstanceStore, I
         }
     }
 
-    public Task<Instance?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Instance>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
-        Read(nameof(FindByNameAsync));
+        ArgumentNullException.ThrowIfNull(query);
+        Read(nameof(QueryAsync));
         lock (_lock)
         {
-            return Task.FromResult(_instances.Values.FirstOrDefault(instance => !instance.IsDeleted && instance.Name == name));
+            return Task.FromResult(query.Apply(_instances.Values));
         }
     }
 
@@ -140,11 +136,6 @@ public sealed partial class InMemoryStore(Freezable process) : IInstanceStore, I
             if (stored.Revision != instance.Revision)
             {
                 throw VireoException.Conflict($"{instance.Label} was changed by another request; try again");
-            }
-
-            if (!instance.IsDeleted && _instances.Values.Any(other => other.Id != instance.Id && !other.IsDeleted && other.Name == instance.Name))
-            {
-                throw VireoException.Conflict($"a server named '{instance.Name}' already exists; choose another name");
             }
 
             var updated = instance with { Revision = instance.Revision + 1 };
