@@ -187,6 +187,6 @@ public sealed class CrashRecoveryTests
     private Task<ReconcileReport> Restart()
     {
         _host.Process.Thaw();
-        return _host.Service().ReconcileAsync( Callers.Admin,Ct);
+        return _host.Service().ReconcileAsync(Callers.Admin, Ct);
     }
 }

@@ -33,7 +33,7 @@ public sealed class FlavorRulesTests
 
         refusal.Kind.ShouldBe(ErrorKind.Conflict);
         (await service.ShowFlavorAsync("m1.big", Callers.Admin, CancellationToken.None)).Id.ShouldBe("big");
-        (await service.ListFlavorsAsync( Callers.Admin,CancellationToken.None)).ShouldNotContain(flavor => flavor.Name == "bigger");
+        (await service.ListFlavorsAsync(Callers.Admin, CancellationToken.None)).ShouldNotContain(flavor => flavor.Name == "bigger");
     }
 
     private static Flavor Make(string id, string name) => new(id, name, 1, 512, 1, 0, 0, Flavor.NoExtraSpecs);

@@ -88,7 +88,7 @@ public sealed class OperationMetricsTests : IDisposable
     {
         await InterruptedDeleteAsync();
 
-        var report = await _host.Service().ReconcileAsync( Callers.Admin,Ct);
+        var report = await _host.Service().ReconcileAsync(Callers.Admin, Ct);
 
         report.Done.Count.ShouldBe(3);
         Reconciled().ShouldBe([("destroy_guest", "done"), ("remove_files", "done"), ("finish_delete", "done")]);
@@ -100,7 +100,7 @@ public sealed class OperationMetricsTests : IDisposable
         await InterruptedDeleteAsync();
         _host.Hypervisor.Failures.FailOn(nameof(IHypervisor.DestroyGuestAsync));
 
-        await _host.Service().ReconcileAsync( Callers.Admin,Ct);
+        await _host.Service().ReconcileAsync(Callers.Admin, Ct);
 
         Reconciled().ShouldBe([("destroy_guest", "failed"), ("remove_files", "skipped"), ("finish_delete", "skipped")]);
     }

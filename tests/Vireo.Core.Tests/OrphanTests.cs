@@ -22,7 +22,7 @@ public sealed class OrphanTests
         var foreign = Guid.NewGuid();
         _host.Disks.Put(foreign, new DirectoryOwner("installation-2", FakeHost.HostName, foreign, DateTimeOffset.UnixEpoch));
 
-        var orphans = await _host.Service().ListOrphansAsync( Callers.Admin,Ct);
+        var orphans = await _host.Service().ListOrphansAsync(Callers.Admin, Ct);
 
         orphans.ShouldBe(new[]
         {
@@ -48,7 +48,7 @@ public sealed class OrphanTests
         _host.ShouldHaveNothingOnHostFor(first.Id);
         _host.Hypervisor.Guests.Keys.ShouldBe([second.Id]);
         _host.Disks.Directories.ShouldBe([second.Id]);
-        (await service.ListOrphansAsync( Callers.Admin,Ct)).ShouldHaveSingleItem().InstanceId.ShouldBe(second.Id);
+        (await service.ListOrphansAsync(Callers.Admin, Ct)).ShouldHaveSingleItem().InstanceId.ShouldBe(second.Id);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class OrphanTests
         var build = await service.BeginCreateServerAsync(FakeHost.Request(), Callers.Admin, Ct);
         await reached;
 
-        var reconcile = service.ReconcileAsync( Callers.Admin,Ct);
+        var reconcile = service.ReconcileAsync(Callers.Admin, Ct);
         (await Task.WhenAny(reconcile, Task.Delay(TimeSpan.FromMilliseconds(300), Ct))).ShouldNotBe(reconcile, "the build holds the instance's gate");
         _host.Hypervisor.Release(nameof(IHypervisor.StartGuestAsync));
 

@@ -95,20 +95,20 @@ public sealed class PendingDeleteTests
         _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(server.Id);
         _host.Disks.Directories.ShouldContain(server.Id, "the directory goes after the disks");
         (await _host.Store.ListFaultsAsync(server.Id, Ct)).ShouldHaveSingleItem().Message.ShouldContain("the pending-delete pass removes them");
-        (await service.ListOrphansAsync( Callers.Admin,Ct)).ShouldBeEmpty("a deleted row ties the disks to this installation");
+        (await service.ListOrphansAsync(Callers.Admin, Ct)).ShouldBeEmpty("a deleted row ties the disks to this installation");
 
-        var failing = await service.RunPendingDeletesAsync( Callers.Admin,Ct);
+        var failing = await service.RunPendingDeletesAsync(Callers.Admin, Ct);
         failing.Failed.ShouldHaveSingleItem().Action.ShouldBe(new RemoveDisks(server.Id));
         failing.Skipped.ShouldBe([new RemoveFiles(server.Id)]);
         _host.Disks.Directories.ShouldContain(server.Id);
 
         _host.Disks.Failures.Clear(nameof(IInstanceDisks.RemoveOutsideDisksAsync));
-        var report = await service.RunPendingDeletesAsync( Callers.Admin,Ct);
+        var report = await service.RunPendingDeletesAsync(Callers.Admin, Ct);
 
         report.Done.ShouldBe([new RemoveDisks(server.Id), new RemoveFiles(server.Id)]);
         _host.Disks.OutsideDisks.ShouldBeEmpty();
         _host.ShouldHaveNothingOnHostFor(server.Id);
-        (await service.RunPendingDeletesAsync( Callers.Admin,Ct)).Done.ShouldBeEmpty("nothing is left to retry");
+        (await service.RunPendingDeletesAsync(Callers.Admin, Ct)).Done.ShouldBeEmpty("nothing is left to retry");
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class PendingDeleteTests
         var stranger = Guid.NewGuid();
         _host.Disks.PutOutsideDisk(stranger, OutsideDiskKind.LogicalVolume);
 
-        var report = await _host.Service().RunPendingDeletesAsync( Callers.Admin,Ct);
+        var report = await _host.Service().RunPendingDeletesAsync(Callers.Admin, Ct);
 
         report.Done.ShouldBeEmpty();
         report.Failed.ShouldBeEmpty();
@@ -137,7 +137,7 @@ public sealed class PendingDeleteTests
         _host.Disks.PutOutsideDisk(second);
         var service = _host.Service();
 
-        var orphans = await service.ListOrphansAsync( Callers.Admin,Ct);
+        var orphans = await service.ListOrphansAsync(Callers.Admin, Ct);
 
         orphans.Select(orphan => orphan.InstanceId).ShouldBe(new[] { first, second }.Order());
         var listed = orphans.Single(orphan => orphan.InstanceId == first);
@@ -151,7 +151,7 @@ public sealed class PendingDeleteTests
         purged.Disks.Count.ShouldBe(2);
         _host.Disks.OutsideDisks.ShouldHaveSingleItem().InstanceId.ShouldBe(second);
         (await Should.ThrowAsync<VireoException>(() => service.PurgeOrphanAsync(first.ToString(), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
-        (await service.ReconcileAsync( Callers.Admin,Ct)).Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(second);
+        (await service.ReconcileAsync(Callers.Admin, Ct)).Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(second);
         _host.Disks.OutsideDisks.ShouldHaveSingleItem("reconciliation only lists an orphan's disks").InstanceId.ShouldBe(second);
     }
 
@@ -175,7 +175,7 @@ public sealed class PendingDeleteTests
         _host.Disks.PutOutsideDisk(stranger);
         _host.Disks.Failures.FailOn(nameof(IInstanceDisks.ListOutsideDisksAsync), ErrorKind.Unavailable);
 
-        var report = await _host.Service().ReconcileAsync( Callers.Admin,Ct);
+        var report = await _host.Service().ReconcileAsync(Callers.Admin, Ct);
 
         report.Succeeded.ShouldBeTrue();
         report.Quarantined.ShouldHaveSingleItem().InstanceId.ShouldBe(lost.Id);

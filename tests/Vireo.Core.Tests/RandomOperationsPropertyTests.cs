@@ -9,7 +9,9 @@ namespace Vireo.Core.Tests;
 /// exists without a live row, no directory without a row (a deleted row may keep its directory
 /// when the delete could not remove it: a pending delete), and one reconciliation makes
 /// everything consistent. Servers are addressed by id, as the service addresses them; a slot
-/// never created is addressed by an id nobody has (the not-found path).
+/// never created is addressed by an id nobody has (the not-found path). A second model runs random
+/// callers of two projects and an admin: a caller never sees or changes another project's server
+/// unless it is an admin.
 /// </summary>
 public sealed class RandomOperationsPropertyTests
 {
@@ -87,7 +89,7 @@ public sealed class RandomOperationsPropertyTests
                     host.Store.Instances.Where(instance => instance.TaskState != null || instance.VmState == VmState.Building).ShouldBeEmpty();
                 }
 
-                (await service.ReconcileAsync( Callers.Admin,CancellationToken.None)).Succeeded.ShouldBeTrue();
+                (await service.ReconcileAsync(service.ServiceContext(), CancellationToken.None)).Succeeded.ShouldBeTrue();
                 host.ShouldBeConsistent();
             },
             iter: 200);
@@ -117,6 +119,97 @@ public sealed class RandomOperationsPropertyTests
                 ids[slot] = made.Id.ToString();
             }
         }
+    }
+
+    public enum Who
+    {
+        Alice,
+        Bob,
+        Admin,
+    }
+
+    public enum TenantOp
+    {
+        Create,
+        Delete,
+        Stop,
+        Start,
+        Show,
+        List,
+    }
+
+    private static readonly Gen<(TenantOp Op, int Server, Who Who)> TenantStep =
+        Gen.Select(Gen.Enum<TenantOp>(), Gen.Int[0, 3], Gen.Enum<Who>());
+
+    [Fact]
+    public async Task A_caller_never_sees_or_changes_another_projects_server_unless_admin()
+    {
+        var crossProjectRefusals = 0;
+        var adminCrossProject = 0;
+        await TenantStep.List[1, 30].SampleAsync(
+            async steps =>
+            {
+                var host = new FakeHost();
+                var service = host.Service();
+                var ids = new Dictionary<int, Guid>();
+                foreach (var (op, server, who) in steps)
+                {
+                    var caller = who switch { Who.Alice => Callers.Alice, Who.Bob => Callers.Bob, _ => Callers.Admin };
+                    if (op == TenantOp.Create)
+                    {
+                        ids[server] = (await service.CreateServerAsync(FakeHost.Request($"s{server}"), caller, CancellationToken.None)).Id;
+                        continue;
+                    }
+
+                    if (op == TenantOp.List)
+                    {
+                        var listed = (await service.ListServersAsync(new ServerListQuery(), caller, CancellationToken.None)).Select(i => i.Id).ToHashSet();
+                        var own = host.Store.Instances.Where(i => !i.IsDeleted && i.ProjectId == caller.ProjectId).Select(i => i.Id).ToHashSet();
+                        listed.SetEquals(own).ShouldBeTrue($"{who} lists exactly its own project's live servers");
+                        continue;
+                    }
+
+                    if (!ids.TryGetValue(server, out var id))
+                    {
+                        continue;
+                    }
+
+                    var before = host.Row(id);
+                    var foreign = !caller.IsAdmin && before.ProjectId != caller.ProjectId;
+                    var reference = id.ToString();
+                    try
+                    {
+                        await (op switch
+                        {
+                            TenantOp.Delete => service.DeleteServerAsync(reference, caller, CancellationToken.None),
+                            TenantOp.Stop => service.StopServerAsync(reference, caller, CancellationToken.None),
+                            TenantOp.Start => service.StartServerAsync(reference, caller, CancellationToken.None),
+                            _ => service.ShowServerAsync(reference, caller, CancellationToken.None),
+                        });
+                        foreign.ShouldBeFalse($"{who} did {op} on {before.ProjectId}'s server");
+                        if (caller.IsAdmin && before.ProjectId != caller.ProjectId)
+                        {
+                            Interlocked.Increment(ref adminCrossProject);
+                        }
+                    }
+                    catch (VireoException refusal) when (foreign)
+                    {
+                        refusal.Kind.ShouldBe(ErrorKind.NotFound);
+                        host.Row(id).ShouldBe(before, "a refused caller changes nothing");
+                        Interlocked.Increment(ref crossProjectRefusals);
+                    }
+                    catch (VireoException refusal) when (refusal.Kind is ErrorKind.Conflict or ErrorKind.NotFound)
+                    {
+                        // The owner's own refusals (a stopped server started twice, a deleted one) are the state table's.
+                    }
+                }
+
+                host.ShouldBeConsistent();
+            },
+            iter: 200);
+
+        crossProjectRefusals.ShouldBeGreaterThan(0, "the sample never tried another project's server");
+        adminCrossProject.ShouldBeGreaterThan(0, "the sample never had an admin act on another project's server");
     }
 
     private static Failures FailuresFor(FakeHost host, string method) =>

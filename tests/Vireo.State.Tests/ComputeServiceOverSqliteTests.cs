@@ -51,14 +51,17 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
     }
 
     [Fact]
-    public async Task A_duplicate_name_is_a_conflict_and_a_deleted_name_is_free()
+    public async Task Names_are_not_unique_and_each_project_lists_and_reaches_only_its_own_servers()
     {
         var service = Service();
-        var first = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct);
+        var alices = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Alice, Ct);
+        var bobs = await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Bob, Ct);
 
-        (await Should.ThrowAsync<VireoException>(() => service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct))).Kind.ShouldBe(ErrorKind.Conflict);
-        await service.DeleteServerAsync(first.Id.ToString(), Callers.Admin, Ct);
-        (await service.CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct)).VmState.ShouldBe(VmState.Active);
+        (await service.ListServersAsync(new ServerListQuery(), Callers.Alice, Ct)).Select(i => i.Id).ShouldBe([alices.Id]);
+        (await service.ListServersAsync(new ServerListQuery { AllProjects = true }, Callers.Admin, Ct)).Select(i => i.Id).ShouldBe([bobs.Id, alices.Id]);
+        (await Should.ThrowAsync<VireoException>(() => service.DeleteServerAsync(bobs.Id.ToString(), Callers.Alice, Ct))).Kind.ShouldBe(ErrorKind.NotFound);
+        (await service.DeleteServerAsync(alices.Id.ToString(), Callers.Alice, Ct)).VmState.ShouldBe(VmState.Deleted);
+        (await service.ListServersAsync(new ServerListQuery { AllProjects = true }, Callers.Admin, Ct)).Select(i => i.Id).ShouldBe([bobs.Id]);
     }
 
     [Fact]
@@ -68,7 +71,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
         await Should.ThrowAsync<VireoException>(() => Service().CreateServerAsync(new CreateServerRequest("web1", "cirros", "1"), Callers.Admin, Ct));
 
-        var row = (await _store.Instances.FindByNameAsync("web1", Ct)).ShouldNotBeNull();
+        var row = (await _store.Instances.QueryAsync(new InstanceQuery(), Ct)).ShouldHaveSingleItem();
         row.Status.ShouldBe("ERROR");
         (await _store.Instances.ListFaultsAsync(row.Id, Ct)).ShouldHaveSingleItem().Message.ShouldBe(row.FaultReason);
         _hypervisor.Guests.ShouldBeEmpty();
@@ -93,7 +96,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
 
         using var restarted = SqliteStore.Open(_database.FilePath);
         var service = new ComputeService(restarted.Instances, restarted.Flavors, restarted.Images, _hypervisor, _disks, FaultPoints.None, TimeProvider.System, Options);
-        var report = await service.ReconcileAsync( Callers.Admin,Ct);
+        var report = await service.ReconcileAsync(Callers.Admin, Ct);
 
         report.Succeeded.ShouldBeTrue();
         var row = await service.ShowServerAsync(build.Accepted.Id.ToString(), Callers.Admin, Ct);
@@ -117,7 +120,7 @@ public sealed class ComputeServiceOverSqliteTests : IDisposable
         _hypervisor.Put(stray, PowerState.Running);
         _disks.Put(stray);
 
-        var report = await Service().ReconcileAsync( Callers.Admin,Ct);
+        var report = await Service().ReconcileAsync(Callers.Admin, Ct);
 
         report.Done.Select(action => action.InstanceId).Distinct().ShouldBe([deleted.Id], "the deleted row is read although it is not listed");
         _hypervisor.Guests.Keys.ShouldBe([stray]);

@@ -59,12 +59,13 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public async Task Concurrent_creates_of_one_name_on_two_connections_leave_one_row()
+    public async Task Concurrent_creates_of_one_id_on_two_connections_leave_one_row()
     {
         var stores = new[] { _database.Open(), _database.Open() };
+        var instance = AnInstance("twin");
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(index =>
-            Attempt(() => stores[index % 2].Instances.AddAsync(AnInstance("twin"), Ct))));
+            Attempt(() => stores[index % 2].Instances.AddAsync(instance, Ct))));
 
         outcomes.Count(outcome => outcome == "won").ShouldBe(1);
         outcomes.Where(outcome => outcome != "won").ShouldAllBe(outcome => outcome == ErrorKind.Conflict.ToString());

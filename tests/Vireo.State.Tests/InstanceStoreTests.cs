@@ -9,7 +9,7 @@ public sealed class InstanceStoreTests : IDisposable
     public void Dispose() => _database.Dispose();
 
     [Fact]
-    public async Task An_added_instance_reads_back_equal_by_id_and_by_name()
+    public async Task An_added_instance_reads_back_equal_by_id_with_its_owner()
     {
         var store = _database.Open().Instances;
         var instance = AnInstance() with { FaultReason = "none yet", LaunchedAt = T0.AddSeconds(3), TerminatedAt = T0.AddDays(1) };
@@ -17,9 +17,10 @@ public sealed class InstanceStoreTests : IDisposable
         await store.AddAsync(instance, Ct);
 
         (await store.GetAsync(instance.Id, Ct)).ShouldBe(instance);
-        (await store.FindByNameAsync("web1", Ct)).ShouldBe(instance);
         (await store.GetAsync(Guid.NewGuid(), Ct)).ShouldBeNull();
-        (await store.FindByNameAsync("web2", Ct)).ShouldBeNull();
+        var owned = instance with { Id = Guid.NewGuid(), ProjectId = "projB", UserId = "bob" };
+        await store.AddAsync(owned, Ct);
+        (await store.GetAsync(owned.Id, Ct)).ShouldBe(owned);
     }
 
     [Fact]
@@ -60,16 +61,16 @@ public sealed class InstanceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_name_taken_by_a_live_instance_is_a_conflict_naming_it()
+    public async Task Two_live_instances_may_share_a_name()
     {
         var store = _database.Open().Instances;
         var first = AnInstance();
+        var second = AnInstance();
         await store.AddAsync(first, Ct);
 
-        var refusal = await Should.ThrowAsync<VireoException>(() => store.AddAsync(AnInstance(), Ct));
+        await store.AddAsync(second, Ct);
 
-        refusal.Kind.ShouldBe(ErrorKind.Conflict);
-        refusal.Message.ShouldBe($"a server named 'web1' already exists (id {first.Id}); choose another name or delete that server");
+        (await store.ListAsync(includeDeleted: false, Ct)).Select(instance => instance.Name).ShouldBe(["web1", "web1"]);
     }
 
     [Fact]
@@ -83,7 +84,6 @@ public sealed class InstanceStoreTests : IDisposable
         var second = AnInstance();
         await store.AddAsync(second, Ct);
 
-        (await store.FindByNameAsync("web1", Ct)).ShouldNotBeNull().Id.ShouldBe(second.Id);
         (await store.GetAsync(first.Id, Ct)).ShouldNotBeNull().IsDeleted.ShouldBeTrue();
         (await store.ListAsync(includeDeleted: false, Ct)).Select(instance => instance.Id).ShouldBe([second.Id]);
         (await store.ListAsync(includeDeleted: true, Ct)).Count.ShouldBe(2);
@@ -156,14 +156,14 @@ public sealed class InstanceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Renaming_onto_a_live_name_is_a_conflict()
+    public async Task Renaming_onto_a_live_name_is_allowed()
     {
         var store = _database.Open().Instances;
         await store.AddAsync(AnInstance("a"), Ct);
         var b = AnInstance("b");
         await store.AddAsync(b, Ct);
 
-        (await Should.ThrowAsync<VireoException>(() => store.UpdateAsync(b with { Name = "a" }, Ct))).Kind.ShouldBe(ErrorKind.Conflict);
+        (await store.UpdateAsync(b with { Name = "a" }, Ct)).Name.ShouldBe("a");
     }
 
     [Fact]

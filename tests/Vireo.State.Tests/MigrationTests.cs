@@ -37,6 +37,62 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_of_schema_4_keeps_every_row_owned_by_the_default_project_with_its_images_public()
+    {
+        var instanceIds = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        var imageId = Guid.NewGuid();
+        using (var connection = new SqliteConnection($"Data Source={_database.FilePath};Pooling=False"))
+        {
+            connection.Open();
+            foreach (var migration in SchemaMigrations.All.Where(migration => migration.Version <= 4))
+            {
+                Execute(connection, migration.Sql);
+            }
+
+            Execute(connection, "PRAGMA user_version = 4");
+            var states = new[] { "active", "stopped", "deleted" };
+            for (var i = 0; i < instanceIds.Length; i++)
+            {
+                Execute(connection, $"""
+                    INSERT INTO instances (id, name, image_id, flavor_id, vm_state, power_state, host, created_at, updated_at)
+                    VALUES ('{instanceIds[i]:D}', 'web{i}', '{imageId:D}', '1', '{states[i]}', 1, 'compute1',
+                            '2025-01-0{i + 1}T00:00:00.0000000Z', '2025-01-0{i + 1}T00:00:00.0000000Z')
+                    """);
+            }
+
+            Execute(connection, $"""
+                INSERT INTO images (id, name, status, disk_format, container_format, created_at, updated_at, md5)
+                VALUES ('{imageId:D}', 'cirros', 'active', 'qcow2', 'bare', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z', 'abc');
+                INSERT INTO image_properties (image_id, key, value) VALUES ('{imageId:D}', 'hw_qemu_guest_agent', 'yes');
+                """);
+        }
+
+        using var store = SqliteStore.Open(_database.FilePath, defaultProjectId: "site-admin");
+
+        store.AppliedMigrations.ShouldBe(SchemaMigrations.All.Where(migration => migration.Version > 4).Select(migration => migration.Version));
+        var rows = await store.Instances.ListAsync(includeDeleted: true, Ct);
+        rows.Select(row => row.Id).Order().ShouldBe(instanceIds.Order());
+        rows.ShouldAllBe(row => row.ProjectId == "site-admin" && row.UserId == "vireo");
+        (await store.Instances.QueryAsync(new Core.Ports.InstanceQuery { ProjectId = "site-admin" }, Ct)).Select(row => row.Name).ShouldBe(["web1", "web0"]);
+        var image = (await store.Images.GetAsync(imageId, Ct)).ShouldNotBeNull();
+        image.Owner.ShouldBe("site-admin");
+        image.Visibility.ShouldBe(Core.Tenancy.ImageVisibility.Public, "every caller saw it before ownership");
+        image.Md5.ShouldBe("abc");
+        image.Properties["hw_qemu_guest_agent"].ShouldBe("yes");
+
+        var twin = rows.Single(row => row.Name == "web0") with { Id = Guid.NewGuid(), Revision = 0 };
+        await store.Instances.AddAsync(twin, Ct);
+        (await store.Instances.ListAsync(includeDeleted: false, Ct)).Count(row => row.Name == "web0").ShouldBe(2, "names are no longer unique");
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
     public void Migrations_are_numbered_one_by_one_from_one()
     {
         SchemaMigrations.All.Select(migration => migration.Version).ShouldBe(Enumerable.Range(1, SchemaMigrations.All.Count));

@@ -14,6 +14,7 @@ internal static class Samples
             new Dictionary<string, string> { ["hw_qemu_guest_agent"] = "yes", ["os_distro"] = "cirros" }, T0, T0)
         {
             Md5 = new string('e', 32),
+            Visibility = Core.Tenancy.ImageVisibility.Public,
         };
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
