@@ -50,7 +50,7 @@ public sealed class FrontDoorTests
         status.ShouldBe(HttpStatusCode.UnsupportedMediaType);
         body.ShouldBeFault("badMediaType", 415).ShouldContain("Content-Type: application/json");
         await api.Compute.WhenIdleAsync();
-        (await api.Compute.ListServersAsync(new ServerListQuery(), Callers.Admin, Ct)).ShouldBeEmpty();
+        (await api.Compute.ListServersAsync(new Vireo.Core.Compute.ServerListQuery(), Callers.Admin, Ct)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class FrontDoorTests
         message.ShouldContain($"the Host header '{host}' is not a name of this service");
         message.ShouldContain("[vireo] allowed_hosts");
         await api.Compute.WhenIdleAsync();
-        (await api.Compute.ListServersAsync(new ServerListQuery(), Callers.Admin, Ct)).ShouldBeEmpty();
+        (await api.Compute.ListServersAsync(new Vireo.Core.Compute.ServerListQuery(), Callers.Admin, Ct)).ShouldBeEmpty();
         api.Fakes.Logs.Entries.ShouldContain(entry => entry.Message.Contains($"Host header '{host}'", StringComparison.Ordinal));
         (await api.GetAsync("/v2.1/flavors")).Status.ShouldBe(HttpStatusCode.OK, "the service keeps answering its own clients");
     }

@@ -67,7 +67,7 @@ public sealed class ServerReferenceTests
 
         stop.Exit.ShouldBe(ExitCodes.Conflict, stop.Err);
         stop.Err.Trim().ShouldBe($"vireo: 2 servers are named 'twin' ({string.Join(", ", new[] { first, second }.Order(StringComparer.Ordinal))}); name the one you mean by its id");
-        (await api.Compute.ListServersAsync(new ServerListQuery(), Callers.Admin, TestContext.Current.CancellationToken)).ShouldAllBe(server => server.VmState == Vireo.Core.VmState.Active);
+        (await api.Compute.ListServersAsync(new Vireo.Core.Compute.ServerListQuery(), Callers.Admin, TestContext.Current.CancellationToken)).ShouldAllBe(server => server.VmState == Vireo.Core.VmState.Active);
     }
 
     [Fact]
@@ -93,6 +93,6 @@ public sealed class ServerReferenceTests
         reboot.Exit.ShouldBe(ExitCodes.Success, reboot.Err);
         console.Exit.ShouldBe(ExitCodes.Success, console.Err);
         delete.Exit.ShouldBe(ExitCodes.Success, delete.Err);
-        (await api.Compute.ListServersAsync(new ServerListQuery(), Callers.Admin, TestContext.Current.CancellationToken)).ShouldBeEmpty();
+        (await api.Compute.ListServersAsync(new Vireo.Core.Compute.ServerListQuery(), Callers.Admin, TestContext.Current.CancellationToken)).ShouldBeEmpty();
     }
 }
