@@ -44,6 +44,11 @@ public sealed partial class VireoClient
         var query = new StringBuilder("vireo-import?name=").Append(Escape(import.Name))
             .Append("&disk_format=").Append(Escape(import.DiskFormat))
             .Append("&container_format=").Append(Escape(import.ContainerFormat));
+        if (import.Visibility is { } visibility)
+        {
+            query.Append("&visibility=").Append(Escape(visibility));
+        }
+
         foreach (var (key, value) in import.Properties)
         {
             query.Append("&property=").Append(Escape(key + "=" + value));
@@ -69,4 +74,8 @@ public sealed record ImageImport(
     string DiskFormat,
     string ContainerFormat,
     IReadOnlyList<KeyValuePair<string, string>> Properties,
-    long? SizeBytes);
+    long? SizeBytes)
+{
+    /// <summary>Glance's visibility to ask for; null leaves the service's default (private).</summary>
+    public string? Visibility { get; init; }
+}

@@ -5,8 +5,12 @@ namespace Vireo.Cli.Client;
 
 public sealed partial class VireoClient
 {
-    public async Task<IReadOnlyList<ServerDetail>> ListServersAsync(CancellationToken cancellationToken) =>
-        (await ReadAsync<ServerDetailListResponse>(Compute(HttpMethod.Get, "servers/detail"), cancellationToken).ConfigureAwait(false)).Servers;
+    /// <summary>The caller's project's servers, newest first.</summary>
+    public Task<IReadOnlyList<ServerDetail>> ListServersAsync(CancellationToken cancellationToken) => ListServersAsync(allProjects: false, cancellationToken);
+
+    /// <param name="allProjects">Every project's servers (Nova's <c>all_tenants=1</c>, admins only); otherwise the caller's project's.</param>
+    public async Task<IReadOnlyList<ServerDetail>> ListServersAsync(bool allProjects, CancellationToken cancellationToken) =>
+        (await ReadAsync<ServerDetailListResponse>(Compute(HttpMethod.Get, allProjects ? "servers/detail?all_tenants=1" : "servers/detail"), cancellationToken).ConfigureAwait(false)).Servers;
 
     /// <summary>
     /// The id of the server <paramref name="reference"/> names: an id as it is, a name looked up in

@@ -6,6 +6,7 @@ using Vireo.Api.Contracts;
 using Vireo.Cli.Client;
 using Vireo.Cli.Output;
 using Vireo.Core;
+using Vireo.Core.Tenancy;
 using Vireo.ImageFormats;
 
 namespace Vireo.Cli.Commands;
@@ -71,10 +72,23 @@ public static class ImageCommands
                 result.AddError("--" + problem);
             }
         });
+        var visibility = new Option<string>("--visibility")
+        {
+            Description = "Who else sees the image: private (the default, as Glance), shared, community, or public (admins only).",
+        };
+        visibility.AcceptOnlyFromAmong([.. ImageVisibilities.All]);
+        var makePublic = new Option<bool>("--public") { Description = "Make the image public: --visibility public (admins only)." };
         var command = new Command("import", "Import an image from a local file, with a progress bar on standard error.")
         {
-            name, file, diskFormat, containerFormat, properties,
+            name, file, diskFormat, containerFormat, properties, visibility, makePublic,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(makePublic) && result.GetValue(visibility) is { } chosen && chosen != "public")
+            {
+                result.AddError($"--public and --visibility {chosen} disagree; give one of them");
+            }
+        });
         ClientCommand.SetAction(command, setup, async (run, cancellationToken) =>
         {
             var parse = run.Parse;
@@ -101,7 +115,10 @@ public static class ImageCommands
                 .Select(parts => KeyValuePair.Create(parts[0], parts[1]))
                 .ToList();
             await using var content = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            var import = new ImageImport(imageName, format, parse.GetValue(containerFormat)!, pairs, content.Length);
+            var import = new ImageImport(imageName, format, parse.GetValue(containerFormat)!, pairs, content.Length)
+            {
+                Visibility = parse.GetValue(makePublic) ? "public" : parse.GetValue(visibility),
+            };
 
             ImageView image;
             if (run.Terminal.Json)

@@ -71,10 +71,11 @@ public static class ServerCommands
 
     private static Command List(ClientSetup setup)
     {
-        var command = new Command("list", "List the servers, newest first.");
+        var allProjects = new Option<bool>("--all-projects") { Description = "List every project's servers (all_tenants=1; admins only)." };
+        var command = new Command("list", "List the servers of your project, newest first.") { allProjects };
         ClientCommand.SetAction(command, setup, async (run, cancellationToken) =>
         {
-            var servers = await run.Client.ListServersAsync(cancellationToken).ConfigureAwait(false);
+            var servers = await run.Client.ListServersAsync(run.Parse.GetValue(allProjects), cancellationToken).ConfigureAwait(false);
             if (run.Terminal.Json)
             {
                 run.Terminal.WriteJson(servers);

@@ -36,6 +36,25 @@ public sealed class ImageCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Image_import_is_private_by_default_public_with_public_and_a_chosen_visibility_with_visibility()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var file = WriteFile(1 << 16);
+
+        var plain = await CliRunner.RunAsync(api, "image", "import", "plain", "--file", file, "--disk-format", "raw", "--json");
+        var wide = await CliRunner.RunAsync(api, "image", "import", "wide", "--file", file, "--disk-format", "raw", "--public", "--json");
+        var open = await CliRunner.RunAsync(api, "image", "import", "open", "--file", file, "--disk-format", "raw", "--visibility", "community", "--json");
+        var both = await CliRunner.RunAsync(api, "image", "import", "x", "--file", file, "--disk-format", "raw", "--public", "--visibility", "private");
+
+        plain.Json.GetProperty("visibility").GetString().ShouldBe("private", plain.Err);
+        plain.Json.GetProperty("owner").GetString().ShouldBe("admin", "no token: the default project");
+        wide.Json.GetProperty("visibility").GetString().ShouldBe("public", wide.Err);
+        open.Json.GetProperty("visibility").GetString().ShouldBe("community", open.Err);
+        both.Exit.ShouldBe(ExitCodes.Usage);
+        both.Err.ShouldContain("--public and --visibility private disagree");
+    }
+
+    [Fact]
     public async Task Image_import_for_people_off_a_terminal_says_what_was_sent_on_stderr_and_shows_the_image_on_stdout()
     {
         await using var api = await ApiHost.StartAsync();

@@ -92,6 +92,23 @@ public sealed class ServerCommandsTests
     }
 
     [Fact]
+    public async Task Server_list_shows_the_callers_project_and_all_projects_with_all_projects()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var image = api.Fakes.Images.Add("shared-image");
+        var alices = await api.Compute.CreateServerAsync(new Vireo.Core.Compute.CreateServerRequest("alices", image.Id.ToString(), "1"), Callers.Alice, TestContext.Current.CancellationToken);
+
+        var own = await CliRunner.RunAsync(api, "server", "list", "--json");
+        var all = await CliRunner.RunAsync(api, "server", "list", "--all-projects", "--json");
+
+        own.Exit.ShouldBe(ExitCodes.Success, own.Err);
+        own.Json.GetArrayLength().ShouldBe(0, "no token: the admin of the default project, whose project has no server");
+        all.Exit.ShouldBe(ExitCodes.Success, all.Err);
+        all.Json.EnumerateArray().Select(server => server.GetProperty("id").GetString()).ShouldBe([alices.Id.ToString("D")]);
+        all.Json[0].GetProperty("tenant_id").GetString().ShouldBe("projA");
+    }
+
+    [Fact]
     public async Task Server_list_and_show_name_the_image_and_flavor()
     {
         await using var api = await ApiHost.StartAsync();
