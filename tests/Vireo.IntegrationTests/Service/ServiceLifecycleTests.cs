@@ -35,7 +35,7 @@ public sealed class ServiceLifecycleTests
     }
 
     [Fact]
-    public async Task Unknown_image_or_flavor_is_exit_3_and_a_duplicate_name_exit_4_with_nothing_half_created()
+    public async Task Unknown_image_or_flavor_is_exit_3_with_nothing_half_created()
     {
         await using var service = new VireoService();
         await service.StartAsync();
@@ -48,16 +48,10 @@ public sealed class ServiceLifecycleTests
         noFlavor.ExitCode.ShouldBe(3, noFlavor.ToString());
         noFlavor.Stderr.ShouldContain("m9.huge");
 
-        var id = await ServiceScenario.CreateServerAsync(service, "dup", wait: false);
-        var duplicate = await service.CliAsync("server", "create", "dup", "--image", "vireo-test", "--flavor", "m1.tiny");
-        duplicate.ExitCode.ShouldBe(4, duplicate.ToString());
-        duplicate.Stderr.Trim().Split('\n').Length.ShouldBe(1);
-        duplicate.Stderr.ShouldContain("already exists");
-
+        // Names are not unique (as in Nova), so a second "dup" would be a second server: not refused, not tried here.
         var list = await service.CliAsync("server", "list");
-        list.Json.GetArrayLength().ShouldBe(1);
-        service.OwnedDomains().Count.ShouldBeLessThanOrEqualTo(1);
-        Directory.GetDirectories(service.InstancesPath).Where(d => !d.EndsWith("_base", StringComparison.Ordinal))
-            .Select(Path.GetFileName).ShouldBe([id.ToString("D")]);
+        list.Json.GetArrayLength().ShouldBe(0);
+        service.OwnedDomains().ShouldBeEmpty();
+        Directory.GetDirectories(service.InstancesPath).Where(d => !d.EndsWith("_base", StringComparison.Ordinal)).ShouldBeEmpty();
     }
 }
