@@ -18,8 +18,8 @@ namespace Vireo.Api;
 /// <summary>
 /// The OpenStack Compute API v2.1 subset (servers, flavors, version discovery) and the
 /// Glance v2 image subset under <c>/image/v2</c>. The composition root registers the
-/// compute service and its ports (<c>ComputeService</c>, <c>IFlavorStore</c>,
-/// <c>IImageCatalog</c>, <c>IImageStore</c>, optionally a
+/// compute service (<c>ComputeService</c>, through which every endpoint reaches servers, flavors and
+/// images with the caller's context; optionally an <c>IImageCacheManager</c> and a
 /// <c>ServiceReadiness</c> that holds writes back until start-up reconciliation has run),
 /// calls <see cref="AddComputeApi"/>, then <see cref="MapComputeApi"/> on a WebApplication, which
 /// also puts the API's fault boundary and front door in front of routing.

@@ -64,6 +64,32 @@ public abstract class ImageStoreContract
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Every_way_in_keeps_the_owner_and_visibility_asked_for_through_to_the_active_image()
+    {
+        ImageImportRequest Owned(string name) => Request(name) with { Owner = "projX", Visibility = Core.Tenancy.ImageVisibility.Community };
+
+        using var imported = new MemoryStream(RawContent());
+        var import = await Store.ImportAsync(Owned("contract-owned-import"), imported, null, Ct);
+        var queued = await Store.RegisterAsync(Owned("contract-owned-queued"), Ct);
+        using var uploaded = new MemoryStream(RawContent());
+        await Store.UploadAsync(queued.Id, uploaded, null, Ct);
+        var saving = await Store.BeginSavingAsync(Owned("contract-owned-saving"), Ct);
+        using var saved = new MemoryStream(RawContent());
+        await Store.FinishSavingAsync(saving.Image.Id, saved, null, Ct);
+
+        foreach (var id in new[] { import.Id, queued.Id, saving.Image.Id })
+        {
+            var read = (await Catalog.GetAsync(id, Ct)).ShouldNotBeNull();
+            read.Status.ShouldBe(ImageStatus.Active);
+            read.Owner.ShouldBe("projX");
+            read.Visibility.ShouldBe(Core.Tenancy.ImageVisibility.Community);
+        }
+
+        (await Store.ImportAsync(Request("contract-default-owner"), new MemoryStream(RawContent()), null, Ct)).Visibility
+            .ShouldBe(Core.Tenancy.ImageVisibility.Private, "private unless asked, as Glance");
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task A_created_image_is_queued_without_content_until_its_one_upload()
     {
         var queued = await Store.RegisterAsync(Request("contract-queued"), Ct);
