@@ -52,7 +52,7 @@ public sealed class KeystoneAuthenticationTests : IDisposable
         var (status, body, response) = await GetAsync(host, "/v2.1/servers", token: null);
 
         status.ShouldBe(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().ShouldBe("Keystone uri=\"http://keystone.example:5000/\"");
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Keystone uri=\"http://keystone.example:5000\"");
         body.ShouldContain("no X-Auth-Token");
         body.ShouldContain("unauthorized");
         keystone.Calls.ShouldBeEmpty();
@@ -167,6 +167,6 @@ public sealed class KeystoneAuthenticationTests : IDisposable
         with.AddComputeApi();
         using var provider = with.BuildServiceProvider();
         var authenticator = provider.GetRequiredService<IRequestAuthenticator>().ShouldBeOfType<KeystoneAuthenticator>();
-        authenticator.WwwAuthenticate.ShouldBe("Keystone uri=\"http://127.0.0.1:5000/\"");
+        authenticator.WwwAuthenticate.ShouldBe("Keystone uri=\"http://127.0.0.1:5000\"");
     }
 }
