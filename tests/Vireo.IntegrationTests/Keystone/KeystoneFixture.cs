@@ -5,9 +5,10 @@ using Vireo.Identity;
 namespace Vireo.IntegrationTests.Keystone;
 
 /// <summary>
-/// A real Keystone on loopback (scripts/keystone), started once for the collection into its own
-/// directory and always stopped. Its admin and the `nova` service user come from DIR/keystone.env.
-/// Nothing is skipped: when Keystone cannot start the tests fail with the script's error.
+/// A real Keystone on loopback (scripts/keystone: Debian's python3-keystone, sqlite WAL, fernet), started
+/// once for the collection or class that uses it into its own directory, and always stopped and removed.
+/// Its admin and `nova` credentials are read from the script's keystone.env and never printed. Nothing is
+/// skipped: when Keystone cannot start, the tests fail with the script's error.
 /// </summary>
 public sealed class KeystoneFixture : IDisposable
 {
@@ -21,6 +22,10 @@ public sealed class KeystoneFixture : IDisposable
         try
         {
             Start();
+            Settings = File.ReadAllLines(Path.Combine(Directory, "keystone.env"))
+                .Where(line => line.Contains('=', StringComparison.Ordinal))
+                .Select(line => line.Split('=', 2))
+                .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
         }
         catch
         {
@@ -29,37 +34,42 @@ public sealed class KeystoneFixture : IDisposable
         }
 
         StartTime = clock.Elapsed;
-        var env = File.ReadAllLines(Path.Combine(Directory, "keystone.env"))
-            .Select(line => line.Split('=', 2))
-            .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
-        AuthUrl = new Uri(env["OS_AUTH_URL"]);
-        Port = int.Parse(env["KEYSTONE_PORT"], CultureInfo.InvariantCulture);
-        AdminPassword = env["OS_PASSWORD"];
-        NovaPassword = env["NOVA_PASSWORD"];
-        Client = new KeystoneClient(http, AuthUrl, TimeSpan.FromSeconds(30));
+        Client = new KeystoneClient(http, new Uri(AuthUrl), TimeSpan.FromSeconds(30));
     }
 
     public string Directory { get; }
 
+    /// <summary>How long the first start took (a fresh bootstrap).</summary>
     public TimeSpan StartTime { get; }
 
-    /// <summary>http://127.0.0.1:PORT/v3.</summary>
-    public Uri AuthUrl { get; } = new("http://127.0.0.1/");
+    /// <summary>keystone.env: OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, ... NOVA_PASSWORD, KEYSTONE_PORT.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
-    public int Port { get; }
+    /// <summary>Keystone's v3 URL (http://127.0.0.1:PORT/v3).</summary>
+    public string AuthUrl => Settings["OS_AUTH_URL"];
 
-    public string AdminPassword { get; } = "";
+    public int Port => int.Parse(Settings["KEYSTONE_PORT"], CultureInfo.InvariantCulture);
 
-    public string NovaPassword { get; } = "";
+    public string AdminPassword => Settings["OS_PASSWORD"];
 
-    public KeystoneClient Client { get; }
+    public string NovaPassword => Settings["NOVA_PASSWORD"];
+
+    /// <summary>Keystone's v3 calls (Vireo.Identity), for tokens of the admin.</summary>
+    public KeystoneClient Client { get; } = null!;
+
+    /// <summary>The admin's OS_* variables, as the openstack client and vireo read them.</summary>
+    public IReadOnlyDictionary<string, string> AdminEnvironment =>
+        Settings.Where(pair => pair.Key.StartsWith("OS_", StringComparison.Ordinal)).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+
+    /// <summary>A <c>[keystone_authtoken]</c> section for a service validating tokens as the <c>nova</c> user (what scripts/tempest writes).</summary>
+    public string AuthTokenSection => Section(tokenCacheTime: null);
 
     /// <summary>
-    /// The [keystone_authtoken] section scripts/tempest writes (auth_url without /v3), with the given
-    /// token_cache_time and optionally another password for the service user.
+    /// The same section with a token_cache_time (null: the default) and optionally another password for
+    /// the service user.
     /// </summary>
-    public string Section(int tokenCacheTime, string? novaPassword = null) => $"""
+    public string Section(int? tokenCacheTime, string? novaPassword = null) => string.Create(CultureInfo.InvariantCulture, $"""
+
         [keystone_authtoken]
         www_authenticate_uri = http://127.0.0.1:{Port}
         auth_url = http://127.0.0.1:{Port}
@@ -69,8 +79,12 @@ public sealed class KeystoneFixture : IDisposable
         project_name = service
         username = nova
         password = {novaPassword ?? NovaPassword}
-        token_cache_time = {tokenCacheTime}
-        """;
+        {(tokenCacheTime is { } seconds ? $"token_cache_time = {seconds}" : "")}
+        """);
+
+    /// <summary>Registers compute (URL/v2.1) and image (URL/image) endpoints, replacing earlier ones.</summary>
+    public void Register(Uri vireoUrl) =>
+        Processes.Run(Script, ["register", Directory, vireoUrl.GetLeftPart(UriPartial.Authority)], TimeSpan.FromMinutes(3));
 
     /// <summary>A new token of Keystone's admin, scoped to the admin project.</summary>
     public async Task<string> AdminTokenAsync()
@@ -93,7 +107,7 @@ public sealed class KeystoneFixture : IDisposable
     }
 
     /// <summary>Starts Keystone (again) on its directory: same port, same users, earlier tokens still valid.</summary>
-    public void Start() => Processes.Run(Script, ["start", Directory], TimeSpan.FromMinutes(5));
+    public void Start() => Processes.Run(Script, ["start", Directory], TimeSpan.FromMinutes(10));
 
     public void Stop() => Processes.Run(Script, ["stop", Directory], TimeSpan.FromMinutes(1));
 
@@ -103,6 +117,11 @@ public sealed class KeystoneFixture : IDisposable
         {
             Stop();
         }
+        catch (InvalidOperationException exception)
+        {
+            // Never started (the start failed): nothing to stop, the directory goes anyway.
+            Console.Error.WriteLine($"scripts/keystone stop: {exception.Message}");
+        }
         finally
         {
             http.Dispose();
@@ -111,6 +130,7 @@ public sealed class KeystoneFixture : IDisposable
     }
 }
 
+/// <summary>The tests that share one Keystone (and may stop and start it).</summary>
 [CollectionDefinition(Name)]
 public sealed class KeystoneCollection : ICollectionFixture<KeystoneFixture>
 {
