@@ -16,7 +16,11 @@ namespace Vireo.Api.Auth;
 /// <param name="projectName">The service project (<c>[keystone_authtoken] project_name</c>), likewise.</param>
 public sealed class KeystoneAuthenticator(KeystoneTokenValidator validator, Uri wwwAuthenticateUri, string username, string projectName) : IRequestAuthenticator
 {
-    public string? WwwAuthenticate { get; } = $"Keystone uri=\"{wwwAuthenticateUri}\"";
+    // As configured, not normalized (keystonemiddleware/auth_token/__init__.py sends 'Keystone uri="%s"' with the option's text).
+    private readonly string publicUri = wwwAuthenticateUri.OriginalString;
+    private readonly string authUrl = validator.AuthUrl.OriginalString;
+
+    public string? WwwAuthenticate { get; } = $"Keystone uri=\"{wwwAuthenticateUri.OriginalString}\"";
 
     public async ValueTask<AuthOutcome> AuthenticateAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
     {
@@ -25,13 +29,13 @@ public sealed class KeystoneAuthenticator(KeystoneTokenValidator validator, Uri 
         if (token.Length == 0)
         {
             return new AuthOutcome.Unauthorized(
-                $"the request has no {NoAuthAuthenticator.TokenHeader} header; get a token from the identity service at {wwwAuthenticateUri} (e.g. 'openstack token issue') and send it as {NoAuthAuthenticator.TokenHeader}");
+                $"the request has no {NoAuthAuthenticator.TokenHeader} header; get a token from the identity service at {publicUri} (e.g. 'openstack token issue') and send it as {NoAuthAuthenticator.TokenHeader}");
         }
 
         if (token.Length > MaxTokenLength || token.Any(c => char.IsControl(c) || c > '~'))
         {
             return new AuthOutcome.Unauthorized(
-                $"the {NoAuthAuthenticator.TokenHeader} header ({TokenText.Prefix(token)}…) is not a token (more than {MaxTokenLength} characters or not printable ASCII); get a token from the identity service at {wwwAuthenticateUri}");
+                $"the {NoAuthAuthenticator.TokenHeader} header ({TokenText.Prefix(token)}…) is not a token (more than {MaxTokenLength} characters or not printable ASCII); get a token from the identity service at {publicUri}");
         }
 
         var verdict = await validator.ValidateAsync(token, cancellationToken).ConfigureAwait(false);
@@ -52,13 +56,13 @@ public sealed class KeystoneAuthenticator(KeystoneTokenValidator validator, Uri 
             TokenVerdict.Valid { Token: var t } => Context(t, requestId) is { } context
                 ? new AuthOutcome.Authenticated(context)
                 : new AuthOutcome.Unauthorized(
-                    $"the token {shown} is not scoped to a project (an unscoped, domain or system token); get a project-scoped token from the identity service at {wwwAuthenticateUri} (e.g. 'openstack token issue' with OS_PROJECT_NAME set)"),
+                    $"the token {shown} is not scoped to a project (an unscoped, domain or system token); get a project-scoped token from the identity service at {publicUri} (e.g. 'openstack token issue' with OS_PROJECT_NAME set)"),
             TokenVerdict.Invalid invalid => new AuthOutcome.Unauthorized(
-                $"the token {shown} is not valid ({invalid.Reason}): it is unknown, expired or revoked; get a new one from the identity service at {wwwAuthenticateUri}"),
+                $"the token {shown} is not valid ({invalid.Reason}): it is unknown, expired or revoked; get a new one from the identity service at {publicUri}"),
             TokenVerdict.IdentityUnavailable unavailable => new AuthOutcome.Unavailable(
-                $"the identity service at {validator.AuthUrl} did not answer ({unavailable.Reason}); try again, or check [keystone_authtoken] auth_url"),
+                $"the identity service at {authUrl} did not answer ({unavailable.Reason}); try again, or check [keystone_authtoken] auth_url"),
             TokenVerdict.ServiceRefused refused => new AuthOutcome.Unavailable(
-                $"the identity service at {validator.AuthUrl} refused this service's own credentials ({refused.Reason}); the operator must check [keystone_authtoken] username = {username}, project_name = {projectName} and password"),
+                $"the identity service at {authUrl} refused this service's own credentials ({refused.Reason}); the operator must check [keystone_authtoken] username = {username}, project_name = {projectName} and password"),
             _ => throw new InvalidOperationException($"unknown verdict {verdict.GetType().Name}"),
         };
     }
