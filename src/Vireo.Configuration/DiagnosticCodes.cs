@@ -45,4 +45,6 @@ public static class DiagnosticCodes
     public const string MachineType = "rule.hw-machine-type";
     public const string DatabaseEngine = "rule.database-engine";
     public const string DatabasePath = "rule.database-path";
+    public const string KeystoneIncomplete = "rule.keystone-authtoken-incomplete";
+    public const string KeystoneAuthType = "rule.keystone-auth-type";
 }

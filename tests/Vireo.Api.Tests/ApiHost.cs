@@ -41,8 +41,10 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <param name="readiness">Registered when given: writes are refused until it is ready.</param>
     /// <param name="extraEndpoints">Maps test-only endpoints after the API's (e.g. one that throws).</param>
+    /// <param name="services">Registers services before the API's (e.g. another authenticator).</param>
     public static async Task<ApiHost> StartAsync(
-        ComputeApiOptions? options = null, ServiceReadiness? readiness = null, Action<WebApplication>? extraEndpoints = null)
+        ComputeApiOptions? options = null, ServiceReadiness? readiness = null, Action<WebApplication>? extraEndpoints = null,
+        Action<IServiceCollection>? services = null)
     {
         var fakes = new ApiFakes();
         var compute = new ComputeService(
@@ -63,6 +65,7 @@ public sealed class ApiHost : IAsyncDisposable
             builder.Services.AddSingleton(readiness);
         }
 
+        services?.Invoke(builder.Services);
         builder.Services.AddComputeApi(options);
         var app = builder.Build();
         app.MapComputeApi();

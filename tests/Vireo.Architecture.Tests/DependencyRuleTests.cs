@@ -22,11 +22,12 @@ public sealed class DependencyRuleTests
         ["Vireo.Storage"] = ["Vireo.Core", "Vireo.ImageFormats", "Vireo.Configuration"],
         ["Vireo.HostCheck"] = ["Vireo.Core", "Vireo.DomainXml", "Vireo.Libvirt", "Vireo.Configuration", "Vireo.CpuModels", "Vireo.Storage"],
         ["Vireo.State"] = ["Vireo.Core", "Vireo.Configuration"],
-        ["Vireo.Api"] = ["Vireo.Core"],
+        ["Vireo.Identity"] = [],
+        ["Vireo.Api"] = ["Vireo.Core", "Vireo.Identity"],
         ["Vireo.Cli"] =
         [
             "Vireo.Api", "Vireo.Configuration", "Vireo.Core", "Vireo.CpuModels", "Vireo.DomainXml", "Vireo.HostCheck",
-            "Vireo.ImageFormats", "Vireo.Libvirt", "Vireo.State", "Vireo.Storage", "Vireo.Virt",
+            "Vireo.Identity", "Vireo.ImageFormats", "Vireo.Libvirt", "Vireo.State", "Vireo.Storage", "Vireo.Virt",
         ],
     };
 

@@ -24,6 +24,7 @@ public sealed class SourceRuleTests
         ["Vireo.State"] = (6000, 6999),
         ["Vireo.HostCheck"] = (7000, 7999),
         ["Vireo.CpuModels"] = (8000, 8999),
+        ["Vireo.Identity"] = (9000, 9099),
     };
 
     [Fact]

@@ -58,7 +58,7 @@ public class CatalogueTests
     {
         Components.Implemented.ShouldBe(
             [Component.Service, Component.Api, Component.LibvirtDriver, Component.ImageBackends, Component.ImageCache, Component.ImageFormats, Component.StateStore, Component.DiskFormatChoice, Component.EphemeralDisks,
-                Component.ImageCacheCleaner, Component.LvmStorage, Component.RbdStorage],
+                Component.ImageCacheCleaner, Component.LvmStorage, Component.RbdStorage, Component.KeystoneAuth],
             ignoreOrder: true);
     }
 }

@@ -107,7 +107,7 @@ public class LoaderTests
     [Fact]
     public void Double_dollar_and_backslash_dollar_are_literal_and_a_dollar_before_no_name_stays()
     {
-        var options = Options("[keystone_authtoken]\npassword = a$$b\\$c$5${\nusername = $\n");
+        var options = Options("[keystone_authtoken]\nauth_url = http://k:5000\nproject_name = service\npassword = a$$b\\$c$5${\nusername = $\n");
         options.KeystoneAuthToken.Password.ShouldBe("a$b$c$5${");
         options.KeystoneAuthToken.Username.ShouldBe("$");
     }

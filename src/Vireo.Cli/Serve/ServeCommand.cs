@@ -50,7 +50,7 @@ public static partial class ServeCommand
             {
                 return exit;
             }
-            var listen = ListenPolicy.Decide(options.Default.OsapiComputeListen, authenticated: Components.Implemented.Contains(Component.KeystoneAuth), options.Vireo.AllowUnauthenticatedRemoteApi);
+            var listen = ListenPolicy.Decide(options.Default.OsapiComputeListen, authenticated: options.KeystoneAuthToken.IsConfigured, options.Vireo.AllowUnauthenticatedRemoteApi);
             if (listen.Refusal is { } refusal)
             {
                 Console.Error.WriteLine("vireo: " + refusal);
@@ -186,6 +186,7 @@ public static partial class ServeCommand
         builder.Services.AddHostedService(sp => new PendingDeleteWorker(
             sp.GetRequiredService<ComputeService>(), sp.GetRequiredService<ServiceReadiness>(), HostComposition.PendingDeleteInterval(options),
             TimeProvider.System, sp.GetRequiredService<ILogger<PendingDeleteWorker>>()));
+        KeystoneComposition.AddKeystoneAuthentication(builder.Services, options.KeystoneAuthToken);
         builder.Services.AddComputeApi(new ComputeApiOptions
         {
             AllowedHosts = HostAllowList.For(options.Default.OsapiComputeListen, options.Vireo.AllowedHosts),

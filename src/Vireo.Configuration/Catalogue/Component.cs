@@ -53,6 +53,12 @@ public enum Component
 
     /// <summary>Custom mkfs commands per guest OS type (<c>virt_mkfs</c>).</summary>
     CustomMkfs,
+
+    /// <summary>A token cache shared between services (memcached); Vireo caches validated tokens in its own memory.</summary>
+    SharedTokenCache,
+
+    /// <summary>Choosing the Identity endpoint by region from a catalogue; Vireo uses auth_url as given.</summary>
+    IdentityEndpointByRegion,
 }
 
 /// <summary>Which consumers exist today. A later issue that implements one flips one entry here.</summary>
@@ -72,6 +78,7 @@ public static class Components
         Component.EphemeralDisks,
         Component.ImageCacheCleaner,
         Component.LvmStorage,
+        Component.KeystoneAuth,
     };
 
     /// <summary>The phrase used in messages and documents: "Vireo's {Describe} is not implemented yet".</summary>
@@ -94,6 +101,8 @@ public static class Components
         Component.ImageCacheCleaner => "image cache cleaner",
         Component.LogFiles => "log file output (the service logs to standard error)",
         Component.CustomMkfs => "custom mkfs command (ephemeral disks are formatted with the standard mkfs of their file system)",
+        Component.SharedTokenCache => "shared token cache (memcached; validated tokens are cached in the service's own memory)",
+        Component.IdentityEndpointByRegion => "choice of the identity endpoint by region (auth_url is used as given)",
         _ => component.ToString(),
     };
 }

@@ -151,13 +151,20 @@ public static partial class NovaOptions
             Secret = SecretKind.Whole,
         };
 
-        public static readonly OptionDefinition UserDomainName = Text(Group, "user_domain_name", "The service user's domain.", "Default");
+        public static readonly OptionDefinition UserDomainName = Text(Group, "user_domain_name", "The service user's domain (when user_domain_id is not set; Default when neither is).", "Default");
 
         public static readonly OptionDefinition ProjectName = Text(Group, "project_name", "The service project.", "service");
 
-        public static readonly OptionDefinition ProjectDomainName = Text(Group, "project_domain_name", "The service project's domain.", "Default");
+        public static readonly OptionDefinition ProjectDomainName = Text(Group, "project_domain_name", "The service project's domain (when project_domain_id is not set; Default when neither is).", "Default");
 
-        public static readonly OptionDefinition RegionName = Text(Group, "region_name", "The region of the Identity endpoint.", "RegionOne");
+        public static readonly OptionDefinition UserDomainId = Text(Group, "user_domain_id", "The service user's domain by id (takes precedence over user_domain_name).", "default");
+
+        public static readonly OptionDefinition ProjectDomainId = Text(Group, "project_domain_id", "The service project's domain by id (takes precedence over project_domain_name).", "default");
+
+        public static readonly OptionDefinition RegionName = Text(Group, "region_name", "The region of the Identity endpoint.", "RegionOne") with
+        {
+            Consumer = Component.IdentityEndpointByRegion,
+        };
 
         public static readonly OptionDefinition MemcachedServers = new()
         {
@@ -166,14 +173,40 @@ public static partial class NovaOptions
             Type = OptionType.List,
             Default = "",
             Help = "host:port of memcached servers caching validated tokens.",
-            Consumer = Component.KeystoneAuth,
+            Consumer = Component.SharedTokenCache,
             Example = "192.0.2.5:11211",
+        };
+
+        public static readonly OptionDefinition TokenCacheTime = new()
+        {
+            Group = Group,
+            Name = "token_cache_time",
+            Type = OptionType.Integer,
+            Default = "300",
+            Minimum = -1,
+            Help = "Seconds a token Keystone validated is accepted again without asking Keystone (never past the token's own expiry; an invalid token is remembered for at most 30 s), so a revoked token keeps working for up to this long. 0 or -1: ask Keystone on every request.",
+            Consumer = Component.KeystoneAuth,
+            Example = "60",
+        };
+
+        public static readonly OptionDefinition HttpConnectTimeout = new()
+        {
+            Group = Group,
+            Name = "http_connect_timeout",
+            Type = OptionType.Integer,
+            Default = "10",
+            NovaDefault = "none (keystonemiddleware waits without a limit)",
+            Minimum = 1,
+            Maximum = 600,
+            Help = "Seconds one call to the Identity service may take; a call that takes longer makes the request a 503 (the identity service did not answer) instead of waiting on.",
+            Consumer = Component.KeystoneAuth,
+            Example = "5",
         };
 
         public static IReadOnlyList<OptionDefinition> All { get; } =
         [
-            WwwAuthenticateUri, AuthUrl, AuthType, Username, Password, UserDomainName, ProjectName, ProjectDomainName,
-            RegionName, MemcachedServers,
+            WwwAuthenticateUri, AuthUrl, AuthType, Username, Password, UserDomainName, UserDomainId, ProjectName, ProjectDomainName,
+            ProjectDomainId, RegionName, MemcachedServers, TokenCacheTime, HttpConnectTimeout,
         ];
 
         private static OptionDefinition Text(string group, string name, string help, string example) => new()

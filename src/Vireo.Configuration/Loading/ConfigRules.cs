@@ -24,6 +24,7 @@ internal static partial class ConfigRules
         CheckPairs(values, L.DiskCachemodes, found, CheckCacheMode);
         CheckPairs(values, L.HwMachineType, found, CheckMachineType);
         DatabaseRules.Check(values, fallbackDatabase, found);
+        KeystoneRules.Check(values, found);
         return found;
     }
 

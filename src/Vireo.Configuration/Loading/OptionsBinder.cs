@@ -39,8 +39,12 @@ internal static class OptionsBinder
             UserDomainName = v.String(N.KeystoneAuthToken.UserDomainName),
             ProjectName = v.String(N.KeystoneAuthToken.ProjectName),
             ProjectDomainName = v.String(N.KeystoneAuthToken.ProjectDomainName),
+            UserDomainId = v.String(N.KeystoneAuthToken.UserDomainId),
+            ProjectDomainId = v.String(N.KeystoneAuthToken.ProjectDomainId),
             RegionName = v.String(N.KeystoneAuthToken.RegionName),
             MemcachedServers = v.List(N.KeystoneAuthToken.MemcachedServers),
+            TokenCacheTimeSeconds = Int(v, N.KeystoneAuthToken.TokenCacheTime),
+            HttpConnectTimeoutSeconds = Int(v, N.KeystoneAuthToken.HttpConnectTimeout),
         },
         new VireoSectionOptions
         {

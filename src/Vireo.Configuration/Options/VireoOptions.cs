@@ -128,13 +128,29 @@ public sealed record KeystoneAuthTokenOptions
 
     public string? ProjectDomainName { get; init; }
 
+    public string? UserDomainId { get; init; }
+
+    public string? ProjectDomainId { get; init; }
+
     public string? RegionName { get; init; }
 
     public IReadOnlyList<string> MemcachedServers { get; init; } = [];
 
+    /// <summary>token_cache_time in seconds; 0 or less: no caching.</summary>
+    public int TokenCacheTimeSeconds { get; init; } = 300;
+
+    /// <summary>http_connect_timeout in seconds.</summary>
+    public int HttpConnectTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>
+    /// Whether the section asks for Keystone validation: auth_url, username, password or project_name
+    /// set (the options keystonemiddleware's password plugin needs; config check requires all four then).
+    /// </summary>
+    public bool IsConfigured => AuthUrl is not null || Username is not null || Password is not null || ProjectName is not null;
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"AuthUrl = {AuthUrl}, AuthType = {AuthType}, Username = {Username}, Password = {(Password is null ? "" : Output.Redaction.Mask)}, ProjectName = {ProjectName}");
+        builder.Append($"AuthUrl = {AuthUrl}, AuthType = {AuthType}, Username = {Username}, Password = {(Password is null ? "" : Output.Redaction.Mask)}, ProjectName = {ProjectName}, TokenCacheTimeSeconds = {TokenCacheTimeSeconds}");
         return true;
     }
 }

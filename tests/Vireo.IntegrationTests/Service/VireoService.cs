@@ -29,7 +29,10 @@ public sealed class VireoService : IAsyncDisposable
     private readonly StringBuilder log = new();
     private Process? process;
 
-    public VireoService(string? extraConfig = null, string listen = "127.0.0.1", string? vireoConfig = null)
+    /// <param name="extraConfig">Lines of the [libvirt] section.</param>
+    /// <param name="vireoConfig">Lines of the [vireo] section.</param>
+    /// <param name="extraSections">Whole sections (header and lines) after the others, e.g. [keystone_authtoken].</param>
+    public VireoService(string? extraConfig = null, string listen = "127.0.0.1", string? vireoConfig = null, string? extraSections = null)
     {
         Root = Directory.CreateTempSubdirectory("vireo-it-svc-").FullName;
         Port = FreePort();
@@ -49,6 +52,7 @@ public sealed class VireoService : IAsyncDisposable
             [vireo]
             installation_id = {InstallationId}
             {vireoConfig}
+            {extraSections}
             """);
     }
 

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Vireo.Identity;
+
+/// <summary>A domain named by its id or by its name (keystoneauth's user_domain_id / user_domain_name).</summary>
+public sealed record KeystoneDomain
+{
+    private KeystoneDomain(string? id, string? name)
+    {
+        Id = id;
+        Name = name;
+    }
+
+    public string? Id { get; }
+
+    public string? Name { get; }
+
+    public static KeystoneDomain ById(string id) => new(id, null);
+
+    public static KeystoneDomain ByName(string name) => new(null, name);
+
+    public override string ToString() => Id is not null ? "id " + Id : Name!;
+}
+
+/// <summary>The user, project and domains of a password authentication scoped to a project.</summary>
+public sealed record PasswordCredentials(string Username, string Password, KeystoneDomain UserDomain, string ProjectName, KeystoneDomain ProjectDomain)
+{
+    public override string ToString() => $"user {Username} (domain {UserDomain}) in project {ProjectName} (domain {ProjectDomain})";
+}
+
+/// <summary>
+/// The two Identity API v3 calls a service needs: issuing a project-scoped token for a password
+/// (<c>POST /v3/auth/tokens</c>) and validating someone else's token with it (<c>GET /v3/auth/tokens</c>
+/// with <c>X-Auth-Token</c> = the service's token and <c>X-Subject-Token</c> = the one to check), as
+/// keystonemiddleware/auth_token/_identity.py does. Every failure is a <see cref="KeystoneReply{T}"/>,
+/// never an exception, except the caller's own cancellation.
+/// </summary>
+public sealed class KeystoneClient
+{
+    public const string AuthTokenHeader = "X-Auth-Token";
+    public const string SubjectTokenHeader = "X-Subject-Token";
+
+    private readonly HttpClient http;
+    private readonly TimeSpan timeout;
+
+    /// <param name="http">Sends the requests; its own timeout should be longer than <paramref name="timeout"/>.</param>
+    /// <param name="authUrl">Keystone's URL, with or without the <c>/v3</c> suffix.</param>
+    /// <param name="timeout">How long one call may take before it counts as no answer.</param>
+    public KeystoneClient(HttpClient http, Uri authUrl, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(authUrl);
+        this.http = http;
+        this.timeout = timeout;
+        AuthUrl = authUrl;
+        TokensUrl = new Uri(V3(authUrl), "auth/tokens");
+    }
+
+    public Uri AuthUrl { get; }
+
+    /// <summary>The tokens resource, <c>&lt;auth_url&gt;/v3/auth/tokens</c>.</summary>
+    public Uri TokensUrl { get; }
+
+    /// <summary>The v3 root with a trailing slash: auth_url as given when it ends in /v3, else auth_url + /v3.</summary>
+    public static Uri V3(Uri authUrl)
+    {
+        ArgumentNullException.ThrowIfNull(authUrl);
+        var text = authUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(text.EndsWith("/v3", StringComparison.Ordinal) ? text + "/" : text + "/v3/");
+    }
+
+    /// <summary>A token for the credentials, scoped to their project; without the catalogue (not needed here).</summary>
+    public async Task<KeystoneReply<IssuedToken>> IssueTokenAsync(PasswordCredentials credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        var body = new AuthRequest(new AuthBody(
+            new AuthIdentity(["password"], new PasswordMethod(new PasswordUser(credentials.Username, Domain(credentials.UserDomain), credentials.Password))),
+            new AuthScope(new ScopeProject(credentials.ProjectName, Domain(credentials.ProjectDomain)))));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(TokensUrl + "?nocatalog"))
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body, IdentityJsonContext.Default.AuthRequest), Encoding.UTF8, "application/json"),
+        };
+        return await SendAsync<IssuedToken>(request, (response, json) =>
+        {
+            var issued = response.Headers.TryGetValues(SubjectTokenHeader, out var values) ? values.FirstOrDefault() : null;
+            if (string.IsNullOrEmpty(issued))
+            {
+                return new KeystoneReply<IssuedToken>.Unreachable($"the answer to POST {TokensUrl} has no {SubjectTokenHeader} header");
+            }
+
+            var token = KeystoneToken.Parse(json, out var problem);
+            return token is null
+                ? new KeystoneReply<IssuedToken>.Unreachable($"the answer to POST {TokensUrl} is not a token: {problem}")
+                : new KeystoneReply<IssuedToken>.Answered(new IssuedToken(issued, token));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What Keystone says about <paramref name="subjectToken"/>, asked with <paramref name="serviceToken"/>.</summary>
+    public async Task<KeystoneReply<KeystoneToken>> ValidateTokenAsync(string serviceToken, string subjectToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serviceToken);
+        ArgumentNullException.ThrowIfNull(subjectToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(TokensUrl + "?nocatalog"));
+        request.Headers.TryAddWithoutValidation(AuthTokenHeader, serviceToken);
+        request.Headers.TryAddWithoutValidation(SubjectTokenHeader, subjectToken);
+        var reply = await SendAsync<KeystoneToken>(request, (_, json) =>
+        {
+            var token = KeystoneToken.Parse(json, out var problem);
+            return token is null
+                ? new KeystoneReply<KeystoneToken>.Unreachable($"the answer to GET {TokensUrl} is not a token: {problem}")
+                : new KeystoneReply<KeystoneToken>.Answered(token);
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Keystone's messages may quote the tokens ("Could not find token: <token>."): never pass them on.
+        return reply switch
+        {
+            KeystoneReply<KeystoneToken>.Refused r => r with { Detail = TokenText.Redact(r.Detail, serviceToken, subjectToken) },
+            KeystoneReply<KeystoneToken>.Unreachable u => u with { Reason = TokenText.Redact(u.Reason, serviceToken, subjectToken) },
+            _ => reply,
+        };
+    }
+
+    /// <summary>
+    /// The outcome of a status other than success: a 4xx is Keystone's refusal, a 5xx (or anything
+    /// else) says nothing about the credentials, so it counts as no answer.
+    /// </summary>
+    public static KeystoneReply<T> Classify<T>(HttpStatusCode status, string body, Uri url, HttpMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var code = (int)status;
+        var detail = ErrorMessage(body) ?? status.ToString();
+        return code is >= 400 and < 500
+            ? new KeystoneReply<T>.Refused(status, detail)
+            : new KeystoneReply<T>.Unreachable($"{method} {url} answered {code.ToString(CultureInfo.InvariantCulture)} {detail}");
+    }
+
+    /// <summary>Keystone's <c>{"error": {"message"}}</c>, shortened; null when the body is not that.</summary>
+    internal static string? ErrorMessage(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body) || body.TrimStart()[0] != '{')
+        {
+            return null;
+        }
+
+        try
+        {
+            var message = JsonSerializer.Deserialize(body, IdentityJsonContext.Default.ErrorResponse)?.Error?.Message;
+            return message is null ? null : message.Length <= 300 ? message : message[..300] + "…";
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<KeystoneReply<T>> SendAsync<T>(HttpRequestMessage request, Func<HttpResponseMessage, string, KeystoneReply<T>> read, CancellationToken cancellationToken)
+    {
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? read(response, body)
+                : Classify<T>(response.StatusCode, body, request.RequestUri!, request.Method);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new KeystoneReply<T>.Unreachable($"no answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return new KeystoneReply<T>.Unreachable(Describe(e));
+        }
+    }
+
+    private static DomainRef Domain(KeystoneDomain domain) => new(domain.Id, domain.Name);
+
+    private static string Describe(HttpRequestException e) =>
+        e.InnerException is SocketException socket ? $"{socket.SocketErrorCode}: {e.Message}" : e.Message;
+}
