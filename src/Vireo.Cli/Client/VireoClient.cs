@@ -173,6 +173,14 @@ public sealed partial class VireoClient : IDisposable
         }
 
         message ??= $"the service at {_display} answered {status} {response.ReasonPhrase}";
+        if (status == 401)
+        {
+            // The service validates Keystone tokens and refused this one (a new token was tried once already).
+            message = _auth is NoAuthToken
+                ? $"{message.TrimEnd('.')}; the service at {_display} wants a Keystone token: set OS_CLOUD (clouds.yaml) or OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME"
+                : $"{message.TrimEnd('.')}; the service at {_display} refused a new Keystone token too: check that it validates tokens against the same Keystone";
+        }
+
         return new ClientFailure(ClientFailure.ExitCodeFor(status), message);
     }
 

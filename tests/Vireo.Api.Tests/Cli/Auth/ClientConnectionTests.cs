@@ -147,10 +147,24 @@ public sealed class ClientConnectionTests : IDisposable
 
         var result = await RunAsync(KeystoneEnvironment(), "server", "list");
 
-        result.Exit.ShouldBe(ExitCodes.Failed);
+        result.Exit.ShouldBe(ExitCodes.Configuration);
         result.Err.ShouldContain("401");
+        result.Err.ShouldContain("refused a new Keystone token too");
         _service.Requests.Count.ShouldBe(2);
         _keystone.Requests.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_401_without_credentials_says_to_set_them()
+    {
+        _service.Respond = _ => new HttpResponseMessage(HttpStatusCode.Unauthorized);
+
+        var result = await RunAsync(new() { ["HOME"] = _root, ["VIREO_URL"] = "http://vireo.test:9999" }, "server", "list", "--json");
+
+        result.Exit.ShouldBe(ExitCodes.Configuration);
+        result.Err.ShouldContain("wants a Keystone token: set OS_CLOUD");
+        _service.Requests.Count.ShouldBe(1);
+        _keystone.Requests.ShouldBeEmpty();
     }
 
     [Fact]
