@@ -58,7 +58,7 @@ public sealed class KeystonePasswordAuth : IDisposable
         }
         catch (HttpRequestException exception)
         {
-            throw new ClientFailure(ExitCodes.Unavailable, $"Keystone at {scope.AuthUrl} is not reachable ({exception.HttpRequestError switch { HttpRequestError.ConnectionError => "connection failed", HttpRequestError.NameResolutionError => "host not found", _ => exception.Message }}); check OS_AUTH_URL (from {origin}) and that Keystone runs", exception);
+            throw new ClientFailure(ExitCodes.Unavailable, $"Keystone at {scope.AuthUrl} is not reachable ({exception.HttpRequestError switch { HttpRequestError.ConnectionError => "connection failed", HttpRequestError.NameResolutionError => "host not found", _ => exception.Message }}); check the auth URL (from {origin}) and that Keystone runs", exception);
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
