@@ -140,18 +140,22 @@ public sealed class KeystoneClientTests(KeystoneFixture keystone, ITestOutputHel
 
         var name = "it-osc-" + Guid.NewGuid().ToString("N")[..8];
         var clock = Stopwatch.StartNew();
-        var created = await OpenStackAsync(admin, "server", "create", "--image", imageId, "--flavor", flavorId, "--wait", "-f", "json", name);
-        var serverId = created.Json.GetProperty("id").GetString()!;
-        output.WriteLine($"openstack server create --wait: {clock.Elapsed.TotalSeconds:0} s (one TCG boot); keystone start {keystone.StartTime.TotalSeconds:0} s");
+        string serverId;
         try
         {
-            created.Json.GetProperty("status").GetString().ShouldBe("ACTIVE");
+            var created = await OpenStackAsync(admin, "server", "create", "--image", imageId, "--flavor", flavorId, "--wait", "-f", "json", name);
+            output.WriteLine($"openstack server create --wait: {clock.Elapsed.TotalSeconds:0} s (one TCG boot); keystone start {keystone.StartTime.TotalSeconds:0} s");
+            // --wait writes "Progress: N" to stdout before the JSON document.
+            using var document = JsonDocument.Parse(created.Stdout[created.Stdout.IndexOf('{', StringComparison.Ordinal)..]);
+            serverId = document.RootElement.GetProperty("id").GetString()!;
+            document.RootElement.GetProperty("status").GetString().ShouldBe("ACTIVE");
             var listed = await OpenStackAsync(admin, "server", "list", "-f", "json");
             listed.Json.EnumerateArray().Select(server => server.GetProperty("ID").GetString()).ShouldContain(serverId);
         }
         finally
         {
-            await OpenStackAsync(admin, "server", "delete", "--wait", serverId);
+            // By its unique name: the delete runs whatever happened above.
+            await OpenStackAsync(admin, "server", "delete", "--wait", name);
         }
 
         var after = await OpenStackAsync(admin, "server", "list", "-f", "json");
