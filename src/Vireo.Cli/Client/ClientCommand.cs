@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vireo.Cli.Client.Auth;
 using Vireo.Cli.Output;
 
 namespace Vireo.Cli.Client;
@@ -7,7 +8,7 @@ namespace Vireo.Cli.Client;
 public sealed record ClientInvocation(ParseResult Parse, Terminal Terminal, VireoClient Client, ClientSetup Setup);
 
 /// <summary>
-/// Runs a client command's body: resolves the service, maps every failure to one sentence
+/// Runs a client command's body: resolves the credentials and the service, maps every failure to one sentence
 /// on standard error with its exit code, and never shows a stack trace.
 /// </summary>
 public static class ClientCommand
@@ -22,7 +23,7 @@ public static class ClientCommand
             var terminal = Terminal.For(parse);
             try
             {
-                using var client = new VireoClient(setup.ResolveBaseUrl(parse), setup);
+                using var client = await ClientConnection.OpenAsync(parse, setup, terminal, cancellationToken).ConfigureAwait(false);
                 return await body(new ClientInvocation(parse, terminal, client, setup), cancellationToken).ConfigureAwait(false);
             }
             catch (ClientFailure failure)

@@ -20,9 +20,11 @@ public sealed class ClientFailure : Exception
     /// <summary>
     /// The exit code of an HTTP error status (docs/architecture.md, Conventions). A 413 is the operation
     /// failing (the image is over the cap, the image storage is full: Core's TooLarge), not a usage error.
+    /// A 401 is the client's credentials (missing or refused): a configuration error, as Keystone's own refusal is.
     /// </summary>
     public static int ExitCodeFor(int httpStatus) => httpStatus switch
     {
+        401 => ExitCodes.Configuration,
         404 => ExitCodes.NotFound,
         409 => ExitCodes.Conflict,
         400 or 405 or 406 or 415 => ExitCodes.Usage,

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Vireo.Api.Http;
+using Vireo.Cli.Client.Auth;
 
 namespace Vireo.Cli.Client;
 
@@ -16,8 +17,10 @@ public sealed partial class VireoClient : IDisposable
     private readonly HttpClient _http;
     private readonly ClientSetup _setup;
     private readonly string _display;
+    private readonly IClientAuth _auth;
 
-    public VireoClient(Uri baseUrl, ClientSetup setup, HttpMessageHandler? handler = null)
+    /// <param name="auth">What every request sends as <c>X-Auth-Token</c>; null: noauth2 <c>admin:admin</c>.</param>
+    public VireoClient(Uri baseUrl, ClientSetup setup, HttpMessageHandler? handler = null, IClientAuth? auth = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         ArgumentNullException.ThrowIfNull(setup);
@@ -26,7 +29,8 @@ public sealed partial class VireoClient : IDisposable
         handler ??= new SocketsHttpHandler { ConnectTimeout = setup.ConnectTimeout, AllowAutoRedirect = false };
 
         // Uploads run as long as they need; ordinary calls get RequestTimeout each.
-        _http = new HttpClient(handler, disposeHandler: true)
+        _auth = auth ?? NoAuthToken.Admin;
+        _http = new HttpClient(new AuthHandler(_auth) { InnerHandler = handler }, disposeHandler: true)
         {
             BaseAddress = new Uri(_display + "/"),
             Timeout = Timeout.InfiniteTimeSpan,
@@ -38,7 +42,11 @@ public sealed partial class VireoClient : IDisposable
     /// <summary>The service's address as messages show it.</summary>
     public string ServiceDisplay => _display;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _auth.Dispose();
+    }
 
     private static HttpRequestMessage Compute(HttpMethod method, string path, object? body = null)
     {
@@ -165,6 +173,14 @@ public sealed partial class VireoClient : IDisposable
         }
 
         message ??= $"the service at {_display} answered {status} {response.ReasonPhrase}";
+        if (status == 401)
+        {
+            // The service validates Keystone tokens and refused this one (a new token was tried once already).
+            message = _auth is NoAuthToken
+                ? $"{message.TrimEnd('.')}; the service at {_display} wants a Keystone token: set OS_CLOUD (clouds.yaml) or OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME"
+                : $"{message.TrimEnd('.')}; the service at {_display} refused a new Keystone token too: check that it validates tokens against the same Keystone";
+        }
+
         return new ClientFailure(ClientFailure.ExitCodeFor(status), message);
     }
 

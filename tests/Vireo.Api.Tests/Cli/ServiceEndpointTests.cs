@@ -28,6 +28,7 @@ public sealed class ServiceEndpointTests
 
     [Theory]
     [InlineData(400, ExitCodes.Usage)]
+    [InlineData(401, ExitCodes.Configuration)]
     [InlineData(404, ExitCodes.NotFound)]
     [InlineData(409, ExitCodes.Conflict)]
     [InlineData(413, ExitCodes.Failed)]
