@@ -125,8 +125,10 @@ public sealed partial class ComputeService
                 (kind, message) = (ErrorKind.Conflict, $"{image.Label} was deleted while it was being saved, so the snapshot was stopped");
             }
 
-            await AbandonImageQuietlyAsync(store, image.Id).ConfigureAwait(false);
+            // The server's task first, the image second: whoever sees the image gone (the CLI waiting on
+            // it) then reads the server as it was left, not a task about to be cleared.
             await ClearSnapshotTaskQuietlyAsync(accepted.Id).ConfigureAwait(false);
+            await AbandonImageQuietlyAsync(store, image.Id).ConfigureAwait(false);
             SnapshotLog.Failed(_logger, accepted.Label, image.Label, message);
             var reason = $"'createImage' failed: {message}";
             await FinishActionQuietlyAsync(accepted.Id, requestId, ActionResult.Error, reason).ConfigureAwait(false);

@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Vireo.IntegrationTests.Service;
 
 namespace Vireo.IntegrationTests.Keystone;
@@ -47,13 +44,13 @@ public sealed class KeystoneTenancyTests(KeystoneFixture keystone)
             }
 
             privateImage = await CreateImageAsync(http, alice.Token, "it-ks-private-" + suffix, string.Empty);
-            var (shownImage, imageView) = await SendAsync(http, alice.Token, HttpMethod.Get, $"image/v2/images/{privateImage}");
+            var (shownImage, imageView) = await ApiCalls.SendAsync(http, alice.Token, HttpMethod.Get, $"image/v2/images/{privateImage}");
             shownImage.ShouldBe(HttpStatusCode.OK, imageView.ToString());
             imageView.GetProperty("owner").GetString().ShouldBe(alice.ProjectId);
             imageView.GetProperty("visibility").GetString().ShouldBe("private");
 
             var name = "it-ks-tenancy-" + suffix;
-            var (created, body) = await SendAsync(http, alice.Token, HttpMethod.Post, "v2.1/servers",
+            var (created, body) = await ApiCalls.SendAsync(http, alice.Token, HttpMethod.Post, "v2.1/servers",
                 $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{publicImage}}}", "flavorRef": "1"}}""");
             created.ShouldBe(HttpStatusCode.Accepted, body.ToString());
             serverId = body.GetProperty("server").GetProperty("id").GetString()!;
@@ -67,41 +64,41 @@ public sealed class KeystoneTenancyTests(KeystoneFixture keystone)
                 (HttpMethod.Delete, $"image/v2/images/{privateImage}", null),
             })
             {
-                var (status, refusal) = await SendAsync(http, bob.Token, method, path, json);
+                var (status, refusal) = await ApiCalls.SendAsync(http, bob.Token, method, path, json);
                 status.ShouldBe(HttpStatusCode.NotFound, $"{method} {path} as project B: {refusal}");
                 refusal.ToString().ShouldNotContain(name);
                 refusal.ToString().ShouldNotContain(alice.ProjectId);
             }
 
-            (await SendAsync(http, bob.Token, HttpMethod.Get, "v2.1/servers/detail")).Body.GetProperty("servers").GetArrayLength().ShouldBe(0);
-            (await SendAsync(http, bob.Token, HttpMethod.Get, "image/v2/images")).Body.GetProperty("images").EnumerateArray()
+            (await ApiCalls.SendAsync(http, bob.Token, HttpMethod.Get, "v2.1/servers/detail")).Body.GetProperty("servers").GetArrayLength().ShouldBe(0);
+            (await ApiCalls.SendAsync(http, bob.Token, HttpMethod.Get, "image/v2/images")).Body.GetProperty("images").EnumerateArray()
                 .Select(image => image.GetProperty("id").GetString()).ShouldBe([publicImage], ignoreOrder: true);
-            (await SendAsync(http, alice.Token, HttpMethod.Get, "image/v2/images")).Body.GetProperty("images").EnumerateArray()
+            (await ApiCalls.SendAsync(http, alice.Token, HttpMethod.Get, "image/v2/images")).Body.GetProperty("images").EnumerateArray()
                 .Select(image => image.GetProperty("id").GetString()).ShouldBe([publicImage, privateImage], ignoreOrder: true);
 
-            var (forbidden, policy) = await SendAsync(http, bob.Token, HttpMethod.Get, "v2.1/servers?all_tenants=1");
+            var (forbidden, policy) = await ApiCalls.SendAsync(http, bob.Token, HttpMethod.Get, "v2.1/servers?all_tenants=1");
             forbidden.ShouldBe(HttpStatusCode.Forbidden, policy.ToString());
-            (await SendAsync(http, bob.Token, HttpMethod.Get, "v2.1/vireo-orphans")).Status.ShouldBe(HttpStatusCode.Forbidden);
-            (await SendAsync(http, bob.Token, HttpMethod.Post, "v2.1/flavors",
+            (await ApiCalls.SendAsync(http, bob.Token, HttpMethod.Get, "v2.1/vireo-orphans")).Status.ShouldBe(HttpStatusCode.Forbidden);
+            (await ApiCalls.SendAsync(http, bob.Token, HttpMethod.Post, "v2.1/flavors",
                 """{"flavor": {"name": "it-ks-forbidden", "ram": 64, "vcpus": 1, "disk": 1}}""")).Status.ShouldBe(HttpStatusCode.Forbidden);
 
-            var (shown, view) = await SendAsync(http, alice.Token, HttpMethod.Get, $"v2.1/servers/{serverId}");
+            var (shown, view) = await ApiCalls.SendAsync(http, alice.Token, HttpMethod.Get, $"v2.1/servers/{serverId}");
             shown.ShouldBe(HttpStatusCode.OK, view.ToString());
             view.GetProperty("server").GetProperty("tenant_id").GetString().ShouldBe(alice.ProjectId);
             view.GetProperty("server").GetProperty("user_id").GetString().ShouldBe(alice.UserId);
             view.GetProperty("server").TryGetProperty("OS-EXT-SRV-ATTR:host", out _).ShouldBeFalse("host fields are for admins");
 
-            var (listed, all) = await SendAsync(http, admin, HttpMethod.Get, "v2.1/servers/detail?all_tenants=1");
+            var (listed, all) = await ApiCalls.SendAsync(http, admin, HttpMethod.Get, "v2.1/servers/detail?all_tenants=1");
             listed.ShouldBe(HttpStatusCode.OK, all.ToString());
             var seen = all.GetProperty("servers").EnumerateArray().Single(server => server.GetProperty("id").GetString() == serverId);
             seen.GetProperty("tenant_id").GetString().ShouldBe(alice.ProjectId);
             seen.TryGetProperty("OS-EXT-SRV-ATTR:host", out _).ShouldBeTrue("an admin sees the host fields");
 
-            (await SendAsync(http, alice.Token, HttpMethod.Delete, $"v2.1/servers/{serverId}")).Status.ShouldBe(HttpStatusCode.NoContent);
-            await WaitForGoneAsync(http, admin, serverId, TimeSpan.FromMinutes(5));
+            (await ApiCalls.SendAsync(http, alice.Token, HttpMethod.Delete, $"v2.1/servers/{serverId}")).Status.ShouldBe(HttpStatusCode.NoContent);
+            await ApiCalls.WaitForGoneAsync(http, admin, serverId, TimeSpan.FromMinutes(5));
             ServiceScenario.ShouldLeaveNothing(service, Guid.Parse(serverId));
             serverId = null;
-            (await SendAsync(http, alice.Token, HttpMethod.Delete, $"image/v2/images/{privateImage}")).Status.ShouldBe(HttpStatusCode.NoContent);
+            (await ApiCalls.SendAsync(http, alice.Token, HttpMethod.Delete, $"image/v2/images/{privateImage}")).Status.ShouldBe(HttpStatusCode.NoContent);
             privateImage = null;
         }
         finally
@@ -109,15 +106,15 @@ public sealed class KeystoneTenancyTests(KeystoneFixture keystone)
             // Whatever failed above: Keystone's admin removes what is left (a 404 means it is gone already).
             if (serverId is not null)
             {
-                await SendAsync(http, admin, HttpMethod.Delete, $"v2.1/servers/{serverId}");
-                await WaitForGoneAsync(http, admin, serverId, TimeSpan.FromMinutes(5));
+                await ApiCalls.SendAsync(http, admin, HttpMethod.Delete, $"v2.1/servers/{serverId}");
+                await ApiCalls.WaitForGoneAsync(http, admin, serverId, TimeSpan.FromMinutes(5));
             }
 
             foreach (var image in new[] { privateImage, publicImage })
             {
                 if (image is not null)
                 {
-                    await SendAsync(http, admin, HttpMethod.Delete, $"image/v2/images/{image}");
+                    await ApiCalls.SendAsync(http, admin, HttpMethod.Delete, $"image/v2/images/{image}");
                 }
             }
         }
@@ -125,38 +122,9 @@ public sealed class KeystoneTenancyTests(KeystoneFixture keystone)
 
     private static async Task<string> CreateImageAsync(HttpClient http, string token, string name, string extra)
     {
-        var (status, body) = await SendAsync(http, token, HttpMethod.Post, "image/v2/images",
+        var (status, body) = await ApiCalls.SendAsync(http, token, HttpMethod.Post, "image/v2/images",
             $$$"""{"name": "{{{name}}}", "disk_format": "qcow2", "container_format": "bare"{{{extra}}}}""");
         status.ShouldBe(HttpStatusCode.Created, body.ToString());
         return body.GetProperty("id").GetString()!;
-    }
-
-    private static async Task WaitForGoneAsync(HttpClient http, string token, string id, TimeSpan deadline)
-    {
-        var clock = Stopwatch.StartNew();
-        while ((await SendAsync(http, token, HttpMethod.Get, $"v2.1/servers/{id}")).Status != HttpStatusCode.NotFound)
-        {
-            if (clock.Elapsed > deadline)
-            {
-                throw new TimeoutException($"server {id} was still there {deadline.TotalMinutes:F0} minutes after its delete");
-            }
-
-            await Task.Delay(500, Ct);
-        }
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, string token, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.Add("X-Auth-Token", token);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
-        }
-
-        using var response = await http.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 }

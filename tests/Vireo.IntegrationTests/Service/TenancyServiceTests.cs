@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 
 namespace Vireo.IntegrationTests.Service;
 
@@ -17,8 +13,6 @@ public sealed class TenancyServiceTests
     private const string Alice = "alice:projA";
     private const string Bob = "bob:projB";
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Another_projects_server_is_a_404_and_an_admin_sees_it_with_all_tenants()
     {
@@ -32,7 +26,7 @@ public sealed class TenancyServiceTests
         var imageId = import.Json.GetProperty("id").GetString()!;
 
         var name = "tenancy-" + Guid.NewGuid().ToString("N")[..8];
-        var (created, body) = await SendAsync(http, Alice, HttpMethod.Post, "v2.1/servers", $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{imageId}}}", "flavorRef": "1"}}""");
+        var (created, body) = await ApiCalls.SendAsync(http, Alice, HttpMethod.Post, "v2.1/servers", $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{imageId}}}", "flavorRef": "1"}}""");
         created.ShouldBe(HttpStatusCode.Accepted, body.ToString());
         var id = body.GetProperty("server").GetProperty("id").GetString()!;
         try
@@ -44,70 +38,37 @@ public sealed class TenancyServiceTests
                 (HttpMethod.Post, $"v2.1/servers/{id}/action", """{"os-stop": null}"""),
             })
             {
-                var (status, refusal) = await SendAsync(http, Bob, method, path, json);
+                var (status, refusal) = await ApiCalls.SendAsync(http, Bob, method, path, json);
                 status.ShouldBe(HttpStatusCode.NotFound, $"{method} {path}: {refusal}");
                 refusal.GetProperty("itemNotFound").GetProperty("message").GetString()!.ShouldNotContain(name);
             }
 
-            (await SendAsync(http, Bob, HttpMethod.Get, "v2.1/servers/detail")).Body.GetProperty("servers").GetArrayLength().ShouldBe(0);
-            var (shown, view) = await SendAsync(http, Alice, HttpMethod.Get, $"v2.1/servers/{id}");
+            (await ApiCalls.SendAsync(http, Bob, HttpMethod.Get, "v2.1/servers/detail")).Body.GetProperty("servers").GetArrayLength().ShouldBe(0);
+            var (shown, view) = await ApiCalls.SendAsync(http, Alice, HttpMethod.Get, $"v2.1/servers/{id}");
             shown.ShouldBe(HttpStatusCode.OK);
             view.GetProperty("server").GetProperty("tenant_id").GetString().ShouldBe("projA");
             view.GetProperty("server").GetProperty("user_id").GetString().ShouldBe("alice");
 
-            var (listed, all) = await SendAsync(http, token: null, HttpMethod.Get, "v2.1/servers/detail?all_tenants=1");
+            var (listed, all) = await ApiCalls.SendAsync(http, token: null, HttpMethod.Get, "v2.1/servers/detail?all_tenants=1");
             listed.ShouldBe(HttpStatusCode.OK);
             var mine = all.GetProperty("servers").EnumerateArray().Single(server => server.GetProperty("id").GetString() == id);
             mine.GetProperty("tenant_id").GetString().ShouldBe("projA");
-            (await SendAsync(http, token: null, HttpMethod.Get, "v2.1/servers")).Body.GetProperty("servers").EnumerateArray()
+            (await ApiCalls.SendAsync(http, token: null, HttpMethod.Get, "v2.1/servers")).Body.GetProperty("servers").EnumerateArray()
                 .ShouldNotContain(server => server.GetProperty("id").GetString() == id, "without all_tenants the admin lists its own project");
 
-            var (forbidden, policy) = await SendAsync(http, Bob, HttpMethod.Get, "v2.1/servers?all_tenants=1");
+            var (forbidden, policy) = await ApiCalls.SendAsync(http, Bob, HttpMethod.Get, "v2.1/servers?all_tenants=1");
             forbidden.ShouldBe(HttpStatusCode.Forbidden);
             policy.GetProperty("forbidden").GetProperty("message").GetString().ShouldBe("Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
 
-            (await SendAsync(http, Alice, HttpMethod.Delete, $"v2.1/servers/{id}")).Status.ShouldBe(HttpStatusCode.NoContent);
-            await WaitForGoneAsync(http, id, TimeSpan.FromMinutes(5));
+            (await ApiCalls.SendAsync(http, Alice, HttpMethod.Delete, $"v2.1/servers/{id}")).Status.ShouldBe(HttpStatusCode.NoContent);
+            await ApiCalls.WaitForGoneAsync(http, null, id, TimeSpan.FromMinutes(5));
             ServiceScenario.ShouldLeaveNothing(service, Guid.Parse(id));
         }
         finally
         {
             // Whatever failed above, the server goes (the admin may delete any project's; a 404 means it is gone already).
-            await SendAsync(http, token: null, HttpMethod.Delete, $"v2.1/servers/{id}");
-            await WaitForGoneAsync(http, id, TimeSpan.FromMinutes(5));
+            await ApiCalls.SendAsync(http, token: null, HttpMethod.Delete, $"v2.1/servers/{id}");
+            await ApiCalls.WaitForGoneAsync(http, null, id, TimeSpan.FromMinutes(5));
         }
-    }
-
-    private static async Task WaitForGoneAsync(HttpClient http, string id, TimeSpan deadline)
-    {
-        var clock = Stopwatch.StartNew();
-        while ((await SendAsync(http, token: null, HttpMethod.Get, $"v2.1/servers/{id}")).Status != HttpStatusCode.NotFound)
-        {
-            if (clock.Elapsed > deadline)
-            {
-                throw new TimeoutException($"server {id} was still there {deadline.TotalMinutes:F0} minutes after its delete");
-            }
-
-            await Task.Delay(500, Ct);
-        }
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, string? token, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (token is not null)
-        {
-            request.Headers.Add("X-Auth-Token", token);
-        }
-
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
-        }
-
-        using var response = await http.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 }
