@@ -97,40 +97,18 @@ public sealed class KeystoneFixture : IDisposable
     }
 
     /// <summary>
-    /// A new project with a new user holding Keystone's <c>member</c> role in it (Keystone's v3 API as its
-    /// admin), and that user's project-scoped token: a non-admin caller of its own project.
+    /// A new project with a new user holding Keystone's <c>member</c> role in it (`scripts/keystone member`),
+    /// and that user's project-scoped token: a non-admin caller of its own project.
     /// </summary>
     public async Task<(string UserId, string ProjectId, string Token)> CreateMemberAsync(string name)
     {
-        var admin = await AdminTokenAsync();
-        var password = Guid.NewGuid().ToString("N");
-        var projectId = (await AdminCallAsync(admin, HttpMethod.Post, "projects", $$$"""{"project": {"name": "{{{name}}}", "domain_id": "default"}}"""))
-            .GetProperty("project").GetProperty("id").GetString()!;
-        var userId = (await AdminCallAsync(admin, HttpMethod.Post, "users", $$$"""{"user": {"name": "{{{name}}}", "password": "{{{password}}}", "domain_id": "default", "default_project_id": "{{{projectId}}}"}}"""))
-            .GetProperty("user").GetProperty("id").GetString()!;
-        var roleId = (await AdminCallAsync(admin, HttpMethod.Get, "roles?name=member", null))
-            .GetProperty("roles").EnumerateArray().Single().GetProperty("id").GetString()!;
-        await AdminCallAsync(admin, HttpMethod.Put, $"projects/{projectId}/users/{userId}/roles/{roleId}", null);
+        Processes.Run(Script, ["member", Directory, name], TimeSpan.FromMinutes(3));
+        var password = File.ReadAllText(Path.Combine(Directory, $"member-{name}.password")).Trim();
         var reply = await Client.IssueTokenAsync(
             new PasswordCredentials(name, password, KeystoneDomain.ByName("Default"), name, KeystoneDomain.ByName("Default")), CancellationToken.None);
-        return reply is KeystoneReply<IssuedToken>.Answered answered
-            ? (userId, projectId, answered.Value.Value)
+        return reply is KeystoneReply<IssuedToken>.Answered { Value: var issued }
+            ? (issued.Token.UserId, issued.Token.ProjectId!, issued.Value)
             : throw new InvalidOperationException($"Keystone did not issue {name} a token: {reply}");
-    }
-
-    private async Task<System.Text.Json.JsonElement> AdminCallAsync(string adminToken, HttpMethod method, string path, string? json)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(AuthUrl.TrimEnd('/') + "/" + path));
-        request.Headers.TryAddWithoutValidation(KeystoneClient.AuthTokenHeader, adminToken);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        }
-
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        response.IsSuccessStatusCode.ShouldBeTrue($"Keystone {method} {path}: {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? default : System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
     }
 
     /// <summary>Revokes a token in Keystone (DELETE /v3/auth/tokens, as `openstack token revoke` does).</summary>
