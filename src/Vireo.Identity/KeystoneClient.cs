@@ -212,6 +212,10 @@ public sealed class KeystoneClient
 
     private static DomainRef? Domain(KeystoneDomain? domain) => domain is null ? null : new(domain.Id, domain.Name);
 
-    private static string Describe(HttpRequestException e) =>
-        e.InnerException is SocketException socket ? $"{socket.SocketErrorCode}: {e.Message}" : e.Message;
+    private static string Describe(HttpRequestException e) => e.InnerException switch
+    {
+        SocketException socket => $"{socket.SocketErrorCode}: {e.Message}",
+        { } inner => $"{e.Message} ({inner.Message})",
+        null => e.Message,
+    };
 }
