@@ -34,8 +34,8 @@ public sealed record PasswordCredentials(string Username, string Password, Keyst
 }
 
 /// <summary>
-/// The two Identity API v3 calls a service needs: issuing a project-scoped token for a password
-/// (<c>POST /v3/auth/tokens</c>) and validating someone else's token with it (<c>GET /v3/auth/tokens</c>
+/// The Identity API v3 token calls, the one place the project speaks them: issuing a project-scoped
+/// token for a password or a token (<c>POST /v3/auth/tokens</c>, for the service itself and for the CLI) and validating someone else's token with it (<c>GET /v3/auth/tokens</c>
 /// with <c>X-Auth-Token</c> = the service's token and <c>X-Subject-Token</c> = the one to check), as
 /// keystonemiddleware/auth_token/_identity.py does. Every failure is a <see cref="KeystoneReply{T}"/>,
 /// never an exception, except the caller's own cancellation.
@@ -75,29 +75,58 @@ public sealed class KeystoneClient
     }
 
     /// <summary>A token for the credentials, scoped to their project; without the catalogue (not needed here).</summary>
-    public async Task<KeystoneReply<IssuedToken>> IssueTokenAsync(PasswordCredentials credentials, CancellationToken cancellationToken)
+    public Task<KeystoneReply<IssuedToken>> IssueTokenAsync(PasswordCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        var body = new AuthRequest(new AuthBody(
-            new AuthIdentity(["password"], new PasswordMethod(new PasswordUser(credentials.Username, Domain(credentials.UserDomain), credentials.Password))),
-            new AuthScope(new ScopeProject(credentials.ProjectName, Domain(credentials.ProjectDomain)))));
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(TokensUrl + "?nocatalog"))
+        return IssueTokenAsync(
+            new TokenRequest(
+                new AuthMethod.Password(KeystoneRef.ByName(credentials.Username, credentials.UserDomain), credentials.Password),
+                KeystoneRef.ByName(credentials.ProjectName, credentials.ProjectDomain),
+                IncludeCatalog: false),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A project-scoped token for <paramref name="request"/>'s password or token (<c>POST /v3/auth/tokens</c>,
+    /// with <c>?nocatalog</c> unless the catalog is asked for). The password or token sent never appears in a
+    /// refusal or failure reason (Keystone's messages may quote a token).
+    /// </summary>
+    public async Task<KeystoneReply<IssuedToken>> IssueTokenAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var identity = request.Method switch
+        {
+            AuthMethod.Password password => new AuthIdentity(["password"], new PasswordMethod(new PasswordUser(password.User.Id, password.User.Name, Domain(password.User.Domain), password.Value)), null),
+            AuthMethod.Token token => new AuthIdentity(["token"], null, new TokenMethod(token.Value)),
+            _ => throw new ArgumentException($"unknown authentication method {request.Method.GetType().Name}", nameof(request)),
+        };
+        var body = new AuthRequest(new AuthBody(identity, new AuthScope(new ScopeProject(request.Project.Id, request.Project.Name, Domain(request.Project.Domain)))));
+        using var message = new HttpRequestMessage(HttpMethod.Post, request.IncludeCatalog ? TokensUrl : new Uri(TokensUrl + "?nocatalog"))
         {
             Content = new StringContent(JsonSerializer.Serialize(body, IdentityJsonContext.Default.AuthRequest), Encoding.UTF8, "application/json"),
         };
-        return await SendAsync<IssuedToken>(request, (response, json) =>
+        var reply = await SendAsync<IssuedToken>(message, (response, json) =>
         {
             var issued = response.Headers.TryGetValues(SubjectTokenHeader, out var values) ? values.FirstOrDefault() : null;
             if (string.IsNullOrEmpty(issued))
             {
-                return new KeystoneReply<IssuedToken>.Unreachable($"the answer to POST {TokensUrl} has no {SubjectTokenHeader} header");
+                return new KeystoneReply<IssuedToken>.Unreachable($"the answer to POST {TokensUrl} has no {SubjectTokenHeader} header", UnreachableCause.NotAToken);
             }
 
-            var token = KeystoneToken.Parse(json, out var problem);
+            var tokenBody = KeystoneToken.ReadBody(json, out var readProblem);
+            var token = KeystoneToken.FromBody(tokenBody, out var problem, readProblem);
             return token is null
-                ? new KeystoneReply<IssuedToken>.Unreachable($"the answer to POST {TokensUrl} is not a token: {problem}")
-                : new KeystoneReply<IssuedToken>.Answered(new IssuedToken(issued, token));
+                ? new KeystoneReply<IssuedToken>.Unreachable($"the answer to POST {TokensUrl} is not a token: {problem}", UnreachableCause.NotAToken)
+                : new KeystoneReply<IssuedToken>.Answered(new IssuedToken(issued, token, tokenBody!.Catalog ?? []));
         }, cancellationToken).ConfigureAwait(false);
+
+        var secret = request.Method.Secret;
+        return reply switch
+        {
+            KeystoneReply<IssuedToken>.Refused r => r with { Detail = TokenText.Redact(r.Detail, secret) },
+            KeystoneReply<IssuedToken>.Unreachable u => u with { Reason = TokenText.Redact(u.Reason, secret) },
+            _ => reply,
+        };
     }
 
     /// <summary>What Keystone says about <paramref name="subjectToken"/>, asked with <paramref name="serviceToken"/>.</summary>
@@ -112,7 +141,7 @@ public sealed class KeystoneClient
         {
             var token = KeystoneToken.Parse(json, out var problem);
             return token is null
-                ? new KeystoneReply<KeystoneToken>.Unreachable($"the answer to GET {TokensUrl} is not a token: {problem}")
+                ? new KeystoneReply<KeystoneToken>.Unreachable($"the answer to GET {TokensUrl} is not a token: {problem}", UnreachableCause.NotAToken)
                 : new KeystoneReply<KeystoneToken>.Answered(token);
         }, cancellationToken).ConfigureAwait(false);
 
@@ -136,7 +165,7 @@ public sealed class KeystoneClient
         var detail = ErrorMessage(body) ?? status.ToString();
         return code is >= 400 and < 500
             ? new KeystoneReply<T>.Refused(status, detail)
-            : new KeystoneReply<T>.Unreachable($"{method} {url} answered {code.ToString(CultureInfo.InvariantCulture)} {detail}");
+            : new KeystoneReply<T>.Unreachable($"{method} {url} answered {code.ToString(CultureInfo.InvariantCulture)} {detail}", UnreachableCause.ServerError);
     }
 
     /// <summary>Keystone's <c>{"error": {"message"}}</c>, shortened; null when the body is not that.</summary>
@@ -173,16 +202,20 @@ public sealed class KeystoneClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new KeystoneReply<T>.Unreachable($"no answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return new KeystoneReply<T>.Unreachable($"no answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", UnreachableCause.Timeout);
         }
         catch (HttpRequestException e)
         {
-            return new KeystoneReply<T>.Unreachable(Describe(e));
+            return new KeystoneReply<T>.Unreachable(Describe(e), UnreachableCause.Connection);
         }
     }
 
-    private static DomainRef Domain(KeystoneDomain domain) => new(domain.Id, domain.Name);
+    private static DomainRef? Domain(KeystoneDomain? domain) => domain is null ? null : new(domain.Id, domain.Name);
 
-    private static string Describe(HttpRequestException e) =>
-        e.InnerException is SocketException socket ? $"{socket.SocketErrorCode}: {e.Message}" : e.Message;
+    private static string Describe(HttpRequestException e) => e.InnerException switch
+    {
+        SocketException socket => $"{socket.SocketErrorCode}: {e.Message}",
+        { } inner => $"{e.Message} ({inner.Message})",
+        null => e.Message,
+    };
 }

@@ -12,25 +12,30 @@ public sealed record KeystoneToken(string UserId, string? ProjectId, IReadOnlyLi
     /// </summary>
     public static KeystoneToken? Parse(string json, out string? problem)
     {
-        TokenBody? body;
+        var body = ReadBody(json, out var readProblem);
+        return FromBody(body, out problem, readProblem);
+    }
+
+    /// <summary>The <c>token</c> object of a body; null, with the reason, when the body is not JSON.</summary>
+    internal static TokenBody? ReadBody(string json, out string? problem)
+    {
+        problem = null;
         try
         {
-            body = JsonSerializer.Deserialize(json, IdentityJsonContext.Default.TokenResponse)?.Token;
+            return JsonSerializer.Deserialize(json, IdentityJsonContext.Default.TokenResponse)?.Token;
         }
         catch (JsonException e)
         {
             problem = "the token body is not JSON: " + e.Message;
             return null;
         }
-
-        return FromBody(body, out problem);
     }
 
-    internal static KeystoneToken? FromBody(TokenBody? body, out string? problem)
+    internal static KeystoneToken? FromBody(TokenBody? body, out string? problem, string? readProblem = null)
     {
         if (body is null)
         {
-            problem = "the answer has no token object";
+            problem = readProblem ?? "the answer has no token object";
             return null;
         }
 
@@ -57,9 +62,17 @@ public sealed record KeystoneToken(string UserId, string? ProjectId, IReadOnlyLi
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
 }
 
-/// <summary>A token issued to a user: the token itself (secret: never logged whole) and what it says.</summary>
-public sealed record IssuedToken(string Value, KeystoneToken Token)
+/// <summary>
+/// A token issued to a user: the token itself (secret: never logged whole), what it says, and the
+/// service catalog that came with it (empty when asked for without it).
+/// </summary>
+public sealed record IssuedToken(string Value, KeystoneToken Token, IReadOnlyList<CatalogService> Catalog)
 {
+    public IssuedToken(string value, KeystoneToken token)
+        : this(value, token, [])
+    {
+    }
+
     public override string ToString() => $"token {TokenText.Prefix(Value)}… of user {Token.UserId} until {Token.ExpiresAt:O}";
 }
 

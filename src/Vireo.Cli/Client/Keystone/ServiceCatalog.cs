@@ -1,4 +1,5 @@
 using Vireo.Cli.Client.Auth;
+using Vireo.Identity;
 
 namespace Vireo.Cli.Client.Keystone;
 

@@ -13,6 +13,7 @@ internal static class KeystoneAnswers
         var expires = expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
         var body = $$$"""
             {"token": {"methods": ["password"], "expires_at": "{{{expires}}}", "issued_at": "{{{expires}}}",
+              "user": {"id": "u1", "name": "alice", "domain": {"id": "default", "name": "Default"}, "password_expires_at": null},
               "project": {"id": "p1", "name": "demo", "domain": {"id": "default", "name": "Default"}},
               "catalog": [
                 {"type": "identity", "name": "keystone", "endpoints": [{"interface": "public", "region_id": "RegionOne", "region": "RegionOne", "url": "http://k:5000/v3"}]},

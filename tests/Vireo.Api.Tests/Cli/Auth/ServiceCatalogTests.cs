@@ -2,6 +2,7 @@ using Vireo.Cli;
 using Vireo.Cli.Client;
 using Vireo.Cli.Client.Auth;
 using Vireo.Cli.Client.Keystone;
+using Vireo.Identity;
 
 namespace Vireo.Api.Tests.Cli.Auth;
 

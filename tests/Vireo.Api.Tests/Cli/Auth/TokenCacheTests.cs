@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Vireo.Cli.Client.Auth;
 using Vireo.Cli.Client.Keystone;
+using CatalogEndpoint = Vireo.Identity.CatalogEndpoint;
+using CatalogService = Vireo.Identity.CatalogService;
 
 namespace Vireo.Api.Tests.Cli.Auth;
 
