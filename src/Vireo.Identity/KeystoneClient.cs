@@ -101,11 +101,12 @@ public sealed class KeystoneClient
             _ => throw new ArgumentException($"unknown authentication method {request.Method.GetType().Name}", nameof(request)),
         };
         var body = new AuthRequest(new AuthBody(identity, new AuthScope(new ScopeProject(request.Project.Id, request.Project.Name, Domain(request.Project.Domain)))));
-        using var message = new HttpRequestMessage(HttpMethod.Post, request.IncludeCatalog ? TokensUrl : new Uri(TokensUrl + "?nocatalog"))
+        var json = JsonSerializer.Serialize(body, IdentityJsonContext.Default.AuthRequest);
+        var url = request.IncludeCatalog ? TokensUrl : new Uri(TokensUrl + "?nocatalog");
+        var reply = await SendAsync<IssuedToken>(() => new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent(JsonSerializer.Serialize(body, IdentityJsonContext.Default.AuthRequest), Encoding.UTF8, "application/json"),
-        };
-        var reply = await SendAsync<IssuedToken>(message, (response, json) =>
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        }, (response, json) =>
         {
             var issued = response.Headers.TryGetValues(SubjectTokenHeader, out var values) ? values.FirstOrDefault() : null;
             if (string.IsNullOrEmpty(issued))
@@ -134,10 +135,13 @@ public sealed class KeystoneClient
     {
         ArgumentNullException.ThrowIfNull(serviceToken);
         ArgumentNullException.ThrowIfNull(subjectToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(TokensUrl + "?nocatalog"));
-        request.Headers.TryAddWithoutValidation(AuthTokenHeader, serviceToken);
-        request.Headers.TryAddWithoutValidation(SubjectTokenHeader, subjectToken);
-        var reply = await SendAsync<KeystoneToken>(request, (_, json) =>
+        var reply = await SendAsync<KeystoneToken>(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(TokensUrl + "?nocatalog"));
+            request.Headers.TryAddWithoutValidation(AuthTokenHeader, serviceToken);
+            request.Headers.TryAddWithoutValidation(SubjectTokenHeader, subjectToken);
+            return request;
+        }, (_, json) =>
         {
             var token = KeystoneToken.Parse(json, out var problem);
             return token is null
@@ -187,28 +191,51 @@ public sealed class KeystoneClient
         }
     }
 
-    private async Task<KeystoneReply<T>> SendAsync<T>(HttpRequestMessage request, Func<HttpResponseMessage, string, KeystoneReply<T>> read, CancellationToken cancellationToken)
+    /// <summary>How many times a request whose answer was cut short is sent (<see cref="IsCutShort"/>).</summary>
+    internal const int Attempts = 3;
+
+    private static readonly TimeSpan CutShortPause = TimeSpan.FromMilliseconds(200);
+
+    private async Task<KeystoneReply<T>> SendAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, string, KeystoneReply<T>> read, CancellationToken cancellationToken)
     {
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode
-                ? read(response, body)
-                : Classify<T>(response.StatusCode, body, request.RequestUri!, request.Method);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new KeystoneReply<T>.Unreachable($"no answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", UnreachableCause.Timeout);
-        }
-        catch (HttpRequestException e)
-        {
-            return new KeystoneReply<T>.Unreachable(Describe(e), UnreachableCause.Connection);
+            using var request = build();
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            try
+            {
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+                return response.IsSuccessStatusCode
+                    ? read(response, body)
+                    : Classify<T>(response.StatusCode, body, request.RequestUri!, request.Method);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new KeystoneReply<T>.Unreachable($"no answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", UnreachableCause.Timeout);
+            }
+            catch (HttpRequestException e) when (attempt < Attempts && IsCutShort(e))
+            {
+                // Sent again after a pause: both calls are safe to repeat (a second token, a second look).
+                await Task.Delay(CutShortPause, deadline.Token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                return new KeystoneReply<T>.Unreachable(Describe(e), UnreachableCause.Connection);
+            }
         }
     }
+
+    /// <summary>
+    /// An answer that ended before it was whole. keystone-wsgi-public (a single-threaded wsgiref server
+    /// answering HTTP/1.0) does this now and then to a request that follows another at once, after it
+    /// has handled it; a proxy restarting does it too.
+    /// </summary>
+    internal static bool IsCutShort(HttpRequestException exception) =>
+        exception.HttpRequestError == HttpRequestError.ResponseEnded
+        || exception.InnerException is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded };
 
     private static DomainRef? Domain(KeystoneDomain? domain) => domain is null ? null : new(domain.Id, domain.Name);
 

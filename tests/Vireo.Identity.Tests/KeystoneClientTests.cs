@@ -176,6 +176,67 @@ public sealed class KeystoneClientTests
         reply.ShouldBeOfType<KeystoneReply<KeystoneToken>.Unreachable>().Reason.ShouldContain("not a token");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(KeystoneClient.Attempts - 1)]
+    public async Task An_answer_cut_short_is_asked_again_and_the_second_answer_counts(int cutShort)
+    {
+        using var keystone = new FakeKeystone(time);
+        using var handler = new CutShortHandler(keystone, cutShort);
+
+        var issued = await Client(handler).IssueTokenAsync(Nova(), TestContext.Current.CancellationToken);
+        var validated = await Client(new CutShortHandler(keystone, cutShort)).ValidateTokenAsync(
+            issued.ShouldBeOfType<KeystoneReply<IssuedToken>.Answered>().Value.Value, issued.ShouldBeOfType<KeystoneReply<IssuedToken>.Answered>().Value.Value, TestContext.Current.CancellationToken);
+
+        validated.ShouldBeOfType<KeystoneReply<KeystoneToken>.Answered>();
+        handler.Sent.ShouldBe(cutShort + 1);
+    }
+
+    [Fact]
+    public async Task An_answer_cut_short_every_time_is_no_answer_after_the_last_attempt()
+    {
+        using var keystone = new FakeKeystone(time);
+        using var handler = new CutShortHandler(keystone, int.MaxValue);
+
+        var reply = await Client(handler).IssueTokenAsync(Nova(), TestContext.Current.CancellationToken);
+
+        reply.ShouldBeOfType<KeystoneReply<IssuedToken>.Unreachable>().Reason.ShouldContain("ended prematurely");
+        handler.Sent.ShouldBe(KeystoneClient.Attempts);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_not_asked_again()
+    {
+        using var keystone = new FakeKeystone(time) { Failure = new HttpRequestException("Connection refused (127.0.0.1:5000)", new SocketException((int)SocketError.ConnectionRefused)) };
+        using var counting = new CutShortHandler(keystone, 0);
+
+        (await Client(counting).IssueTokenAsync(Nova(), TestContext.Current.CancellationToken)).ShouldBeOfType<KeystoneReply<IssuedToken>.Unreachable>();
+
+        counting.Sent.ShouldBe(1);
+    }
+
+    /// <summary>Ends the first answers prematurely (as keystone-wsgi-public now and then does), then passes requests on.</summary>
+    private sealed class CutShortHandler(HttpMessageHandler keystone, int cutShort) : DelegatingHandler(new NonDisposing(keystone))
+    {
+        public int Sent { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Sent++;
+            return Sent <= cutShort
+                ? throw new HttpRequestException(HttpRequestError.ResponseEnded, "An error occurred while sending the request.", new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely. (ResponseEnded)"))
+                : base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class NonDisposing(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            // The fake Keystone belongs to the test.
+        }
+    }
+
     private sealed class SlowHandler : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
